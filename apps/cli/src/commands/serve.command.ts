@@ -1,0 +1,92 @@
+// `s2-broker serve`: runs the roles named in ROLES in one process, until SIGTERM or SIGINT.
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import { type Config, ConfigError, loadConfig } from '../../../../libs/config/src/index.js';
+import { DrainService } from '../../../../libs/health/src/index.js';
+import { configureHttpApp } from '../../../../libs/http/src/index.js';
+import { createLogger, type Logger, NestLogger } from '../../../../libs/observability/src/index.js';
+import { httpsOptions } from '../serve/https-options.js';
+import { RootModule } from '../serve/root.module.js';
+import { ShutdownSignal } from '../serve/shutdown-signal.js';
+
+const USAGE = `usage: s2-broker serve
+
+Runs the broker roles named in ROLES (gateway,api,worker; all by default) until SIGTERM or SIGINT.
+Configuration comes from the environment: DATABASE_URL, REDIS_URL, PUBLIC_URL, PORT, ROLES,
+OPERATOR_TOKEN, JWT_SECRET, LOG_LEVEL, INSTANCE_ID, TLS_CERT_FILE, TLS_KEY_FILE.
+`;
+
+// After a close nothing should hold the event loop; if something does (a leak, or a connection opened
+// by a half-built app), a pod that never exits would sit out the whole termination grace period.
+const EXIT_GRACE_MS = 5_000;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (argv.length > 0) {
+    process.stderr.write(`s2-broker serve: unexpected argument '${argv[0]}'\n${USAGE}`);
+    return 2;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`s2-broker serve: ${error.message}\n`);
+    return 1;
+  }
+
+  const logger = createLogger({ level: config.logLevel, instanceId: config.instanceId });
+  // Nest's enableShutdownHooks() is deliberately not used: it re-raises the signal after closing (exit
+  // code 143 instead of 0) and gives no moment to turn readiness off first. app.close() below runs the
+  // same lifecycle hooks.
+  const shutdown = new ShutdownSignal(['SIGTERM', 'SIGINT']);
+  try {
+    const app = await start(config, logger);
+    if (app === null) {
+      guardExit(logger);
+      return 1;
+    }
+    const signal = await shutdown.received;
+    logger.info({ signal }, 'draining');
+    app.get(DrainService).start();
+    await app.close();
+    logger.info('stopped');
+    guardExit(logger);
+    return 0;
+  } finally {
+    shutdown.dispose();
+  }
+}
+
+async function start(config: Config, logger: Logger): Promise<NestExpressApplication | null> {
+  let app: NestExpressApplication | undefined;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(RootModule.register(config, logger), new ExpressAdapter(), {
+      logger: new NestLogger(logger),
+      // Fail with an error we can log and turn into an exit code, instead of Nest calling process.exit.
+      abortOnError: false,
+      httpsOptions: httpsOptions(config.tls),
+    });
+    configureHttpApp(app, logger);
+    await app.listen(config.port);
+  } catch (error) {
+    logger.fatal({ err: error }, 'failed to start');
+    await app?.close().catch(() => undefined);
+    return null;
+  }
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.info({ port, roles: config.roles, tls: config.tls !== null, publicUrl: config.publicUrl }, 'listening');
+  return app;
+}
+
+function guardExit(logger: Logger): void {
+  setTimeout(() => {
+    logger.warn({ resources: process.getActiveResourcesInfo() }, 'still running after shutdown; exiting');
+    process.exit(process.exitCode ?? 0);
+  }, EXIT_GRACE_MS).unref();
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// The s2-broker command. Each subcommand is loaded on demand so that `validate` starts without Nest,
+// Prisma or Redis.
+import 'reflect-metadata';
+
+const USAGE = `usage: s2-broker <command> [options]
+
+commands:
+  serve      run the broker roles named in ROLES (gateway,api,worker; all by default)
+  migrate    create the database if needed and apply pending migrations
+  validate   validate S2 JSON messages: validate [--s2-version V] [--role RM|CEM] [FILE|-]
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.command.js')).serveCommand,
+  migrate: async () => (await import('./commands/migrate.command.js')).migrateCommand,
+  validate: async () => (await import('./commands/validate.command.js')).validateCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`s2-broker: unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  return (await load())(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // serve keeps the event loop alive itself and returns only when it has shut down.
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`s2-broker: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,13 @@
+import type { NestApplicationOptions } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import type { TlsFiles } from '../../../../libs/config/src/index.js';
+
+type HttpsOptions = NonNullable<NestApplicationOptions['httpsOptions']>;
+
+/** Serving TLS directly is optional: usually an ingress terminates it. */
+export function httpsOptions(tls: TlsFiles | null): HttpsOptions | undefined {
+  if (tls === null) {
+    return undefined;
+  }
+  return { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) };
+}

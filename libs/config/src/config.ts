@@ -1,0 +1,30 @@
+export const ROLES = ['gateway', 'api', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+}
+
+/** The broker's validated environment. Everything else reads this, never process.env. */
+export interface Config {
+  databaseUrl: string;
+  redisUrl: string;
+  /** External base URL without a trailing slash. */
+  publicUrl: string;
+  /** Host name of PUBLIC_URL without port: the S2 Connect HMAC domain name `D`. */
+  hmacDomain: string;
+  port: number;
+  roles: readonly Role[];
+  operatorToken: string;
+  jwtSecret: string;
+  logLevel: LogLevel;
+  instanceId: string;
+  tls: TlsFiles | null;
+}
+
+/** Injection token of the `Config` object. */
+export const CONFIG = Symbol('s2-broker:config');

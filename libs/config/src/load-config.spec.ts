@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config.error.js';
+import { type ConfigHost, type Environment, loadConfig } from './load-config.js';
+
+const OPERATOR_TOKEN = 'operator-token-0123456789abcdefghijklmnop';
+const JWT_SECRET = 'jwt-secret-0123456789abcdefghijklmnopqrstu';
+const required = { OPERATOR_TOKEN, JWT_SECRET };
+
+const host: ConfigHost = {
+  hostname: () => 'test-host',
+  isFile: (path) => path.startsWith('/exists/'),
+};
+
+function load(env: Environment) {
+  return loadConfig(env, host);
+}
+
+function errorOf(env: Environment): ConfigError {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    expect(load(required)).toEqual({
+      databaseUrl: 'postgresql://postgres@127.0.0.1:5432/s2_broker',
+      redisUrl: 'redis://127.0.0.1:6379',
+      publicUrl: 'http://localhost:8080',
+      hmacDomain: 'localhost',
+      port: 8080,
+      roles: ['gateway', 'api', 'worker'],
+      operatorToken: OPERATOR_TOKEN,
+      jwtSecret: JWT_SECRET,
+      logLevel: 'info',
+      instanceId: 'test-host',
+      tls: null,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = load({
+      ...required,
+      DATABASE_URL: 'postgres://u:p@db:5432/x',
+      REDIS_URL: 'rediss://cache:6380/1',
+      PUBLIC_URL: 'https://S2.Example.com:8443/broker/',
+      PORT: '0',
+      ROLES: ' worker , gateway,worker',
+      LOG_LEVEL: 'debug',
+      INSTANCE_ID: 'pod-7',
+      TLS_CERT_FILE: '/exists/cert.pem',
+      TLS_KEY_FILE: '/exists/key.pem',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://u:p@db:5432/x',
+      redisUrl: 'rediss://cache:6380/1',
+      publicUrl: 'https://s2.example.com:8443/broker',
+      hmacDomain: 's2.example.com',
+      port: 0,
+      roles: ['gateway', 'worker'],
+      logLevel: 'debug',
+      instanceId: 'pod-7',
+      tls: { certFile: '/exists/cert.pem', keyFile: '/exists/key.pem' },
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be an integer from 0 to 65535'],
+    [{ PORT: '65536' }, 'PORT must be an integer from 0 to 65535'],
+    [{ PORT: '-1' }, 'PORT must be an integer from 0 to 65535'],
+    [{ PORT: '80.5' }, 'PORT must be an integer from 0 to 65535'],
+    [{ PORT: '' }, 'PORT must be an integer from 0 to 65535'],
+    [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL must be a postgresql:// URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a postgresql:// URL'],
+    [{ REDIS_URL: 'http://cache' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
+    [{ PUBLIC_URL: 'ftp://example.com' }, 'PUBLIC_URL must be an http:// or https:// URL'],
+    [{ PUBLIC_URL: 'example.com' }, 'PUBLIC_URL must be an http:// or https:// URL'],
+    [{ PUBLIC_URL: 'https://example.com/?a=1' }, 'PUBLIC_URL must be an http:// or https:// URL'],
+    [{ ROLES: '' }, 'ROLES must be a comma-separated list of gateway, api, worker without empty items'],
+    [{ ROLES: 'api,,worker' }, 'ROLES must be a comma-separated list'],
+    [{ ROLES: 'api,cem' }, 'ROLES has unknown role "cem" (allowed: gateway, api, worker)'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [{ INSTANCE_ID: 'has space' }, 'INSTANCE_ID must be 1 to 128 letters'],
+    [{ INSTANCE_ID: '' }, 'INSTANCE_ID must be 1 to 128 letters'],
+    [{ OPERATOR_TOKEN: undefined }, 'OPERATOR_TOKEN is required'],
+    [{ OPERATOR_TOKEN: 'short' }, 'OPERATOR_TOKEN must be at least 32 characters'],
+    [{ JWT_SECRET: undefined }, 'JWT_SECRET is required'],
+    [{ JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET must be at least 32 characters'],
+    [{ TLS_CERT_FILE: '/exists/cert.pem' }, 'TLS_KEY_FILE is required when TLS_CERT_FILE is set'],
+    [{ TLS_KEY_FILE: '/exists/key.pem' }, 'TLS_CERT_FILE is required when TLS_KEY_FILE is set'],
+    [
+      { TLS_CERT_FILE: '/missing/cert.pem', TLS_KEY_FILE: '/exists/key.pem' },
+      'TLS_CERT_FILE must name an existing file',
+    ],
+    [
+      { TLS_CERT_FILE: '/exists/cert.pem', TLS_KEY_FILE: '/missing/key.pem' },
+      'TLS_KEY_FILE must name an existing file',
+    ],
+  ] satisfies [Environment, string][])('rejects %o', (override, expected) => {
+    const error = errorOf({ ...required, ...override });
+    expect(error.message).toContain(`invalid configuration: ${expected}`);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('names every bad variable on one line', () => {
+    const error = errorOf({ PORT: 'x', ROLES: 'nope' });
+    expect(error.issues.map((issue) => issue.variable)).toEqual(['PORT', 'ROLES', 'OPERATOR_TOKEN', 'JWT_SECRET']);
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('keeps a role name with a newline on one line', () => {
+    expect(errorOf({ ...required, ROLES: 'api,x\ny' }).message).not.toContain('\n');
+  });
+
+  it('never echoes secret values', () => {
+    const values = {
+      OPERATOR_TOKEN: 'op-secret-too-short',
+      JWT_SECRET: 'jwt-secret-too-short',
+      DATABASE_URL: 'mysql://admin:db-password-1@db/x',
+      REDIS_URL: 'http://:redis-password-1@cache',
+      PUBLIC_URL: 'https://user:public-password-1@example.com',
+    };
+    const { message } = errorOf(values);
+    for (const variable of Object.keys(values)) {
+      expect(message).toContain(variable);
+    }
+    for (const value of ['op-secret', 'jwt-secret', 'db-password', 'redis-password', 'public-password', 'admin']) {
+      expect(message).not.toContain(value);
+    }
+  });
+
+  it('does not echo a valid secret when another variable is wrong', () => {
+    const { message } = errorOf({ ...required, PORT: 'nope' });
+    expect(message).not.toContain(OPERATOR_TOKEN);
+    expect(message).not.toContain(JWT_SECRET);
+  });
+});

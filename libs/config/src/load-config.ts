@@ -1,0 +1,173 @@
+import { statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { type Config, LOG_LEVELS, ROLES, type Role, type TlsFiles } from './config.js';
+import { ConfigError, type ConfigIssue } from './config.error.js';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** What `loadConfig` asks of the machine; tests replace it. */
+export interface ConfigHost {
+  hostname(): string;
+  isFile(path: string): boolean;
+}
+
+const nodeHost: ConfigHost = {
+  hostname,
+  isFile(path) {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  },
+};
+
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/s2_broker';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
+export const DEFAULT_PORT = 8080;
+export const MIN_SECRET_LENGTH = 32;
+
+function parseUrl(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
+function hasProtocol(protocols: readonly string[]) {
+  return (value: string): boolean => {
+    const url = parseUrl(value);
+    return url !== null && protocols.includes(url.protocol);
+  };
+}
+
+function isPublicUrl(value: string): boolean {
+  const url = parseUrl(value);
+  return (
+    url !== null &&
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.hostname !== '' &&
+    url.username === '' &&
+    url.password === '' &&
+    url.search === '' &&
+    url.hash === ''
+  );
+}
+
+function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+const ROLE_LIST = ROLES.join(', ');
+
+// Every message is written without the offending value: URLs and tokens may hold credentials.
+const secret = z
+  .string({ error: 'is required' })
+  .min(MIN_SECRET_LENGTH, { error: `must be at least ${MIN_SECRET_LENGTH} characters` });
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .refine(hasProtocol(['postgresql:', 'postgres:']), { error: 'must be a postgresql:// URL' })
+    .default(DEFAULT_DATABASE_URL),
+  REDIS_URL: z
+    .string()
+    .refine(hasProtocol(['redis:', 'rediss:']), { error: 'must be a redis:// or rediss:// URL' })
+    .default(DEFAULT_REDIS_URL),
+  PUBLIC_URL: z
+    .string()
+    .refine(isPublicUrl, { error: 'must be an http:// or https:// URL without credentials, query or fragment' })
+    .default(DEFAULT_PUBLIC_URL),
+  PORT: z
+    .string()
+    .refine((value) => /^\d{1,5}$/.test(value) && Number(value) <= 65535, {
+      error: 'must be an integer from 0 to 65535',
+    })
+    .transform(Number)
+    .default(DEFAULT_PORT),
+  ROLES: z
+    .string()
+    .transform((value, ctx): Role[] => {
+      const names = value.split(',').map((name) => name.trim());
+      if (names.some((name) => name === '')) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of ${ROLE_LIST} without empty items` });
+        return z.NEVER;
+      }
+      const unknown = names.filter((name) => !isRole(name));
+      if (unknown.length > 0) {
+        // Role names are not secret; JSON quoting keeps a stray newline from splitting the line.
+        const shown = unknown.map((name) => JSON.stringify(name.slice(0, 40))).join(', ');
+        ctx.addIssue({ code: 'custom', message: `has unknown role ${shown} (allowed: ${ROLE_LIST})` });
+        return z.NEVER;
+      }
+      return ROLES.filter((role) => names.includes(role));
+    })
+    .default([...ROLES]),
+  OPERATOR_TOKEN: secret,
+  JWT_SECRET: secret,
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  INSTANCE_ID: z
+    .string()
+    // It becomes part of Redis connection names, which allow no spaces.
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: 'must be 1 to 128 letters, digits, ".", "_", ":" or "-"' })
+    .optional(),
+});
+
+function tlsFiles(env: Environment, host: ConfigHost, issues: ConfigIssue[]): TlsFiles | null {
+  const certFile = env.TLS_CERT_FILE;
+  const keyFile = env.TLS_KEY_FILE;
+  if (certFile === undefined && keyFile === undefined) {
+    return null;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    const missing = certFile === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE';
+    const given = certFile === undefined ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE';
+    issues.push({ variable: missing, problem: `is required when ${given} is set` });
+    return null;
+  }
+  for (const [variable, path] of [
+    ['TLS_CERT_FILE', certFile],
+    ['TLS_KEY_FILE', keyFile],
+  ] as const) {
+    if (!host.isFile(path)) {
+      issues.push({ variable, problem: 'must name an existing file' });
+    }
+  }
+  return { certFile, keyFile };
+}
+
+/**
+ * Reads and validates the broker's configuration. Throws a `ConfigError` naming every bad variable,
+ * so that a misconfigured process stops before it opens any connection.
+ */
+export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Config {
+  const parsed = schema.safeParse(env);
+  const issues: ConfigIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        problem: issue.message,
+      }));
+  const tls = tlsFiles(env, host, issues);
+  if (!parsed.success || issues.length > 0) {
+    throw new ConfigError(issues);
+  }
+  const values = parsed.data;
+  const publicUrl = new URL(values.PUBLIC_URL);
+  return {
+    databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
+    publicUrl: `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, '')}`,
+    hmacDomain: publicUrl.hostname,
+    port: values.PORT,
+    roles: values.ROLES,
+    operatorToken: values.OPERATOR_TOKEN,
+    jwtSecret: values.JWT_SECRET,
+    logLevel: values.LOG_LEVEL,
+    instanceId: values.INSTANCE_ID ?? host.hostname(),
+    tls,
+  };
+}

@@ -1,0 +1,2 @@
+export * from './db.module.js';
+export * from './prisma.service.js';

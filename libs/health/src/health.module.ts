@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { DbModule } from '../../db/src/index.js';
+import { RedisModule } from '../../redis/src/index.js';
+import { DrainModule } from './drain.module.js';
+import { HealthController } from './health.controller.js';
+import { HealthService } from './health.service.js';
+
+/** `/health/live` and `/health/ready`. Brings the global `DrainModule` with it. */
+@Module({
+  imports: [DbModule, RedisModule, DrainModule],
+  controllers: [HealthController],
+  providers: [HealthService],
+})
+export class HealthModule {}

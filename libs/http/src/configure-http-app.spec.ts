@@ -1,0 +1,75 @@
+import { Controller, Get, Module, NotFoundException } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../observability/src/testing.js';
+import { configureHttpApp } from './configure-http-app.js';
+
+@Controller('probe')
+class ProbeController {
+  @Get('bug')
+  bug(): never {
+    throw new Error('secret internals at db.internal:5432');
+  }
+
+  @Get('missing')
+  missing(): never {
+    throw new NotFoundException('no such thing');
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+class ProbeModule {}
+
+describe('configureHttpApp', () => {
+  const { logger, lines } = memoryLogger('info');
+  let app: NestExpressApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    app = await NestFactory.create<NestExpressApplication>(ProbeModule, new ExpressAdapter(), { logger: false });
+    configureHttpApp(app, logger);
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('hides an unexpected error behind a bare 500 and logs it with its stack', async () => {
+    const response = await fetch(`${base}/probe/bug`);
+    const text = await response.text();
+    expect(response.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Internal server error',
+    });
+    expect(text).not.toContain('secret internals');
+    const logged = lines().find((line) => line.msg === 'unhandled error in HTTP handler');
+    expect(JSON.stringify(logged)).toContain('secret internals');
+    expect(JSON.stringify(logged)).toContain('"stack"');
+  });
+
+  it('passes an HttpException through in the error shape', async () => {
+    const response = await fetch(`${base}/probe/missing`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'no such thing' });
+  });
+
+  it('answers unknown routes in the error shape', async () => {
+    const response = await fetch(`${base}/nowhere`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('logs each request without its query string', async () => {
+    await fetch(`${base}/probe/missing?pairingCode=987654`);
+    const line = lines().find((entry) => entry.msg === 'request' && entry.path === '/probe/missing');
+    expect(line).toMatchObject({ method: 'GET', status: 404 });
+    expect(JSON.stringify(lines())).not.toContain('987654');
+  });
+});

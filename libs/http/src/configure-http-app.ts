@@ -1,0 +1,14 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
+import { HttpRequestLogger } from '../../observability/src/index.js';
+import { HttpErrorFilter } from './http-error.filter.js';
+
+/**
+ * What every HTTP-serving process (and every in-process test app) applies before listening: request
+ * logging first, so that it sees every request, and the error shape.
+ */
+export function configureHttpApp(app: NestExpressApplication, logger: Logger): void {
+  app.disable('x-powered-by');
+  app.use(new HttpRequestLogger(logger).use);
+  app.useGlobalFilters(new HttpErrorFilter(logger));
+}

@@ -1,0 +1,38 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { toErrorBody } from './error-body.js';
+
+/**
+ * Answers every failed HTTP request, unknown routes included, with `{statusCode, error, message}` and
+ * never a stack trace. Unexpected errors are logged here, with their stack, since the client learns
+ * nothing about them.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger: Logger;
+
+  constructor(logger: Logger) {
+    this.logger = logger.child({ component: 'http' });
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') {
+      // WebSocket and other contexts have their own error protocol.
+      throw exception;
+    }
+    const body = toErrorBody(exception);
+    if (!(exception instanceof HttpException)) {
+      this.logger.error({ err: exception }, 'unhandled error in HTTP handler');
+    }
+    const res = host.switchToHttp().getResponse<ServerResponse>();
+    if (res.headersSent) {
+      // Part of another answer is already on the wire; cutting the connection is the only honest end.
+      res.destroy();
+      return;
+    }
+    res.statusCode = body.statusCode;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify(body));
+  }
+}

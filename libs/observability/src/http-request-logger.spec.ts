@@ -1,0 +1,59 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { HttpRequestLogger } from './http-request-logger.js';
+import { memoryLogger } from './testing.js';
+
+function exchange(url: string, status: number, finished = true) {
+  const req = {
+    method: 'POST',
+    url,
+    originalUrl: url,
+    headers: { authorization: 'Bearer very-secret' },
+    body: { clientSecret: 'also-secret' },
+  } as unknown as IncomingMessage;
+  const res = Object.assign(new EventEmitter(), { statusCode: status, writableFinished: finished });
+  return { req, res: res as unknown as ServerResponse, close: () => res.emit('close') };
+}
+
+describe('HttpRequestLogger', () => {
+  it('logs method, path, status and duration only', () => {
+    const { logger, lines } = memoryLogger('info');
+    const { req, res, close } = exchange('/api/v1/auth/token?code=1234', 201);
+    let nextCalled = false;
+    new HttpRequestLogger(logger).use(req, res, () => {
+      nextCalled = true;
+    });
+    expect(nextCalled).toBe(true);
+    close();
+    const [line] = lines();
+    expect(line).toMatchObject({
+      msg: 'request',
+      component: 'http',
+      method: 'POST',
+      path: '/api/v1/auth/token',
+      status: 201,
+    });
+    expect(typeof line?.durationMs).toBe('number');
+    const text = JSON.stringify(lines());
+    expect(text).not.toContain('secret');
+    expect(text).not.toContain('1234');
+    expect(text).not.toContain('headers');
+  });
+
+  it('marks a response that was cut off', () => {
+    const { logger, lines } = memoryLogger('info');
+    const { req, res, close } = exchange('/api/v1/x', 200, false);
+    new HttpRequestLogger(logger).use(req, res, () => undefined);
+    close();
+    expect(lines()[0]).toMatchObject({ aborted: true });
+  });
+
+  it('keeps probes at debug level', () => {
+    const { logger, lines } = memoryLogger('info');
+    const { req, res, close } = exchange('/health/ready', 200);
+    new HttpRequestLogger(logger).use(req, res, () => undefined);
+    close();
+    expect(lines()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,41 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+
+type Request = IncomingMessage & { originalUrl?: string };
+
+// Probes hit every few seconds per replica; at info level they would drown everything else.
+const QUIET_PATHS = /^\/(health\/|metrics$)/;
+
+/**
+ * One log line per HTTP request: method, path, status and duration. Never headers, query strings or
+ * bodies: those carry bearer tokens, pairing codes and client secrets.
+ */
+export class HttpRequestLogger {
+  private readonly logger: Logger;
+
+  constructor(logger: Logger) {
+    this.logger = logger.child({ component: 'http' });
+  }
+
+  /** Express-style middleware. */
+  readonly use = (req: Request, res: ServerResponse, next: () => void): void => {
+    const started = process.hrtime.bigint();
+    res.once('close', () => {
+      const path = (req.originalUrl ?? req.url ?? '').split('?', 1)[0] ?? '';
+      const fields = {
+        method: req.method,
+        path,
+        status: res.statusCode,
+        durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3,
+        // A response closed before it finished was cut off (client gone, or socket destroyed).
+        ...(res.writableFinished ? {} : { aborted: true }),
+      };
+      if (QUIET_PATHS.test(path)) {
+        this.logger.debug(fields, 'request');
+      } else {
+        this.logger.info(fields, 'request');
+      }
+    });
+    next();
+  };
+}

@@ -1,0 +1,3 @@
+export * from './create-redis.js';
+export * from './redis.module.js';
+export * from './redis.service.js';

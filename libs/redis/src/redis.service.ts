@@ -1,0 +1,49 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { CONFIG, type Config } from '../../config/src/index.js';
+import { LOGGER } from '../../observability/src/index.js';
+import { closeRedis, createRedis } from './create-redis.js';
+
+/**
+ * Owns the process's Redis connections. They close in the last shutdown phase (`onApplicationShutdown`),
+ * so role modules can still use Redis while they drain in `beforeApplicationShutdown`.
+ */
+@Injectable()
+export class RedisService implements OnApplicationShutdown {
+  /** The shared connection for ordinary commands. */
+  readonly client: Redis;
+  private readonly dedicated = new Set<Redis>();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.client = this.open('shared');
+  }
+
+  /** A connection of its own, for subscriber mode or blocking commands; closed with this service. */
+  dedicatedConnection(name: string): Redis {
+    const redis = this.open(name);
+    this.dedicated.add(redis);
+    return redis;
+  }
+
+  /** Resolves when Redis answers PING; the caller bounds the wait. */
+  async ping(): Promise<void> {
+    // A command sent while disconnected would wait in the offline queue; the answer is already known.
+    if (this.client.status !== 'ready') {
+      throw new Error(`redis connection is ${this.client.status}`);
+    }
+    await this.client.ping();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.client, ...this.dedicated].map(closeRedis));
+    this.dedicated.clear();
+  }
+
+  private open(name: string): Redis {
+    return createRedis(this.config.redisUrl, name, { instanceId: this.config.instanceId, logger: this.logger });
+  }
+}

@@ -1,0 +1,117 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Broker, runBroker, startBroker, TEST_JWT_SECRET, TEST_OPERATOR_TOKEN } from './support/broker.js';
+
+async function getJson(url: string): Promise<{ status: number; body: unknown; contentType: string | null }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.json(), contentType: response.headers.get('content-type') };
+}
+
+describe('health and HTTP basics', () => {
+  let broker: Broker;
+
+  beforeAll(async () => {
+    broker = await startBroker();
+  });
+
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('answers liveness', async () => {
+    expect(await getJson(`${broker.url}/health/live`)).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('is ready when PostgreSQL and Redis answer', async () => {
+    expect(await getJson(`${broker.url}/health/ready`)).toMatchObject({
+      status: 200,
+      body: { status: 'ok', checks: { postgres: 'up', redis: 'up' } },
+    });
+  });
+
+  it('answers an unknown route with the JSON error shape', async () => {
+    const { status, body, contentType } = await getJson(`${broker.url}/no/such/route`);
+    expect(status).toBe(404);
+    expect(contentType).toMatch(/^application\/json/);
+    expect(body).toEqual({ statusCode: 404, error: 'Not Found', message: expect.any(String) });
+  });
+
+  it('answers a malformed JSON body with 400 and no stack trace', async () => {
+    const response = await fetch(`${broker.url}/health/live`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(text).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+
+  it('writes JSON log lines only, with the listening line, and never the secrets', async () => {
+    const listening = await broker.waitForLog((line) => line.msg === 'listening');
+    expect(listening).toMatchObject({
+      level: 'info',
+      instance: 'e2e',
+      port: broker.port,
+      roles: ['gateway', 'api', 'worker'],
+    });
+    await fetch(`${broker.url}/some/path?code=123456`, { headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` } });
+    const request = await broker.waitForLog((line) => line.msg === 'request' && line.path === '/some/path');
+    expect(request).toMatchObject({ method: 'GET', status: 404 });
+    expect(typeof request.durationMs).toBe('number');
+    expect(() => broker.logs()).not.toThrow();
+    const output = [...broker.stdout, ...broker.stderr].join('\n');
+    expect(output).not.toContain(TEST_OPERATOR_TOKEN);
+    expect(output).not.toContain(TEST_JWT_SECRET);
+    expect(output).not.toContain('123456');
+    expect(broker.stderr).toEqual([]);
+  });
+});
+
+describe('readiness with Redis down', () => {
+  let broker: Broker;
+
+  afterEach(async () => {
+    await broker?.stop();
+  });
+
+  it('is 503 with redis down, and still live', async () => {
+    broker = await startBroker({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    const started = Date.now();
+    expect(await getJson(`${broker.url}/health/ready`)).toMatchObject({
+      status: 503,
+      body: { checks: { postgres: 'up', redis: 'down' } },
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect((await getJson(`${broker.url}/health/live`)).status).toBe(200);
+    expect(() => broker.logs()).not.toThrow();
+  });
+});
+
+describe('shutdown', () => {
+  it('turns readiness off, closes and exits 0 on SIGTERM', async () => {
+    const broker = await startBroker();
+    expect(await broker.stop()).toBe(0);
+    const messages = broker.logs().map((line) => line.msg);
+    expect(messages).toContain('draining');
+    expect(messages.at(-1)).toBe('stopped');
+  });
+});
+
+describe('configuration errors', () => {
+  it('refuses a bad PORT with one stderr line naming it, before starting anything', async () => {
+    const { code, stdout, stderr } = await runBroker(['serve'], { PORT: 'not-a-port' });
+    expect(code).not.toBe(0);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toContain('PORT');
+    expect(stdout).toEqual([]);
+  });
+
+  it('does not echo a secret that is too short', async () => {
+    const { code, stderr } = await runBroker(['serve'], { JWT_SECRET: 'short-secret-value' });
+    expect(code).toBe(1);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toContain('JWT_SECRET');
+    expect(stderr[0]).not.toContain('short-secret-value');
+  });
+});
