@@ -6,7 +6,14 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'node_modules/', 'coverage/', 'libs/db/src/generated/', 'libs/s2-json/src/generated/']),
+  globalIgnores([
+    'dist/',
+    'node_modules/',
+    'coverage/',
+    'libs/db/src/generated/',
+    'libs/s2-json/src/generated/',
+    'libs/s2-connect/src/generated/',
+  ]),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -6,9 +6,11 @@ import 'reflect-metadata';
 const USAGE = `usage: s2-broker <command> [options]
 
 commands:
-  serve      run the broker roles named in ROLES (gateway,api,worker; all by default)
-  migrate    create the database if needed and apply pending migrations
-  validate   validate S2 JSON messages: validate [--s2-version V] [--role RM|CEM] [FILE|-]
+  serve        run the broker roles named in ROLES (gateway,api,worker; all by default)
+  migrate      create the database if needed and apply pending migrations
+  validate     validate S2 JSON messages: validate [--s2-version V] [--role RM|CEM] [FILE|-]
+  simulate-rm  pair a new simulated RM with a CEM node and start a session:
+               simulate-rm --pairing-url URL --pairing-code CODE [--s2-version V]... [--brand B] [--model M]
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -17,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.command.js')).serveCommand,
   migrate: async () => (await import('./commands/migrate.command.js')).migrateCommand,
   validate: async () => (await import('./commands/validate.command.js')).validateCommand,
+  'simulate-rm': async () => (await import('./commands/simulate-rm.command.js')).simulateRmCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -21,6 +21,12 @@ export interface Config {
   roles: readonly Role[];
   operatorToken: string;
   jwtSecret: string;
+  /** Lifetime of the tenants' JWTs. */
+  jwtTtlSeconds: number;
+  /** Default lifetime of a dynamic pairing code. */
+  pairingCodeTtlSeconds: number;
+  /** Characters in a generated pairing token, never below S2 Connect's minimum for static tokens. */
+  pairingTokenLength: number;
   logLevel: LogLevel;
   instanceId: string;
   tls: TlsFiles | null;

@@ -38,6 +38,9 @@ describe('loadConfig', () => {
       roles: ['gateway', 'api', 'worker'],
       operatorToken: OPERATOR_TOKEN,
       jwtSecret: JWT_SECRET,
+      jwtTtlSeconds: 900,
+      pairingCodeTtlSeconds: 300,
+      pairingTokenLength: 10,
       logLevel: 'info',
       instanceId: 'test-host',
       tls: null,
@@ -56,6 +59,9 @@ describe('loadConfig', () => {
       INSTANCE_ID: 'pod-7',
       TLS_CERT_FILE: '/exists/cert.pem',
       TLS_KEY_FILE: '/exists/key.pem',
+      JWT_TTL_SECONDS: '60',
+      PAIRING_CODE_TTL_SECONDS: '86400',
+      PAIRING_TOKEN_LENGTH: '64',
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgres://u:p@db:5432/x',
@@ -67,6 +73,9 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       instanceId: 'pod-7',
       tls: { certFile: '/exists/cert.pem', keyFile: '/exists/key.pem' },
+      jwtTtlSeconds: 60,
+      pairingCodeTtlSeconds: 86400,
+      pairingTokenLength: 64,
     });
   });
 
@@ -92,6 +101,15 @@ describe('loadConfig', () => {
     [{ OPERATOR_TOKEN: 'short' }, 'OPERATOR_TOKEN must be at least 32 characters'],
     [{ JWT_SECRET: undefined }, 'JWT_SECRET is required'],
     [{ JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET must be at least 32 characters'],
+    [{ JWT_TTL_SECONDS: '59' }, 'JWT_TTL_SECONDS must be an integer from 60 to 86400'],
+    [{ JWT_TTL_SECONDS: '86401' }, 'JWT_TTL_SECONDS must be an integer from 60 to 86400'],
+    [{ JWT_TTL_SECONDS: '15m' }, 'JWT_TTL_SECONDS must be an integer from 60 to 86400'],
+    [{ PAIRING_CODE_TTL_SECONDS: '29' }, 'PAIRING_CODE_TTL_SECONDS must be an integer from 30 to 86400'],
+    [{ PAIRING_CODE_TTL_SECONDS: '300.5' }, 'PAIRING_CODE_TTL_SECONDS must be an integer from 30 to 86400'],
+    [{ PAIRING_CODE_TTL_SECONDS: '' }, 'PAIRING_CODE_TTL_SECONDS must be an integer from 30 to 86400'],
+    [{ PAIRING_TOKEN_LENGTH: '5' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
+    [{ PAIRING_TOKEN_LENGTH: '65' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
+    [{ PAIRING_TOKEN_LENGTH: '-8' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
     [{ TLS_CERT_FILE: '/exists/cert.pem' }, 'TLS_KEY_FILE is required when TLS_CERT_FILE is set'],
     [{ TLS_KEY_FILE: '/exists/key.pem' }, 'TLS_CERT_FILE is required when TLS_KEY_FILE is set'],
     [

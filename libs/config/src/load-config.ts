@@ -28,6 +28,9 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
 export const DEFAULT_PORT = 8080;
 export const MIN_SECRET_LENGTH = 32;
+export const DEFAULT_JWT_TTL_SECONDS = 900;
+export const DEFAULT_PAIRING_CODE_TTL_SECONDS = 300;
+export const DEFAULT_PAIRING_TOKEN_LENGTH = 10;
 
 function parseUrl(value: string): URL | null {
   try {
@@ -67,6 +70,17 @@ const ROLE_LIST = ROLES.join(', ');
 const secret = z
   .string({ error: 'is required' })
   .min(MIN_SECRET_LENGTH, { error: `must be at least ${MIN_SECRET_LENGTH} characters` });
+
+/** A decimal integer in [min, max]; the message states the range, never the value. */
+function integerIn(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .refine((value) => /^\d{1,9}$/.test(value) && Number(value) >= min && Number(value) <= max, {
+      error: `must be an integer from ${min} to ${max}`,
+    })
+    .transform(Number)
+    .default(fallback);
+}
 
 const schema = z.object({
   DATABASE_URL: z
@@ -108,6 +122,10 @@ const schema = z.object({
     .default([...ROLES]),
   OPERATOR_TOKEN: secret,
   JWT_SECRET: secret,
+  JWT_TTL_SECONDS: integerIn(60, 86_400, DEFAULT_JWT_TTL_SECONDS),
+  PAIRING_CODE_TTL_SECONDS: integerIn(30, 86_400, DEFAULT_PAIRING_CODE_TTL_SECONDS),
+  // 6 is S2 Connect's minimum for static tokens (dynamic ones need 4), so one length serves both kinds.
+  PAIRING_TOKEN_LENGTH: integerIn(6, 64, DEFAULT_PAIRING_TOKEN_LENGTH),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   INSTANCE_ID: z
     .string()
@@ -166,6 +184,9 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     roles: values.ROLES,
     operatorToken: values.OPERATOR_TOKEN,
     jwtSecret: values.JWT_SECRET,
+    jwtTtlSeconds: values.JWT_TTL_SECONDS,
+    pairingCodeTtlSeconds: values.PAIRING_CODE_TTL_SECONDS,
+    pairingTokenLength: values.PAIRING_TOKEN_LENGTH,
     logLevel: values.LOG_LEVEL,
     instanceId: values.INSTANCE_ID ?? host.hostname(),
     tls,

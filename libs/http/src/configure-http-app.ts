@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { HttpRequestLogger } from '../../observability/src/index.js';
 import { HttpErrorFilter } from './http-error.filter.js';
+import { LENIENT_BODY_PATHS, lenientJsonBody } from './lenient-json-body.js';
 
 /**
  * What every HTTP-serving process (and every in-process test app) applies before listening: request
@@ -10,5 +11,7 @@ import { HttpErrorFilter } from './http-error.filter.js';
 export function configureHttpApp(app: NestExpressApplication, logger: Logger): void {
   app.disable('x-powered-by');
   app.use(new HttpRequestLogger(logger).use);
+  // Before Nest registers its JSON parser (in init), so these routes read their bodies first.
+  app.use(LENIENT_BODY_PATHS, lenientJsonBody);
   app.useGlobalFilters(new HttpErrorFilter(logger));
 }

@@ -8,7 +8,7 @@ export interface ErrorBody {
   message: string | string[];
 }
 
-function statusText(status: number): string {
+export function statusText(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
 }
 

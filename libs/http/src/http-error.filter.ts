@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { toErrorBody } from './error-body.js';
+import { sendErrorBody } from './send-error-body.js';
 
 /**
  * Answers every failed HTTP request, unknown routes included, with `{statusCode, error, message}` and
@@ -25,14 +26,6 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (!(exception instanceof HttpException)) {
       this.logger.error({ err: exception }, 'unhandled error in HTTP handler');
     }
-    const res = host.switchToHttp().getResponse<ServerResponse>();
-    if (res.headersSent) {
-      // Part of another answer is already on the wire; cutting the connection is the only honest end.
-      res.destroy();
-      return;
-    }
-    res.statusCode = body.statusCode;
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.end(JSON.stringify(body));
+    sendErrorBody(host.switchToHttp().getResponse<ServerResponse>(), body);
   }
 }

@@ -14,15 +14,15 @@ export type ValidationResult =
   | { readonly valid: true; readonly message: S2Message }
   | { readonly valid: false; readonly messageType: string | undefined; readonly errors: readonly ValidationError[] };
 
-/** The shape of an error reported by the ahead-of-time compiled validators. */
-interface CompiledError {
+/** The shape of an error reported by the ahead-of-time compiled (Ajv standalone) validators. */
+export interface CompiledError {
   instancePath: string;
   keyword: string;
   message?: string;
   params: Record<string, unknown>;
 }
 
-interface CompiledValidator {
+export interface CompiledValidator {
   (data: unknown): boolean;
   errors?: CompiledError[] | null;
 }

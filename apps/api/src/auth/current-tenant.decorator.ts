@@ -1,0 +1,11 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { isTenantPrincipal, type TenantPrincipal } from './tenant-principal.js';
+
+/** The caller of a route guarded by `TenantJwtGuard`: `{tenantId, serviceAccountId}`. */
+export const CurrentTenant = createParamDecorator((_data: unknown, context: ExecutionContext): TenantPrincipal => {
+  const { user } = context.switchToHttp().getRequest<{ user?: unknown }>();
+  if (!isTenantPrincipal(user)) {
+    throw new Error('@CurrentTenant() on a route without TenantJwtGuard');
+  }
+  return user;
+});

@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
+import { SecretHasher } from '../../../../libs/security/src/index.js';
+import { Clock, ServiceAccountRepository } from '../../../../libs/store/src/index.js';
+import { ClientCredentialsInvalidError } from '../errors/api-error.js';
+import { TenantAuthService } from './tenant-auth.service.js';
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface AccessTokenGrant {
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Seconds. */
+  expiresIn: number;
+}
+
+/** `POST /api/v1/auth/token`: a service account's client id and secret for a short-lived tenant JWT. */
+@Injectable()
+export class ExchangeClientCredentials {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly serviceAccounts: ServiceAccountRepository,
+    private readonly hasher: SecretHasher,
+    private readonly auth: TenantAuthService,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute({ clientId, clientSecret }: ClientCredentials): Promise<AccessTokenGrant> {
+    const account = await this.serviceAccounts.findByClientId(clientId);
+    // An unknown id costs one scrypt too, so that timing does not tell which client ids exist.
+    const secretMatches =
+      account === null
+        ? await this.hasher.verifyNothing(clientSecret)
+        : await this.hasher.verify(clientSecret, account.secretHash);
+    if (account === null || !secretMatches || account.revokedAt !== null || account.tenantStatus !== 'active') {
+      throw new ClientCredentialsInvalidError();
+    }
+    await this.serviceAccounts.markUsed(account.tenantId, account.id, this.clock.now());
+    const accessToken = await this.auth.issueTenantJwt({ tenantId: account.tenantId, serviceAccountId: account.id });
+    return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds };
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { ServiceAccountRepository } from '../../../../libs/store/src/index.js';
+import { AccessTokenInvalidError } from '../errors/api-error.js';
+import { principalOfClaims, type TenantPrincipal } from './tenant-principal.js';
+
+/**
+ * Tenant JWTs: issued by the token exchange, checked on every tenant API call (through
+ * `TenantJwtStrategy`) and by the CEM channel's WebSocket upgrade (through `verifyTenantJwt`).
+ * Signature, algorithm, issuer, audience and expiry are checked by the JWT library with the options
+ * `TenantAuthModule` registers; this adds what a signature cannot say: that the account still may call.
+ */
+@Injectable()
+export class TenantAuthService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly serviceAccounts: ServiceAccountRepository,
+  ) {}
+
+  issueTenantJwt(principal: TenantPrincipal): Promise<string> {
+    return this.jwt.signAsync({ sub: principal.serviceAccountId, tid: principal.tenantId });
+  }
+
+  /** The caller a bearer token stands for; throws `AccessTokenInvalidError` for any token that may not call. */
+  async verifyTenantJwt(token: string): Promise<TenantPrincipal> {
+    let payload: unknown;
+    try {
+      payload = await this.jwt.verifyAsync<object>(token);
+    } catch {
+      throw new AccessTokenInvalidError();
+    }
+    return this.principalFromClaims(payload);
+  }
+
+  /** For a payload whose signature and registered claims are already verified. */
+  async principalFromClaims(payload: unknown): Promise<TenantPrincipal> {
+    const principal = principalOfClaims(payload);
+    // Checked on every call, nothing cached yet: revoking an account or suspending a tenant acts at once.
+    if (
+      principal === undefined ||
+      !(await this.serviceAccounts.isActive(principal.tenantId, principal.serviceAccountId))
+    ) {
+      throw new AccessTokenInvalidError();
+    }
+    return principal;
+  }
+}

@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
+import { TenantAuthService } from './tenant-auth.service.js';
+import {
+  TENANT_JWT_ALGORITHM,
+  TENANT_JWT_AUDIENCE,
+  TENANT_JWT_ISSUER,
+  type TenantPrincipal,
+} from './tenant-principal.js';
+
+export const TENANT_JWT_STRATEGY = 'tenant-jwt';
+
+/** Passport's side of the tenant API's bearer JWTs; the guard is `TenantJwtGuard`. */
+@Injectable()
+export class TenantJwtStrategy extends PassportStrategy(Strategy, TENANT_JWT_STRATEGY) {
+  constructor(
+    @Inject(CONFIG) config: Config,
+    private readonly auth: TenantAuthService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwtSecret,
+      // Pinned, so that a token with `alg: none` or an RS/HS confusion is refused before its claims are read.
+      algorithms: [TENANT_JWT_ALGORITHM],
+      issuer: TENANT_JWT_ISSUER,
+      audience: TENANT_JWT_AUDIENCE,
+    });
+  }
+
+  validate(payload: unknown): Promise<TenantPrincipal> {
+    return this.auth.principalFromClaims(payload);
+  }
+}

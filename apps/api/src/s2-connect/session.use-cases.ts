@@ -1,0 +1,141 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventBus } from '../../../../libs/connect-state/src/event-bus.js';
+import { WebsocketTokenStore } from '../../../../libs/connect-state/src/websocket-token.store.js';
+import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
+import { DrainService } from '../../../../libs/health/src/index.js';
+import { NotAcceptedError, SessionError } from '../../../../libs/s2-connect/src/errors.js';
+import type {
+  InitiateSessionResponse,
+  WebSocketCommunicationDetails,
+} from '../../../../libs/s2-connect/src/generated/types.js';
+import {
+  parseInitiateSession,
+  parseUnpair,
+  selectSession,
+} from '../../../../libs/s2-connect/src/session-initiation.js';
+import { isS2JsonVersion } from '../../../../libs/s2-json/src/versions.js';
+import { hashToken, randomBase64 } from '../../../../libs/security/src/secrets.js';
+import { CemNodeRepository } from '../../../../libs/store/src/cem-node.repository.js';
+import { Clock } from '../../../../libs/store/src/clock.js';
+import { PairingRepository } from '../../../../libs/store/src/pairings/pairing.repository.js';
+import { publicUrls, serverEndpointDescription, serverNodeDescription } from './descriptions.js';
+import { UNPARSABLE_BODY } from '../../../../libs/http/src/lenient-json-body.js';
+
+/** The specification's limit for confirming a pending access token. */
+export const PENDING_TOKEN_TTL_MS = 15_000;
+
+/** `POST /session/v1/initiateSession`: the checks of the specification's table, in its order. */
+@Injectable()
+export class InitiateSessionUseCase {
+  constructor(
+    private readonly pairings: PairingRepository,
+    private readonly cemNodes: CemNodeRepository,
+    private readonly drain: DrainService,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(accessToken: string | undefined, body: unknown): Promise<InitiateSessionResponse> {
+    const request = parseInitiateSession(body === UNPARSABLE_BODY ? undefined : body);
+    if (accessToken === undefined) throw new NotAcceptedError('no access token');
+    const tokenHash = hashToken(accessToken);
+    if (await this.pairings.wasUnpaired(tokenHash, request.clientNodeId, request.serverNodeId)) {
+      throw new SessionError('NoLongerPaired', 'these nodes were unpaired: pair again');
+    }
+    const holder = await this.pairings.findByActiveToken(tokenHash);
+    if (
+      !holder ||
+      holder.pairing.rmNodeId !== request.clientNodeId ||
+      holder.pairing.cemNodeId !== request.serverNodeId
+    ) {
+      throw new NotAcceptedError();
+    }
+    const selection = selectSession(request);
+    const node = await this.cemNodes.findById(holder.pairing.cemNodeId);
+    if (!node || !holder.tenantActive || this.drain.draining) {
+      throw new SessionError('Other', 'the node cannot take sessions now: retry later');
+    }
+    const pending = randomBase64(32);
+    const now = this.clock.now();
+    await this.pairings.addPendingToken({
+      pairing: holder.pairing,
+      tokenHash: hashToken(pending),
+      s2Version: selection.s2Version,
+      now,
+      expiresAt: new Date(now.getTime() + PENDING_TOKEN_TTL_MS),
+    });
+    return {
+      selectedCommunicationProtocol: selection.protocol,
+      selectedS2MessageVersion: selection.s2Version,
+      accessToken: pending,
+      serverNodeDescription: serverNodeDescription(node),
+      serverEndpointDescription: serverEndpointDescription(node.tenant),
+    };
+  }
+}
+
+/**
+ * `POST /session/v1/confirmAccessToken`: activates the pending token (the old one stops working in
+ * the same transaction) and hands out a single-use websocket token. If PostgreSQL fails, the error
+ * surfaces as 500 and the old token keeps working.
+ */
+@Injectable()
+export class ConfirmAccessTokenUseCase {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly pairings: PairingRepository,
+    private readonly websocketTokens: WebsocketTokenStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(pendingToken: string | undefined): Promise<WebSocketCommunicationDetails> {
+    if (pendingToken === undefined) throw new NotAcceptedError('no access token');
+    const confirmed = await this.pairings.confirmPendingToken(hashToken(pendingToken), this.clock.now());
+    if (!confirmed || !isS2JsonVersion(confirmed.s2Version)) throw new NotAcceptedError('not a pending access token');
+    const { pairing } = confirmed;
+    const websocketToken = await this.websocketTokens.issue({
+      pairingId: pairing.id,
+      tenantId: pairing.tenantId,
+      cemNodeId: pairing.cemNodeId,
+      rmNodeId: pairing.rmNodeId,
+      s2Version: confirmed.s2Version,
+    });
+    return {
+      communicationProtocol: 'WebSocket',
+      websocketToken,
+      websocketUrl: publicUrls(this.config.publicUrl).websocketUrl,
+    };
+  }
+}
+
+/** `POST /session/v1/unpair`: unpairing by the communication client (the RM). */
+@Injectable()
+export class UnpairUseCase {
+  constructor(
+    private readonly pairings: PairingRepository,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(accessToken: string | undefined, body: unknown): Promise<void> {
+    const request = parseUnpair(body === UNPARSABLE_BODY ? undefined : body);
+    if (accessToken === undefined || request === undefined) throw new NotAcceptedError();
+    const holder = await this.pairings.findByActiveToken(hashToken(accessToken));
+    if (
+      !holder ||
+      holder.pairing.rmNodeId !== request.clientNodeId ||
+      holder.pairing.cemNodeId !== request.serverNodeId
+    ) {
+      throw new NotAcceptedError();
+    }
+    const removed = await this.pairings.unpair(holder.pairing, 'unpaired-by-rm');
+    if (!removed) throw new NotAcceptedError();
+    await this.events.publish([
+      {
+        type: 'pairing.removed',
+        tenantId: removed.tenantId,
+        cemNodeId: removed.cemNodeId,
+        rmNodeId: removed.rmNodeId,
+        reason: removed.reason,
+      },
+    ]);
+  }
+}

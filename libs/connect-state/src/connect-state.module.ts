@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { RedisModule } from '../../redis/src/redis.module.js';
+import { EventBus } from './event-bus.js';
+import { NodePairingGate } from './node-pairing-gate.js';
+import { PairingAttemptStore } from './pairing-attempt.store.js';
+import { WebsocketTokenStore } from './websocket-token.store.js';
+
+/** The short-lived S2 Connect state every replica shares through Redis. */
+@Module({
+  imports: [RedisModule],
+  providers: [EventBus, NodePairingGate, PairingAttemptStore, WebsocketTokenStore],
+  exports: [EventBus, NodePairingGate, PairingAttemptStore, WebsocketTokenStore],
+})
+export class ConnectStateModule {}

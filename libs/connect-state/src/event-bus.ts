@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { RedisService } from '../../redis/src/redis.service.js';
+import { keys } from './keys.js';
+
+/** Pairing lifecycle events; the session gateway closes sessions on `pairing.removed`. */
+export type PairingEvent =
+  | {
+      readonly type: 'pairing.created';
+      readonly tenantId: string;
+      readonly cemNodeId: string;
+      readonly rmNodeId: string;
+    }
+  | {
+      readonly type: 'pairing.removed';
+      readonly tenantId: string;
+      readonly cemNodeId: string;
+      readonly rmNodeId: string;
+      readonly reason: 'unpaired-by-rm' | 'unpaired-by-tenant' | 'repaired' | 'paired-elsewhere' | 'cem-node-deleted';
+    };
+
+/** How many events the stream keeps for consumers that were away. */
+const STREAM_LENGTH = 100_000;
+
+/**
+ * Events on a Redis stream rather than pub/sub: a consumer that was briefly disconnected reads what it
+ * missed from its last id instead of losing it.
+ */
+@Injectable()
+export class EventBus {
+  constructor(private readonly redis: RedisService) {}
+
+  async publish(events: readonly PairingEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const pipeline = this.redis.client.pipeline();
+    for (const event of events) {
+      pipeline.xadd(keys.events(), 'MAXLEN', '~', STREAM_LENGTH, '*', 'event', JSON.stringify(event));
+    }
+    await pipeline.exec();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './secrets.js';
+export * from './random-source.js';
+export * from './secret-hasher.js';
+export * from './security.module.js';

@@ -1,0 +1,72 @@
+// Every secret the broker makes or checks goes through here: generated with a CSPRNG, compared in
+// constant time, and stored only as a hash where the broker just has to verify it.
+import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: object,
+) => Promise<Buffer>;
+
+/** `bytes` random bytes, Base64 (standard alphabet, as S2 Connect's `format: byte` fields are). */
+export function randomBase64(bytes: number): string {
+  return randomBytes(bytes).toString('base64');
+}
+
+/** `bytes` random bytes, base64url: for tokens that travel in URLs or headers of our own API. */
+export function randomBase64Url(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** A string of `length` characters drawn uniformly from `alphabet` (no modulo bias). */
+export function randomString(length: number, alphabet: string): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+
+/**
+ * SHA-256 of a high-entropy token (32+ random bytes), hex. A fast hash is enough for those: they
+ * cannot be guessed, so there is nothing for a slow hash to protect.
+ */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Compares two strings in time that depends only on their lengths. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  // Compare against itself when lengths differ, so the time does not reveal where they differ.
+  if (left.length !== right.length) {
+    timingSafeEqual(left, left);
+    return false;
+  }
+  return timingSafeEqual(left, right);
+}
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 } as const;
+
+/**
+ * A slow, salted hash for secrets a person or a deployment may choose or copy around (client secrets),
+ * in the self-describing form `scrypt$N$r$p$salt$hash`.
+ */
+export async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(secret, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scryptAsync(secret, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
+  return timingSafeEqual(actual, expected);
+}

@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../../../db/src/generated/prisma/client.js';
+import { PrismaService } from '../../../db/src/prisma.service.js';
+import type { EndpointDescription, NodeDescription } from '../../../s2-connect/src/generated/types.js';
+import type { PairingEvent } from '../../../connect-state/src/event-bus.js';
+
+type RemovalReason = Extract<PairingEvent, { type: 'pairing.removed' }>['reason'];
+
+export interface PairingRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly cemNodeId: string;
+  readonly rmNodeId: string;
+}
+
+export interface RemovedPairing extends PairingRecord {
+  readonly reason: RemovalReason;
+}
+
+/** A pairing reached through one of its access tokens, with what session initiation checks. */
+export interface TokenHolder {
+  readonly pairing: PairingRecord;
+  readonly tenantActive: boolean;
+}
+
+type Tx = Prisma.TransactionClient;
+
+const PAIRING_FIELDS = { id: true, tenantId: true, cemNodeId: true, rmNodeId: true } as const;
+
+/**
+ * Pairings and their S2 Connect access tokens (stored as hashes). Changes to one RM's pairing are
+ * serialised with a transaction-scoped advisory lock on the RM node id, so two replicas finishing
+ * pairings of the same RM at once leave exactly one pairing.
+ */
+@Injectable()
+export class PairingRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Stores a new pairing with its first access token. A pairing the RM already had (with this CEM
+   * node or another) is unpaired in the same transaction and returned, so its sessions can be closed.
+   */
+  async completePairing(input: {
+    tenantId: string;
+    cemNodeId: string;
+    rmNode: NodeDescription;
+    rmEndpoint: EndpointDescription;
+    accessTokenHash: string;
+  }): Promise<{ pairing: PairingRecord; removed: RemovedPairing[] }> {
+    return this.prisma.$transaction(async (tx) => {
+      await this.lockRm(tx, input.rmNode.id);
+      const existing = await tx.pairing.findUnique({ where: { rmNodeId: input.rmNode.id }, select: PAIRING_FIELDS });
+      const removed: RemovedPairing[] = [];
+      if (existing) {
+        const reason = existing.cemNodeId === input.cemNodeId ? 'repaired' : 'paired-elsewhere';
+        await this.removeInTx(tx, existing.id, reason);
+        removed.push({ ...existing, reason });
+      }
+      const pairing = await tx.pairing.create({
+        data: {
+          tenantId: input.tenantId,
+          cemNodeId: input.cemNodeId,
+          rmNodeId: input.rmNode.id,
+          rmNodeDescription: input.rmNode as unknown as Prisma.InputJsonValue,
+          rmEndpointDescription: input.rmEndpoint as unknown as Prisma.InputJsonValue,
+          accessTokens: {
+            create: { tenantId: input.tenantId, tokenHash: input.accessTokenHash, state: 'ACTIVE' },
+          },
+        },
+        select: PAIRING_FIELDS,
+      });
+      return { pairing, removed };
+    });
+  }
+
+  async findByActiveToken(tokenHash: string): Promise<TokenHolder | undefined> {
+    const token = await this.prisma.accessToken.findUnique({
+      where: { tokenHash },
+      select: { state: true, pairing: { select: { ...PAIRING_FIELDS, tenant: { select: { status: true } } } } },
+    });
+    if (!token || token.state !== 'ACTIVE') return undefined;
+    const { tenant, ...pairing } = token.pairing;
+    return { pairing, tenantActive: tenant.status === 'ACTIVE' };
+  }
+
+  /** Whether this token belonged to a pairing of these two nodes that has since been unpaired. */
+  async wasUnpaired(tokenHash: string, rmNodeId: string, cemNodeId: string): Promise<boolean> {
+    const tombstone = await this.prisma.unpairedPairing.findFirst({
+      where: { rmNodeId, cemNodeId, accessTokenHashes: { has: tokenHash } },
+      select: { id: true },
+    });
+    return tombstone !== null;
+  }
+
+  /** A pending token, valid until `expiresAt`; expired pending tokens of the pairing are dropped. */
+  async addPendingToken(input: {
+    pairing: PairingRecord;
+    tokenHash: string;
+    s2Version: string;
+    now: Date;
+    expiresAt: Date;
+  }): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.accessToken.deleteMany({
+        where: { pairingId: input.pairing.id, state: 'PENDING', expiresAt: { lte: input.now } },
+      }),
+      this.prisma.accessToken.create({
+        data: {
+          tenantId: input.pairing.tenantId,
+          pairingId: input.pairing.id,
+          tokenHash: input.tokenHash,
+          state: 'PENDING',
+          expiresAt: input.expiresAt,
+          s2Version: input.s2Version,
+        },
+      }),
+    ]);
+  }
+
+  /**
+   * Makes a pending token the pairing's only token, in one transaction: the old active token stops
+   * working at the same moment. undefined when the token is not pending or has expired.
+   */
+  async confirmPendingToken(
+    tokenHash: string,
+    now: Date,
+  ): Promise<{ pairing: PairingRecord; s2Version: string } | undefined> {
+    return this.prisma.$transaction(async (tx) => {
+      const found = await tx.accessToken.findUnique({
+        where: { tokenHash },
+        select: { pairing: { select: { rmNodeId: true } } },
+      });
+      if (!found) return undefined;
+      await this.lockRm(tx, found.pairing.rmNodeId);
+      // Read again under the lock: a concurrent confirm or unpair may have removed it.
+      const token = await tx.accessToken.findUnique({
+        where: { tokenHash },
+        select: { id: true, state: true, expiresAt: true, s2Version: true, pairing: { select: PAIRING_FIELDS } },
+      });
+      if (!token || token.state !== 'PENDING' || !token.expiresAt || token.expiresAt <= now || !token.s2Version) {
+        return undefined;
+      }
+      await tx.accessToken.deleteMany({ where: { pairingId: token.pairing.id, id: { not: token.id } } });
+      await tx.accessToken.update({ where: { id: token.id }, data: { state: 'ACTIVE', expiresAt: null } });
+      return { pairing: token.pairing, s2Version: token.s2Version };
+    });
+  }
+
+  /** Removes a pairing and every token of it, leaving a tombstone; undefined if it was already gone. */
+  async unpair(pairing: PairingRecord, reason: RemovalReason): Promise<RemovedPairing | undefined> {
+    return this.prisma.$transaction(async (tx) => {
+      await this.lockRm(tx, pairing.rmNodeId);
+      const current = await tx.pairing.findUnique({ where: { id: pairing.id }, select: PAIRING_FIELDS });
+      if (!current) return undefined;
+      await this.removeInTx(tx, current.id, reason);
+      return { ...current, reason };
+    });
+  }
+
+  private async lockRm(tx: Tx, rmNodeId: string): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${rmNodeId}, 0))`;
+  }
+
+  private async removeInTx(tx: Tx, pairingId: string, reason: RemovalReason): Promise<void> {
+    const pairing = await tx.pairing.findUniqueOrThrow({
+      where: { id: pairingId },
+      select: { ...PAIRING_FIELDS, accessTokens: { select: { tokenHash: true } } },
+    });
+    await tx.unpairedPairing.create({
+      data: {
+        tenantId: pairing.tenantId,
+        cemNodeId: pairing.cemNodeId,
+        rmNodeId: pairing.rmNodeId,
+        accessTokenHashes: pairing.accessTokens.map((t) => t.tokenHash),
+        reason,
+      },
+    });
+    await tx.pairing.delete({ where: { id: pairingId } });
+  }
+}

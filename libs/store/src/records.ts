@@ -1,0 +1,61 @@
+// What the repositories hand out: plain objects, so that callers never depend on Prisma's types.
+
+export type TenantStatus = 'active' | 'suspended';
+export type PairingCodeKind = 'dynamic' | 'static';
+
+export interface TenantRecord {
+  id: string;
+  name: string;
+  logoUrl: string | null;
+  status: TenantStatus;
+  createdAt: Date;
+}
+
+/** What the pairing server shows of a CEM node's owner (`serverEndpointDescription`) and checks. */
+export type TenantRef = Pick<TenantRecord, 'id' | 'name' | 'logoUrl' | 'status'>;
+
+export interface ServiceAccountCredentials {
+  id: string;
+  tenantId: string;
+  secretHash: string;
+  revokedAt: Date | null;
+  tenantStatus: TenantStatus;
+}
+
+export interface CemNodeRecord {
+  /** The S2 node id. */
+  id: string;
+  tenantId: string;
+  nodeIdAlias: string;
+  brand: string;
+  type: string;
+  modelName: string;
+  userDefinedName: string | null;
+  logoUrl: string | null;
+  externalRef: string | null;
+  createdAt: Date;
+}
+
+export interface CemNodeWithTenant extends CemNodeRecord {
+  tenant: TenantRef;
+}
+
+export interface ValidPairingToken {
+  /** The pairing token itself: key material of the challenge-response. Never log it. */
+  token: string;
+  kind: PairingCodeKind;
+  expiresAt: Date | null;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** One row of the audit trail; it never holds a secret. */
+export interface AuditEntry {
+  tenantId: string | null;
+  actorType: 'operator' | 'service_account';
+  actorId: string | null;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  data: { [key: string]: JsonValue };
+}

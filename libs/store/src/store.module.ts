@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { PairingRepository } from './pairings/pairing.repository.js';
+import { DbModule } from '../../db/src/index.js';
+import { CemNodeRepository } from './cem-node.repository.js';
+import { Clock } from './clock.js';
+import { PairingCodeRepository } from './pairing-code.repository.js';
+import { ServiceAccountRepository } from './service-account.repository.js';
+import { TenantRepository } from './tenant.repository.js';
+
+const EXPORTED = [
+  Clock,
+  TenantRepository,
+  ServiceAccountRepository,
+  CemNodeRepository,
+  PairingCodeRepository,
+  PairingRepository,
+];
+
+/** The broker's durable state, one repository per aggregate, and the clock its queries compare with. */
+@Module({
+  imports: [DbModule],
+  providers: EXPORTED,
+  exports: EXPORTED,
+})
+export class StoreModule {}
