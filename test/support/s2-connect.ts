@@ -22,6 +22,10 @@ export function post(url: string, body: unknown, bearer?: string, raw = false): 
   return timed(url, { method: 'POST', headers, body: raw ? (body as string) : JSON.stringify(body) });
 }
 
+export function del(url: string, bearer?: string): Promise<HttpAnswer> {
+  return timed(url, { method: 'DELETE', headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` } });
+}
+
 export function get(url: string, bearer?: string): Promise<HttpAnswer> {
   return timed(url, { headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` } });
 }

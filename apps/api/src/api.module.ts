@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PairingsModule } from './pairings/pairings.module.js';
 import { S2ConnectModule } from './s2-connect/s2-connect.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CemNodesModule } from './cem-nodes/cem-nodes.module.js';
@@ -6,6 +7,6 @@ import { OperatorModule } from './operator/operator.module.js';
 
 /** The `api` role: S2 Connect pairing and session HTTP endpoints, tenant and operator APIs. */
 @Module({
-  imports: [OperatorModule, AuthModule, CemNodesModule, S2ConnectModule],
+  imports: [OperatorModule, AuthModule, CemNodesModule, S2ConnectModule, PairingsModule],
 })
 export class ApiModule {}

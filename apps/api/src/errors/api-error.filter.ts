@@ -10,6 +10,7 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.AccessTokenInvalid]: HttpStatus.UNAUTHORIZED,
   [ApiErrorCode.CemNodeNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.ExternalRefTaken]: HttpStatus.CONFLICT,
+  [ApiErrorCode.PairingNotFound]: HttpStatus.NOT_FOUND,
 };
 
 export function apiErrorBody(error: ApiError): ErrorBody {

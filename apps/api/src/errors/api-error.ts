@@ -5,6 +5,7 @@ export enum ApiErrorCode {
   AccessTokenInvalid = 'access_token_invalid',
   CemNodeNotFound = 'cem_node_not_found',
   ExternalRefTaken = 'external_ref_taken',
+  PairingNotFound = 'pairing_not_found',
 }
 
 /** A domain error: its message is written for the client, so it never holds a secret or an internal detail. */
@@ -47,5 +48,12 @@ export class CemNodeNotFoundError extends ApiError {
 export class ExternalRefTakenError extends ApiError {
   constructor() {
     super(ApiErrorCode.ExternalRefTaken, 'externalRef: another CEM node of this tenant has it');
+  }
+}
+
+/** Also for another tenant's RM. */
+export class PairingNotFoundError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.PairingNotFound, 'pairing not found');
   }
 }

@@ -146,6 +146,23 @@ export class PairingRepository {
     });
   }
 
+  /** What the CEM channel shows of the RM when its session opens. */
+  async descriptions(
+    pairingId: string,
+  ): Promise<{ rmNodeDescription: unknown; rmEndpointDescription: unknown } | undefined> {
+    const row = await this.prisma.pairing.findUnique({
+      where: { id: pairingId },
+      select: { rmNodeDescription: true, rmEndpointDescription: true },
+    });
+    return row ?? undefined;
+  }
+
+  /** The tenant's pairing of an RM, if the RM is paired with one of the tenant's CEM nodes. */
+  async findInTenant(tenantId: string, rmNodeId: string): Promise<PairingRecord | undefined> {
+    const row = await this.prisma.pairing.findFirst({ where: { tenantId, rmNodeId }, select: PAIRING_FIELDS });
+    return row ?? undefined;
+  }
+
   /** Removes a pairing and every token of it, leaving a tombstone; undefined if it was already gone. */
   async unpair(pairing: PairingRecord, reason: RemovalReason): Promise<RemovedPairing | undefined> {
     return this.prisma.$transaction(async (tx) => {

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { EventBus } from '../../../../libs/connect-state/src/event-bus.js';
+import { PairingRepository } from '../../../../libs/store/src/pairings/pairing.repository.js';
+import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { PairingNotFoundError } from '../errors/api-error.js';
+
+/**
+ * Unpairing by the communication server (the tenant): the tokens go at once, and the event makes the
+ * replica holding the RM's socket send SessionRequest RECONNECT and close it; the next initiateSession
+ * answers NoLongerPaired.
+ */
+@Injectable()
+export class UnpairRm {
+  constructor(
+    private readonly pairings: PairingRepository,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(caller: TenantPrincipal, rmNodeId: string): Promise<void> {
+    const pairing = await this.pairings.findInTenant(caller.tenantId, rmNodeId);
+    if (!pairing) throw new PairingNotFoundError();
+    const removed = await this.pairings.unpair(pairing, 'unpaired-by-tenant');
+    if (!removed) throw new PairingNotFoundError();
+    await this.events.publish([
+      {
+        type: 'pairing.removed',
+        tenantId: removed.tenantId,
+        cemNodeId: removed.cemNodeId,
+        rmNodeId: removed.rmNodeId,
+        reason: removed.reason,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,70 @@
+// The CEM channel's frames, broker to CEM software. S2 messages arrive as validated JSON text and are
+// spliced in as is: no second serialisation on the hot path.
+
+export interface SessionInfo {
+  readonly sessionId: string;
+  readonly rmNodeId: string;
+  readonly cemNodeId: string;
+}
+
+export function messageFrame(session: SessionInfo, messageJson: string): string {
+  return `{"type":"message","sessionId":${JSON.stringify(session.sessionId)},"rmNodeId":${JSON.stringify(session.rmNodeId)},"cemNodeId":${JSON.stringify(session.cemNodeId)},"message":${messageJson}}`;
+}
+
+export function sessionOpenedFrame(session: {
+  sessionId: string;
+  rmNodeId: string;
+  cemNodeId: string;
+  s2Version: string;
+  rmNodeDescription: unknown;
+  rmEndpointDescription: unknown;
+  controlType: string;
+  snapshot: unknown[];
+}): string {
+  return JSON.stringify({ type: 'session.opened', session });
+}
+
+export function sessionClosedFrame(session: SessionInfo, reason: string): string {
+  return JSON.stringify({ type: 'session.closed', ...session, reason });
+}
+
+export function pairingFrame(
+  type: 'pairing.created' | 'pairing.removed',
+  rmNodeId: string,
+  cemNodeId: string,
+  reason?: string,
+): string {
+  return JSON.stringify(reason === undefined ? { type, rmNodeId, cemNodeId } : { type, rmNodeId, cemNodeId, reason });
+}
+
+export type ErrorCode = 'invalid_frame' | 'unknown_rm';
+
+export function errorFrame(code: ErrorCode, detail: string, ref?: unknown): string {
+  return JSON.stringify(ref === undefined ? { type: 'error', code, detail } : { type: 'error', ref, code, detail });
+}
+
+/** A CEM frame `{"type":"message","rmNodeId","ref"?,"message"}`, or why it is not one. */
+export function parseCemFrame(
+  text: string,
+):
+  | { ok: true; rmNodeId: string; ref: unknown; message: Record<string, unknown> }
+  | { ok: false; ref: unknown; detail: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, ref: undefined, detail: 'frame is not JSON' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, ref: undefined, detail: 'frame is not a JSON object' };
+  }
+  const frame = value as Record<string, unknown>;
+  const ref = frame['ref'];
+  if (frame['type'] !== 'message') return { ok: false, ref, detail: 'type must be "message"' };
+  if (typeof frame['rmNodeId'] !== 'string') return { ok: false, ref, detail: 'rmNodeId must be a string' };
+  const message = frame['message'];
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    return { ok: false, ref, detail: 'message must be an S2 JSON message object' };
+  }
+  return { ok: true, rmNodeId: frame['rmNodeId'], ref, message: message as Record<string, unknown> };
+}

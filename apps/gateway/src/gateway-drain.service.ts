@@ -1,0 +1,48 @@
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../../libs/observability/src/index.js';
+import { CLOSE, DRAIN_RATE_PER_SECOND } from './limits.js';
+import { RouterService } from './router.service.js';
+
+/**
+ * On SIGTERM (readiness is already false and upgrades are refused): RM sessions are closed at a
+ * bounded rate with SessionRequest RECONNECT and 1012, so that their reconnections do not land on
+ * the other replicas all at once; messages still on their way are given time to settle; CEM channels
+ * close last, their sessions moving to the tenant's channels on other replicas.
+ */
+@Injectable()
+export class GatewayDrainService implements BeforeApplicationShutdown {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly router: RouterService,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'drain' });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const rms = [...this.router.rms.values()];
+    this.logger.info({ sessions: rms.length, channels: this.router.channels.size }, 'draining');
+    const batch = Math.max(1, Math.floor(DRAIN_RATE_PER_SECOND / 10));
+    for (let i = 0; i < rms.length; i += batch) {
+      for (const rm of rms.slice(i, i + batch))
+        this.router.closeRmSocket(rm, CLOSE.serviceRestart, 'server restarting', 'RECONNECT');
+      await sleep(100);
+    }
+    await this.settled(() => this.router.rms.size === 0 && this.router.pendingDeliveries === 0, 5_000);
+    for (const channel of [...this.router.channels.values()]) {
+      channel.socket.close(CLOSE.serviceRestart, 'server restarting');
+    }
+    await this.settled(() => this.router.channels.size === 0, 5_000);
+    // The last session.closed and rebinding messages are on their way out through Redis.
+    await sleep(200);
+    this.logger.info('drained');
+  }
+
+  private async settled(done: () => boolean, timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!done() && Date.now() < until) await sleep(50);
+  }
+}

@@ -1,0 +1,25 @@
+/** Frames larger than this close the socket with 1009. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** A peer that does not read is closed once this much waits for it. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+export const PING_INTERVAL_MS = 30_000;
+export const IDLE_TIMEOUT_MS = 75_000;
+/** How long a message sent to another replica may wait for its outcome before TEMPORARY_ERROR. */
+export const DELIVERY_TIMEOUT_MS = 3_000;
+/** How long a new RM session waits for its CEM channel binding before its first message is handled. */
+export const BIND_WAIT_MS = 2_000;
+/** RM sessions closed per second on SIGTERM. */
+export const DRAIN_RATE_PER_SECOND = 500;
+
+/** WebSocket close codes the gateway uses. */
+export const CLOSE = {
+  normal: 1000,
+  goingAway: 1001,
+  policy: 1008,
+  tooBig: 1009,
+  serviceRestart: 1012,
+  tryAgainLater: 1013,
+  replaced: 4000,
+  unpaired: 4001,
+  tenantUnavailable: 4003,
+} as const;

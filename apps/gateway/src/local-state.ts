@@ -1,0 +1,48 @@
+import type { WebSocket } from 'ws';
+import type { SessionState } from '../../../libs/s2-json/src/session-rules.js';
+import type { S2JsonVersion } from '../../../libs/s2-json/src/versions.js';
+
+/** An RM session whose socket this replica holds. */
+export interface LocalRm {
+  readonly rmNodeId: string;
+  readonly sessionId: string;
+  readonly tenantId: string;
+  readonly cemNodeId: string;
+  readonly pairingId: string;
+  readonly s2Version: S2JsonVersion;
+  readonly socket: WebSocket;
+  state: SessionState;
+  /** Bound CEM channel, '' for none; effective once that channel's replica wrote session.opened. */
+  channelId: string;
+  channelReplica: string;
+  /** Frames of this session are handled one after another through this chain. */
+  queue: Promise<void>;
+  /** Resolves the wait for the first binding. */
+  bound?: () => void;
+  closeReason?: string;
+}
+
+/** A CEM channel whose socket this replica holds. */
+export interface LocalChannel {
+  readonly channelId: string;
+  readonly tenantId: string;
+  readonly cemNodeIds: ReadonlySet<string> | null;
+  readonly socket: WebSocket;
+  /** The sessions bound to this channel: rmNodeId -> where the RM is. */
+  readonly bound: Map<string, { sessionId: string; replica: string; cemNodeId: string }>;
+  /** Envelopes for this channel are handled in arrival order through this chain. */
+  queue: Promise<void>;
+  closed: boolean;
+  /** pairing.removed frames held back until the session.closed of that RM has been written. */
+  readonly afterClose: Map<string, string>;
+}
+
+export function serves(
+  channel: { cemNodeIds: ReadonlySet<string> | readonly string[] | null },
+  cemNodeId: string,
+): boolean {
+  if (channel.cemNodeIds === null) return true;
+  return channel.cemNodeIds instanceof Set
+    ? channel.cemNodeIds.has(cemNodeId)
+    : (channel.cemNodeIds as readonly string[]).includes(cemNodeId);
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { PairingEvent } from '../../../libs/connect-state/src/event-bus.js';
+import { keys } from '../../../libs/connect-state/src/keys.js';
+import { LOGGER } from '../../../libs/observability/src/index.js';
+import { RedisService } from '../../../libs/redis/src/redis.service.js';
+import { pairingFrame } from './cem-frames.js';
+import { CLOSE } from './limits.js';
+import { RouterService } from './router.service.js';
+
+/**
+ * Every replica reads the pairing event stream: it closes its own socket of an RM that was unpaired
+ * (SessionRequest RECONNECT, then close) and tells its own CEM channels of the tenant.
+ */
+@Injectable()
+export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly connection: Redis;
+  private running = true;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly redis: RedisService,
+    private readonly router: RouterService,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.connection = redis.dedicatedConnection('pairing-events');
+    this.logger = logger.child({ component: 'pairing-events' });
+  }
+
+  onApplicationBootstrap(): void {
+    void this.loop();
+  }
+
+  onApplicationShutdown(): void {
+    this.running = false;
+  }
+
+  private async loop(): Promise<void> {
+    let lastId = '$';
+    while (this.running) {
+      try {
+        const result = (await this.connection.xread('BLOCK', 1000, 'STREAMS', keys.events(), lastId)) as
+          [string, [string, string[]][]][] | null;
+        for (const [, entries] of result ?? []) {
+          for (const [id, fields] of entries) {
+            lastId = id;
+            this.handle(JSON.parse(fields[1] ?? '{}') as PairingEvent);
+          }
+        }
+      } catch (error) {
+        if (!this.running) return;
+        this.logger.warn({ err: error }, 'reading pairing events failed');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private handle(event: PairingEvent): void {
+    if (event.type === 'pairing.removed') {
+      const rm = this.router.rms.get(event.rmNodeId);
+      if (rm && rm.cemNodeId === event.cemNodeId)
+        this.router.closeRmSocket(rm, CLOSE.unpaired, 'unpaired', 'RECONNECT');
+      this.router.pairingEvent(
+        event.tenantId,
+        event.cemNodeId,
+        event.rmNodeId,
+        pairingFrame(event.type, event.rmNodeId, event.cemNodeId, event.reason),
+        true,
+      );
+    } else {
+      this.router.pairingEvent(
+        event.tenantId,
+        event.cemNodeId,
+        event.rmNodeId,
+        pairingFrame(event.type, event.rmNodeId, event.cemNodeId),
+        false,
+      );
+    }
+  }
+}

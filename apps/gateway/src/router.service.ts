@@ -1,0 +1,588 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { WebsocketGrant } from '../../../libs/connect-state/src/websocket-token.store.js';
+import { LOGGER } from '../../../libs/observability/src/index.js';
+import type { Ack, Envelope, ToCem, ToRm } from '../../../libs/routing/src/envelopes.js';
+import { ReplicaBus } from '../../../libs/routing/src/replica-bus.js';
+import { type RmEntry, SessionDirectory } from '../../../libs/routing/src/session-directory.js';
+import { receptionStatus, sessionRequest } from '../../../libs/s2-json/src/builders.js';
+import { inspectFrame, inspectMessage } from '../../../libs/s2-json/src/frame.js';
+import { INITIAL_SESSION_STATE, type SessionState } from '../../../libs/s2-json/src/session-rules.js';
+import { PairingRepository } from '../../../libs/store/src/pairings/pairing.repository.js';
+import { errorFrame, messageFrame, parseCemFrame, sessionClosedFrame, sessionOpenedFrame } from './cem-frames.js';
+import { BIND_WAIT_MS, CLOSE, DELIVERY_TIMEOUT_MS } from './limits.js';
+import { type LocalChannel, type LocalRm, serves } from './local-state.js';
+import { write } from './sockets.js';
+
+type Outcome = Ack['outcome'];
+
+/**
+ * Routes S2 messages between the RM sockets and CEM channels of this replica and, over Redis, of every
+ * other replica. Each accepted message ends in exactly one of: written to the other side, or a
+ * ReceptionStatus to the sender (the broker's own verdict, or TEMPORARY_ERROR when nothing on the
+ * other side could take it in time).
+ */
+@Injectable()
+export class RouterService {
+  readonly rms = new Map<string, LocalRm>();
+  readonly channels = new Map<string, LocalChannel>();
+  private readonly pending = new Map<
+    number,
+    { timer: NodeJS.Timeout; settle: (outcome: Outcome, reply?: string) => void }
+  >();
+  private nextId = 1;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly bus: ReplicaBus,
+    private readonly directory: SessionDirectory,
+    private readonly pairings: PairingRepository,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'router' });
+    bus.onMessage((envelope) => this.onEnvelope(envelope));
+  }
+
+  get replicaId(): string {
+    return this.bus.replicaId;
+  }
+
+  get pendingDeliveries(): number {
+    return this.pending.size;
+  }
+
+  // ---- RM sessions ---------------------------------------------------------------------------
+
+  async openRm(grant: WebsocketGrant, socket: WebSocket): Promise<LocalRm> {
+    const older = this.rms.get(grant.rmNodeId);
+    if (older) this.closeRmSocket(older, CLOSE.replaced, 'replaced');
+    const rm: LocalRm = {
+      ...grant,
+      sessionId: randomUUID(),
+      socket,
+      state: INITIAL_SESSION_STATE,
+      channelId: '',
+      channelReplica: '',
+      queue: Promise.resolve(),
+    };
+    this.rms.set(rm.rmNodeId, rm);
+    const firstBinding = new Promise<void>((resolve) => {
+      rm.bound = resolve;
+      setTimeout(resolve, BIND_WAIT_MS).unref();
+    });
+    rm.queue = this.register(rm).then(() => firstBinding);
+    return rm;
+  }
+
+  private async register(rm: LocalRm): Promise<void> {
+    const previous = await this.directory.register(rm.rmNodeId, this.entryOf(rm));
+    if (previous && previous.sessionId !== rm.sessionId && previous.replica !== this.replicaId) {
+      if (await this.bus.isAlive(previous.replica)) {
+        this.bus.send(previous.replica, {
+          k: 'close-rm',
+          rmNodeId: rm.rmNodeId,
+          sessionId: previous.sessionId,
+          reason: 'replaced',
+        });
+      } else if (previous.channelId !== '') {
+        // Its replica died with the socket: tell the CEM before the new session opens.
+        this.bus.send(previous.channelReplica, {
+          k: 'session-closed',
+          channelId: previous.channelId,
+          rmNodeId: rm.rmNodeId,
+          sessionId: previous.sessionId,
+          cemNodeId: previous.cemNodeId,
+          reason: 'replica-lost',
+        });
+      }
+    }
+    await this.bindSomewhere(rm.rmNodeId, rm.sessionId, rm.tenantId, rm.cemNodeId, '');
+  }
+
+  private entryOf(rm: LocalRm): RmEntry {
+    return {
+      sessionId: rm.sessionId,
+      replica: this.replicaId,
+      tenantId: rm.tenantId,
+      cemNodeId: rm.cemNodeId,
+      pairingId: rm.pairingId,
+      s2Version: rm.s2Version,
+      connectedAt: new Date().toISOString(),
+      channelId: '',
+      channelReplica: '',
+      state: JSON.stringify(rm.state),
+    };
+  }
+
+  onRmFrame(rm: LocalRm, text: string): void {
+    rm.queue = rm.queue
+      .then(() => this.handleRmFrame(rm, text))
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, rmNodeId: rm.rmNodeId }, 'RM frame failed');
+      });
+  }
+
+  private handleRmFrame(rm: LocalRm, text: string): void {
+    const outcome = inspectFrame(text, { version: rm.s2Version, sender: 'RM', state: rm.state });
+    if (outcome.kind === 'reject') {
+      write(rm.socket, JSON.stringify(outcome.reply));
+      return;
+    }
+    if (outcome.kind === 'handshake') {
+      for (const reply of outcome.replies) write(rm.socket, JSON.stringify(reply));
+      return;
+    }
+    const changed = outcome.state !== rm.state;
+    rm.state = outcome.state;
+    const { message } = outcome;
+    this.directory.recordFromRm(
+      rm.rmNodeId,
+      rm.sessionId,
+      message.message_type,
+      text,
+      changed ? JSON.stringify(rm.state) : undefined,
+    );
+    const messageId = 'message_id' in message ? message.message_id : undefined;
+    const fail = () => {
+      // A ReceptionStatus cannot itself be answered with one.
+      if (messageId !== undefined) {
+        write(
+          rm.socket,
+          JSON.stringify(receptionStatus(messageId, 'TEMPORARY_ERROR', 'no CEM channel can take this message now')),
+        );
+      }
+    };
+    if (rm.channelId === '') return fail();
+    const session = { sessionId: rm.sessionId, rmNodeId: rm.rmNodeId, cemNodeId: rm.cemNodeId };
+    const local = this.channels.get(rm.channelId);
+    if (rm.channelReplica === this.replicaId) {
+      if (!local || !local.bound.has(rm.rmNodeId) || !write(local.socket, messageFrame(session, text))) fail();
+      return;
+    }
+    const id = this.track((result) => {
+      if (result !== 'delivered') fail();
+    });
+    this.bus.send(rm.channelReplica, {
+      k: 'to-cem',
+      id,
+      from: this.replicaId,
+      channelId: rm.channelId,
+      ...session,
+      message: text,
+    });
+  }
+
+  /** The socket closed (for whatever reason): the session ends everywhere. */
+  async closedRm(rm: LocalRm, reason: string): Promise<void> {
+    if (this.rms.get(rm.rmNodeId) === rm) this.rms.delete(rm.rmNodeId);
+    await rm.queue;
+    const removed = await this.directory.remove(rm.rmNodeId, {
+      sessionId: rm.sessionId,
+      tenantId: rm.tenantId,
+      replica: this.replicaId,
+    });
+    if (removed && rm.channelId !== '') {
+      this.bus.send(rm.channelReplica, {
+        k: 'session-closed',
+        channelId: rm.channelId,
+        rmNodeId: rm.rmNodeId,
+        sessionId: rm.sessionId,
+        cemNodeId: rm.cemNodeId,
+        reason,
+      });
+    }
+  }
+
+  closeRmSocket(rm: LocalRm, code: number, reason: string, request?: 'RECONNECT'): void {
+    rm.closeReason ??= reason;
+    if (request) write(rm.socket, JSON.stringify(sessionRequest(request, reason)));
+    rm.socket.close(code, reason);
+    // A peer that does not finish the closing handshake is cut off.
+    setTimeout(() => rm.socket.terminate(), 1_000).unref();
+  }
+
+  // ---- Binding ---------------------------------------------------------------------------------
+
+  /**
+   * Binds a session to one of its tenant's CEM channels (not `exclude`), or leaves it unbound. The
+   * channel's replica writes session.opened and then tells the RM's replica, so that no message
+   * reaches the channel before session.opened does.
+   */
+  private async bindSomewhere(
+    rmNodeId: string,
+    sessionId: string,
+    tenantId: string,
+    cemNodeId: string,
+    expected: string,
+    exclude?: string,
+  ): Promise<void> {
+    const candidates = [];
+    for (const channel of await this.directory.channels(tenantId)) {
+      if (channel.channelId === exclude || !serves(channel, cemNodeId)) continue;
+      if (await this.bus.isAlive(channel.replica)) candidates.push(channel);
+    }
+    const pick = candidates[Math.floor(Math.random() * candidates.length)];
+    if (!pick) {
+      if (expected !== '') await this.directory.bind(rmNodeId, sessionId, expected, '', '');
+      const entry = await this.directory.get(rmNodeId);
+      if (entry && entry.sessionId === sessionId) {
+        this.bus.send(entry.replica, { k: 'bound', rmNodeId, sessionId, channelId: '', channelReplica: '' });
+      }
+      return;
+    }
+    if (await this.directory.bind(rmNodeId, sessionId, expected, pick.channelId, pick.replica)) {
+      this.bus.send(pick.replica, { k: 'session-open', channelId: pick.channelId, rmNodeId, sessionId });
+    }
+  }
+
+  // ---- CEM channels ----------------------------------------------------------------------------
+
+  async openChannel(tenantId: string, cemNodeIds: string[] | null, socket: WebSocket): Promise<LocalChannel> {
+    const channel: LocalChannel = {
+      channelId: randomUUID(),
+      tenantId,
+      cemNodeIds: cemNodeIds === null ? null : new Set(cemNodeIds),
+      socket,
+      bound: new Map(),
+      queue: Promise.resolve(),
+      closed: false,
+      afterClose: new Map(),
+    };
+    this.channels.set(channel.channelId, channel);
+    channel.queue = this.adopt(channel, cemNodeIds).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'adopting sessions failed');
+    });
+    return channel;
+  }
+
+  /** A new channel takes the tenant's sessions that have no live channel. */
+  private async adopt(channel: LocalChannel, cemNodeIds: string[] | null): Promise<void> {
+    await this.directory.addChannel(channel.tenantId, {
+      channelId: channel.channelId,
+      replica: this.replicaId,
+      cemNodeIds,
+    });
+    const live = new Set((await this.directory.channels(channel.tenantId)).map((c) => c.channelId));
+    const entries = await this.directory.getMany(await this.directory.tenantSessions(channel.tenantId));
+    for (const [rmNodeId, entry] of entries) {
+      if (!serves(channel, entry.cemNodeId)) continue;
+      if (entry.channelId !== '' && live.has(entry.channelId)) continue;
+      if (await this.directory.bind(rmNodeId, entry.sessionId, entry.channelId, channel.channelId, this.replicaId)) {
+        await this.openSessionOn(channel, rmNodeId, entry.sessionId);
+      }
+    }
+  }
+
+  /** Writes session.opened for a session just bound to a local channel, then tells the RM's replica. */
+  private async openSessionOn(channel: LocalChannel, rmNodeId: string, sessionId: string): Promise<void> {
+    const entry = await this.directory.get(rmNodeId);
+    if (!entry || entry.sessionId !== sessionId || entry.channelId !== channel.channelId) return;
+    if (channel.closed) {
+      await this.bindSomewhere(
+        rmNodeId,
+        sessionId,
+        entry.tenantId,
+        entry.cemNodeId,
+        channel.channelId,
+        channel.channelId,
+      );
+      return;
+    }
+    const [snapshot, descriptions] = await Promise.all([
+      this.directory.snapshot(sessionId),
+      this.pairings.descriptions(entry.pairingId),
+    ]);
+    const state = JSON.parse(entry.state) as SessionState;
+    write(
+      channel.socket,
+      sessionOpenedFrame({
+        sessionId,
+        rmNodeId,
+        cemNodeId: entry.cemNodeId,
+        s2Version: entry.s2Version,
+        rmNodeDescription: descriptions?.rmNodeDescription ?? null,
+        rmEndpointDescription: descriptions?.rmEndpointDescription ?? null,
+        controlType: state.activeControlType ?? 'NO_SELECTION',
+        snapshot: Object.values(snapshot).map((text) => JSON.parse(text) as unknown),
+      }),
+    );
+    channel.bound.set(rmNodeId, { sessionId, replica: entry.replica, cemNodeId: entry.cemNodeId });
+    this.bus.send(entry.replica, {
+      k: 'bound',
+      rmNodeId,
+      sessionId,
+      channelId: channel.channelId,
+      channelReplica: this.replicaId,
+    });
+  }
+
+  onChannelFrame(channel: LocalChannel, text: string): void {
+    const frame = parseCemFrame(text);
+    if (!frame.ok) {
+      write(channel.socket, errorFrame('invalid_frame', frame.detail, frame.ref));
+      return;
+    }
+    const local = channel.bound.get(frame.rmNodeId);
+    if (local) return this.sendToRm(channel, frame.rmNodeId, local, frame.message);
+    // Not bound here: a sibling channel of the tenant may hold it, or nobody.
+    channel.queue = channel.queue.then(async () => {
+      const entry = await this.directory.get(frame.rmNodeId);
+      if (entry && entry.tenantId === channel.tenantId) {
+        return this.sendToRm(
+          channel,
+          frame.rmNodeId,
+          { sessionId: entry.sessionId, replica: entry.replica, cemNodeId: entry.cemNodeId },
+          frame.message,
+        );
+      }
+      const pairing = entry ? undefined : await this.pairings.findInTenant(channel.tenantId, frame.rmNodeId);
+      if (!pairing) {
+        write(channel.socket, errorFrame('unknown_rm', 'no RM with this id is paired with this tenant', frame.ref));
+        return;
+      }
+      this.answerCem(
+        channel,
+        { sessionId: '', rmNodeId: frame.rmNodeId, cemNodeId: pairing.cemNodeId },
+        frame.message,
+        'TEMPORARY_ERROR',
+        'the RM is not connected',
+      );
+    });
+  }
+
+  private sendToRm(
+    channel: LocalChannel,
+    rmNodeId: string,
+    target: { sessionId: string; replica: string; cemNodeId: string },
+    message: Record<string, unknown>,
+  ): void {
+    const session = { sessionId: target.sessionId, rmNodeId, cemNodeId: target.cemNodeId };
+    const text = JSON.stringify(message);
+    const settle = (outcome: Outcome, reply?: string) => {
+      if (outcome === 'delivered') return;
+      if (outcome === 'rejected' && reply !== undefined) write(channel.socket, messageFrame(session, reply));
+      else this.answerCem(channel, session, message, 'TEMPORARY_ERROR', 'the RM could not take this message now');
+    };
+    if (target.replica === this.replicaId) {
+      const [outcome, reply] = this.deliverToRm(rmNodeId, target.sessionId, text);
+      return settle(outcome, reply);
+    }
+    const id = this.track(settle);
+    this.bus.send(target.replica, {
+      k: 'to-rm',
+      id,
+      from: this.replicaId,
+      rmNodeId,
+      sessionId: target.sessionId,
+      message: text,
+    });
+  }
+
+  private answerCem(
+    channel: LocalChannel,
+    session: { sessionId: string; rmNodeId: string; cemNodeId: string },
+    message: Record<string, unknown>,
+    status: 'TEMPORARY_ERROR',
+    label: string,
+  ): void {
+    const id = message['message_id'];
+    if (typeof id !== 'string') return;
+    write(channel.socket, messageFrame(session, JSON.stringify(receptionStatus(id, status, label))));
+  }
+
+  /** The channel's socket closed: its sessions move to the tenant's other channels. */
+  async closedChannel(channel: LocalChannel): Promise<void> {
+    channel.closed = true;
+    this.channels.delete(channel.channelId);
+    await channel.queue;
+    await this.directory.removeChannel(channel.tenantId, channel.channelId, this.replicaId);
+    for (const [rmNodeId, target] of channel.bound) {
+      await this.bindSomewhere(
+        rmNodeId,
+        target.sessionId,
+        channel.tenantId,
+        target.cemNodeId,
+        channel.channelId,
+        channel.channelId,
+      );
+    }
+    channel.bound.clear();
+  }
+
+  // ---- Envelopes from other replicas -----------------------------------------------------------
+
+  private onEnvelope(envelope: Envelope): void {
+    switch (envelope.k) {
+      case 'ack': {
+        const waiting = this.pending.get(envelope.id);
+        if (!waiting) return;
+        this.pending.delete(envelope.id);
+        clearTimeout(waiting.timer);
+        waiting.settle(envelope.outcome, envelope.reply);
+        return;
+      }
+      case 'to-cem':
+        return this.onToCem(envelope);
+      case 'to-rm': {
+        const [outcome, reply] = this.deliverToRm(envelope.rmNodeId, envelope.sessionId, envelope.message);
+        this.bus.send(
+          envelope.from,
+          reply === undefined ? { k: 'ack', id: envelope.id, outcome } : { k: 'ack', id: envelope.id, outcome, reply },
+        );
+        return;
+      }
+      case 'session-open':
+        return this.onChannel(
+          envelope.channelId,
+          (channel) => this.openSessionOn(channel, envelope.rmNodeId, envelope.sessionId),
+          async () => {
+            const entry = await this.directory.get(envelope.rmNodeId);
+            if (entry)
+              await this.bindSomewhere(
+                envelope.rmNodeId,
+                envelope.sessionId,
+                entry.tenantId,
+                entry.cemNodeId,
+                envelope.channelId,
+                envelope.channelId,
+              );
+          },
+        );
+      case 'session-closed':
+        return this.onChannel(envelope.channelId, async (channel) => {
+          if (channel.bound.get(envelope.rmNodeId)?.sessionId !== envelope.sessionId) return;
+          channel.bound.delete(envelope.rmNodeId);
+          write(channel.socket, sessionClosedFrame(envelope, envelope.reason));
+          const held = channel.afterClose.get(envelope.rmNodeId);
+          if (held !== undefined) {
+            channel.afterClose.delete(envelope.rmNodeId);
+            write(channel.socket, held);
+          }
+        });
+      case 'bound': {
+        const rm = this.rms.get(envelope.rmNodeId);
+        if (!rm || rm.sessionId !== envelope.sessionId) return;
+        rm.channelId = envelope.channelId;
+        rm.channelReplica = envelope.channelReplica;
+        rm.bound?.();
+        return;
+      }
+      case 'close-rm': {
+        const rm = this.rms.get(envelope.rmNodeId);
+        if (rm && rm.sessionId === envelope.sessionId) this.closeRmSocket(rm, CLOSE.replaced, envelope.reason);
+        return;
+      }
+    }
+  }
+
+  private onToCem(envelope: ToCem): void {
+    const channel = this.channels.get(envelope.channelId);
+    const reply = (outcome: Outcome) => this.bus.send(envelope.from, { k: 'ack', id: envelope.id, outcome });
+    if (!channel) return reply('gone');
+    // Behind a session.opened still being written for this channel, if any: keep the order.
+    channel.queue = channel.queue.then(() => {
+      const ok =
+        channel.bound.get(envelope.rmNodeId)?.sessionId === envelope.sessionId &&
+        write(channel.socket, messageFrame(envelope, envelope.message));
+      reply(ok ? 'delivered' : 'gone');
+    });
+  }
+
+  private onChannel(
+    channelId: string,
+    work: (channel: LocalChannel) => Promise<void>,
+    missing?: () => Promise<void>,
+  ): void {
+    const channel = this.channels.get(channelId);
+    if (!channel) {
+      void missing?.().catch((error: unknown) => this.logger.error({ err: error }, 'rebinding failed'));
+      return;
+    }
+    channel.queue = channel.queue
+      .then(() => work(channel))
+      .catch((error: unknown) => {
+        this.logger.error({ err: error }, 'channel work failed');
+      });
+  }
+
+  /** Validates a CEM's message against the session and writes it to the RM. */
+  private deliverToRm(rmNodeId: string, sessionId: string, text: string): [Outcome, string?] {
+    const rm = this.rms.get(rmNodeId);
+    if (!rm || rm.sessionId !== sessionId) return ['gone'];
+    const outcome = inspectMessage(JSON.parse(text) as Record<string, unknown>, {
+      version: rm.s2Version,
+      sender: 'CEM',
+      state: rm.state,
+    });
+    if (outcome.kind === 'reject') return ['rejected', JSON.stringify(outcome.reply)];
+    if (outcome.kind !== 'forward')
+      return ['rejected', JSON.stringify(receptionStatus(String(JSON.parse(text).message_id), 'INVALID_MESSAGE'))];
+    if (outcome.state !== rm.state) {
+      rm.state = outcome.state;
+      this.directory.recordState(rm.rmNodeId, JSON.stringify(rm.state));
+    }
+    return write(rm.socket, text) ? ['delivered'] : ['gone'];
+  }
+
+  private track(settle: (outcome: Outcome, reply?: string) => void): number {
+    const id = this.nextId++;
+    const timer = setTimeout(() => {
+      this.pending.delete(id);
+      settle('gone');
+    }, DELIVERY_TIMEOUT_MS);
+    this.pending.set(id, { timer, settle });
+    return id;
+  }
+
+  /**
+   * A pairing event for this replica's channels of the tenant; pairing.removed waits (up to two
+   * seconds) for the session.closed of a session bound here, so that the CEM sees them in that order.
+   */
+  pairingEvent(tenantId: string, cemNodeId: string, rmNodeId: string, frame: string, removed: boolean): void {
+    for (const channel of this.channels.values()) {
+      if (channel.tenantId !== tenantId || !serves(channel, cemNodeId)) continue;
+      if (removed && channel.bound.has(rmNodeId)) {
+        channel.afterClose.set(rmNodeId, frame);
+        setTimeout(() => {
+          if (channel.afterClose.get(rmNodeId) !== frame) return;
+          channel.afterClose.delete(rmNodeId);
+          write(channel.socket, frame);
+        }, 2_000).unref();
+      } else {
+        write(channel.socket, frame);
+      }
+    }
+  }
+
+  /** For the reaper: a dead replica's sessions end and its channels' sessions move. */
+  async reap(replica: string): Promise<void> {
+    const rms = await this.directory.getMany(await this.directory.replicaRms(replica));
+    for (const [rmNodeId, entry] of rms) {
+      if (entry.replica !== replica) continue;
+      if ((await this.directory.remove(rmNodeId, entry)) && entry.channelId !== '') {
+        this.bus.send(entry.channelReplica, {
+          k: 'session-closed',
+          channelId: entry.channelId,
+          rmNodeId,
+          sessionId: entry.sessionId,
+          cemNodeId: entry.cemNodeId,
+          reason: 'replica-lost',
+        });
+      }
+    }
+    for (const [tenantId, channelId] of await this.directory.replicaChannels(replica)) {
+      await this.directory.removeChannel(tenantId, channelId, replica);
+      const sessions = await this.directory.getMany(await this.directory.tenantSessions(tenantId));
+      for (const [rmNodeId, entry] of sessions) {
+        if (entry.channelId === channelId)
+          await this.bindSomewhere(rmNodeId, entry.sessionId, tenantId, entry.cemNodeId, channelId, channelId);
+      }
+    }
+    await this.directory.forgetReplica(replica);
+    await this.bus.forget(replica);
+  }
+}
+
+export type { ToRm };

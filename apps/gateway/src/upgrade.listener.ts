@@ -1,0 +1,121 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WebsocketTokenStore } from '../../../libs/connect-state/src/websocket-token.store.js';
+import { DrainService } from '../../../libs/health/src/index.js';
+import { CemNodeRepository } from '../../../libs/store/src/cem-node.repository.js';
+import { TenantAuthService } from '../../api/src/auth/tenant-auth.service.js';
+import { MAX_FRAME_BYTES } from './limits.js';
+import { RouterService } from './router.service.js';
+import { Keepalive, markSeen } from './sockets.js';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+};
+
+/** Answers an upgrade it will not take with an HTTP status, so that no socket opens. */
+function refuse(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ statusCode: status, error: STATUS_TEXT[status], message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+}
+
+/**
+ * The two WebSocket endpoints on the HTTP server: `/s2/v1/ws` for RMs and `/cem/v1/ws` for tenants'
+ * CEM software. `ws` in noServer mode, so that each upgrade is authenticated (a Redis or database
+ * look-up) before any socket opens, and refused with a plain 401 otherwise.
+ */
+@Injectable()
+export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    clientTracking: false,
+    perMessageDeflate: { threshold: 256, serverMaxWindowBits: 12, concurrencyLimit: 4 },
+  });
+  readonly keepalive = new Keepalive();
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly router: RouterService,
+    private readonly websocketTokens: WebsocketTokenStore,
+    private readonly tenantAuth: TenantAuthService,
+    private readonly cemNodes: CemNodeRepository,
+    private readonly drain: DrainService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      this.upgrade(req, socket, head).catch(() => refuse(socket, 503, 'try again later'));
+    });
+    this.keepalive.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.keepalive.stop();
+    this.wss.close();
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    if (url.pathname !== '/s2/v1/ws' && url.pathname !== '/cem/v1/ws')
+      return refuse(socket, 404, 'no WebSocket endpoint here');
+    if (this.drain.draining) return refuse(socket, 503, 'this replica is shutting down');
+    const token = bearer(req);
+    if (token === undefined) return refuse(socket, 401, 'a bearer token is required');
+    if (url.pathname === '/s2/v1/ws') {
+      const grant = await this.websocketTokens.consume(token);
+      if (!grant) return refuse(socket, 401, 'websocket token not accepted');
+      return this.accept(req, socket, head, async (ws) => {
+        const rm = await this.router.openRm(grant, ws);
+        ws.on('message', (data, isBinary) => {
+          markSeen(ws);
+          this.router.onRmFrame(rm, isBinary ? '\u0000' : data.toString());
+        });
+        ws.once('close', () => void this.router.closedRm(rm, rm.closeReason ?? 'closed'));
+      });
+    }
+    let tenantId: string;
+    try {
+      tenantId = (await this.tenantAuth.verifyTenantJwt(token)).tenantId;
+    } catch {
+      return refuse(socket, 401, 'tenant token not accepted');
+    }
+    const filter = url.searchParams.getAll('cemNodeId');
+    for (const id of filter) {
+      if (!(await this.cemNodes.findInTenant(tenantId, id)))
+        return refuse(socket, 404, `no CEM node ${id.slice(0, 64)} in this tenant`);
+    }
+    return this.accept(req, socket, head, async (ws) => {
+      const channel = await this.router.openChannel(tenantId, filter.length > 0 ? filter : null, ws);
+      ws.on('message', (data) => {
+        markSeen(ws);
+        this.router.onChannelFrame(channel, data.toString());
+      });
+      ws.once('close', () => void this.router.closedChannel(channel));
+    });
+  }
+
+  private accept(req: IncomingMessage, socket: Duplex, head: Buffer, open: (ws: WebSocket) => Promise<void>): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.keepalive.add(ws);
+      // Frames that arrive while the session is being set up wait in ws until listeners exist.
+      ws.pause();
+      open(ws)
+        .then(() => ws.resume())
+        .catch(() => ws.close(1011, 'internal error'));
+    });
+  }
+}

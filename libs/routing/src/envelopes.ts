@@ -1,0 +1,73 @@
+// What replicas say to each other over Redis. Each replica listens on its own inbox channel; Redis
+// pub/sub keeps the order of one publisher's messages on one channel, which keeps per-RM order.
+
+/** An S2 message from an RM, for the replica holding the CEM channel its session is bound to. */
+export interface ToCem {
+  readonly k: 'to-cem';
+  readonly id: number;
+  readonly from: string;
+  readonly channelId: string;
+  readonly sessionId: string;
+  readonly rmNodeId: string;
+  readonly cemNodeId: string;
+  /** The S2 message as JSON text, forwarded as is. */
+  readonly message: string;
+}
+
+/** An S2 message from a CEM channel, for the replica holding the RM's socket. */
+export interface ToRm {
+  readonly k: 'to-rm';
+  readonly id: number;
+  readonly from: string;
+  readonly rmNodeId: string;
+  readonly sessionId: string;
+  readonly message: string;
+}
+
+/**
+ * The outcome of a ToCem or ToRm: `delivered` (written to the socket), `rejected` (the broker answers
+ * the sender with `reply`), or `gone` (no such socket any more: TEMPORARY_ERROR).
+ */
+export interface Ack {
+  readonly k: 'ack';
+  readonly id: number;
+  readonly outcome: 'delivered' | 'rejected' | 'gone';
+  /** For `rejected`: the ReceptionStatus for the sender, as JSON text. */
+  readonly reply?: string;
+}
+
+/** Session lifecycle frames for a CEM channel (session.opened is built by the channel's replica). */
+export interface SessionOpen {
+  readonly k: 'session-open';
+  readonly channelId: string;
+  readonly rmNodeId: string;
+  readonly sessionId: string;
+}
+
+export interface SessionClosed {
+  readonly k: 'session-closed';
+  readonly channelId: string;
+  readonly rmNodeId: string;
+  readonly sessionId: string;
+  readonly cemNodeId: string;
+  readonly reason: string;
+}
+
+/** The RM's replica learns which channel its session is bound to now ('' for none). */
+export interface Bound {
+  readonly k: 'bound';
+  readonly rmNodeId: string;
+  readonly sessionId: string;
+  readonly channelId: string;
+  readonly channelReplica: string;
+}
+
+/** Close an RM session (replaced by a newer one, or unpaired). */
+export interface CloseRm {
+  readonly k: 'close-rm';
+  readonly rmNodeId: string;
+  readonly sessionId: string;
+  readonly reason: 'replaced' | 'unpaired';
+}
+
+export type Envelope = ToCem | ToRm | Ack | SessionOpen | SessionClosed | Bound | CloseRm;

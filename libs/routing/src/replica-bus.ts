@@ -1,0 +1,101 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { CONFIG, type Config } from '../../config/src/index.js';
+import { LOGGER } from '../../observability/src/index.js';
+import { RedisService } from '../../redis/src/redis.service.js';
+import type { Envelope } from './envelopes.js';
+import { routingKeys } from './routing-keys.js';
+
+export const HEARTBEAT_MS = 2_000;
+/** A replica whose heartbeat is older than this is dead: its sessions and channels are reaped. */
+export const REPLICA_DEAD_AFTER_MS = 6_000;
+
+/**
+ * This replica's inbox and its voice to the others: one Redis pub/sub channel per replica (Redis 7
+ * sharded pub/sub would take the same names on a cluster), plus a heartbeat so that others can tell
+ * when it is gone. Publishing goes over one connection of its own, which writes commands without
+ * waiting for earlier replies and keeps the order in which they were sent.
+ */
+@Injectable()
+export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
+  /** Unique per process start: a restarted pod is a new replica, and its old life can be reaped. */
+  readonly replicaId: string;
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly logger: Logger;
+  private handler: (envelope: Envelope) => void = () => undefined;
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(CONFIG) config: Config,
+    @Inject(LOGGER) logger: Logger,
+    private readonly redis: RedisService,
+  ) {
+    this.replicaId = `${config.instanceId}-${randomBytes(4).toString('hex')}`;
+    this.publisher = redis.dedicatedConnection('publisher');
+    this.subscriber = redis.dedicatedConnection('inbox');
+    this.logger = logger.child({ component: 'replica-bus', replica: this.replicaId });
+  }
+
+  onMessage(handler: (envelope: Envelope) => void): void {
+    this.handler = handler;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber.on('message', (_channel: string, text: string) => {
+      let envelope: Envelope;
+      try {
+        envelope = JSON.parse(text) as Envelope;
+      } catch {
+        this.logger.error('unreadable envelope');
+        return;
+      }
+      this.handler(envelope);
+    });
+    await this.subscriber.subscribe(routingKeys.inbox(this.replicaId));
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.redis.client.zrem(routingKeys.replicas(), this.replicaId).catch(() => undefined);
+  }
+
+  send(replica: string, envelope: Envelope): void {
+    if (replica === this.replicaId) {
+      // Same order as a remote delivery would keep, without the round trip.
+      queueMicrotask(() => this.handler(envelope));
+      return;
+    }
+    this.publisher.publish(routingKeys.inbox(replica), JSON.stringify(envelope)).catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'publish failed');
+    });
+  }
+
+  /** Replicas whose heartbeat stopped. */
+  async deadReplicas(now = Date.now()): Promise<string[]> {
+    return this.redis.client.zrangebyscore(routingKeys.replicas(), 0, now - REPLICA_DEAD_AFTER_MS);
+  }
+
+  async isAlive(replica: string, now = Date.now()): Promise<boolean> {
+    if (replica === this.replicaId) return true;
+    const score = await this.redis.client.zscore(routingKeys.replicas(), replica);
+    return score !== null && Number(score) > now - REPLICA_DEAD_AFTER_MS;
+  }
+
+  async forget(replica: string): Promise<void> {
+    await this.redis.client.zrem(routingKeys.replicas(), replica);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await this.redis.client.zadd(routingKeys.replicas(), Date.now(), this.replicaId);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'heartbeat failed');
+    }
+  }
+}

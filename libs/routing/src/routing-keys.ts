@@ -1,0 +1,20 @@
+import { KEY_PREFIX } from '../../connect-state/src/keys.js';
+
+export const routingKeys = {
+  /** Hash: the live session of an RM, wherever its socket is. */
+  rm: (rmNodeId: string) => `${KEY_PREFIX}rm:${rmNodeId}`,
+  /** Hash: message_type -> last message of that type from the RM. */
+  snapshot: (sessionId: string) => `${KEY_PREFIX}snapshot:${sessionId}`,
+  /** Set: the RM node ids of a tenant with a live session. */
+  tenantSessions: (tenantId: string) => `${KEY_PREFIX}tenant-sessions:${tenantId}`,
+  /** Hash: channelId -> {replica, cemNodeIds} of a tenant's open CEM channels. */
+  tenantChannels: (tenantId: string) => `${KEY_PREFIX}tenant-channels:${tenantId}`,
+  /** Sorted set: replica -> last heartbeat (ms). */
+  replicas: () => `${KEY_PREFIX}replicas`,
+  /** Set: the RM node ids whose socket a replica holds. */
+  replicaRms: (replica: string) => `${KEY_PREFIX}replica-rms:${replica}`,
+  /** Set: `tenantId channelId` of the CEM channels a replica holds. */
+  replicaChannels: (replica: string) => `${KEY_PREFIX}replica-channels:${replica}`,
+  inbox: (replica: string) => `${KEY_PREFIX}inbox:${replica}`,
+  reaperLock: (replica: string) => `${KEY_PREFIX}reaper:${replica}`,
+} as const;

@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { RedisService } from '../../redis/src/redis.service.js';
+import { routingKeys } from './routing-keys.js';
+
+/** What every replica can learn about an RM's live session. */
+export interface RmEntry {
+  readonly sessionId: string;
+  readonly replica: string;
+  readonly tenantId: string;
+  readonly cemNodeId: string;
+  readonly pairingId: string;
+  readonly s2Version: string;
+  readonly connectedAt: string;
+  /** The CEM channel the session is bound to, '' for none. */
+  readonly channelId: string;
+  readonly channelReplica: string;
+  /** The session state (JSON of SessionState). */
+  readonly state: string;
+}
+
+export interface ChannelEntry {
+  readonly channelId: string;
+  readonly replica: string;
+  /** null: every CEM node of the tenant. */
+  readonly cemNodeIds: readonly string[] | null;
+}
+
+// Replace the RM's entry, returning the one it replaces (flattened HGETALL), in one step.
+const REGISTER = `
+local old = redis.call('HGETALL', KEYS[1])
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[1])
+return old`;
+
+// Remove the entry only if it is still this session's.
+const REMOVE = `
+if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[2] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('DEL', KEYS[4])
+return 1`;
+
+// Bind only if the session is still this one and still bound to what the caller saw.
+const BIND = `
+if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'channelId') ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'channelId', ARGV[3], 'channelReplica', ARGV[4])
+return 1`;
+
+function toEntry(flat: string[] | Record<string, string>): RmEntry | undefined {
+  const record: Record<string, string> = Array.isArray(flat)
+    ? Object.fromEntries(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]))
+    : flat;
+  return record['sessionId'] ? (record as unknown as RmEntry) : undefined;
+}
+
+/** The live sessions and CEM channels of every replica, in Redis. */
+@Injectable()
+export class SessionDirectory {
+  constructor(private readonly redis: RedisService) {}
+
+  /** Registers a new session of an RM; returns the session it replaces, if any. */
+  async register(rmNodeId: string, entry: RmEntry): Promise<RmEntry | undefined> {
+    const fields = Object.entries(entry).flat();
+    const old = (await this.redis.client.eval(
+      REGISTER,
+      3,
+      routingKeys.rm(rmNodeId),
+      routingKeys.tenantSessions(entry.tenantId),
+      routingKeys.replicaRms(entry.replica),
+      rmNodeId,
+      entry.sessionId,
+      ...fields,
+    )) as string[];
+    const previous = toEntry(old);
+    if (previous && previous.replica !== entry.replica) {
+      await this.redis.client.srem(routingKeys.replicaRms(previous.replica), rmNodeId);
+    }
+    return previous;
+  }
+
+  async remove(rmNodeId: string, entry: Pick<RmEntry, 'sessionId' | 'tenantId' | 'replica'>): Promise<boolean> {
+    const removed = await this.redis.client.eval(
+      REMOVE,
+      4,
+      routingKeys.rm(rmNodeId),
+      routingKeys.tenantSessions(entry.tenantId),
+      routingKeys.replicaRms(entry.replica),
+      routingKeys.snapshot(entry.sessionId),
+      rmNodeId,
+      entry.sessionId,
+    );
+    return removed === 1;
+  }
+
+  async get(rmNodeId: string): Promise<RmEntry | undefined> {
+    return toEntry(await this.redis.client.hgetall(routingKeys.rm(rmNodeId)));
+  }
+
+  async getMany(rmNodeIds: readonly string[]): Promise<Map<string, RmEntry>> {
+    const pipeline = this.redis.client.pipeline();
+    for (const id of rmNodeIds) pipeline.hgetall(routingKeys.rm(id));
+    const results = (await pipeline.exec()) ?? [];
+    const out = new Map<string, RmEntry>();
+    results.forEach(([, value], i) => {
+      const entry = value ? toEntry(value as Record<string, string>) : undefined;
+      if (entry) out.set(rmNodeIds[i] as string, entry);
+    });
+    return out;
+  }
+
+  async bind(
+    rmNodeId: string,
+    sessionId: string,
+    expectedChannelId: string,
+    channelId: string,
+    channelReplica: string,
+  ): Promise<boolean> {
+    const bound = await this.redis.client.eval(
+      BIND,
+      1,
+      routingKeys.rm(rmNodeId),
+      sessionId,
+      expectedChannelId,
+      channelId,
+      channelReplica,
+    );
+    return bound === 1;
+  }
+
+  async tenantSessions(tenantId: string): Promise<string[]> {
+    return this.redis.client.smembers(routingKeys.tenantSessions(tenantId));
+  }
+
+  async replicaRms(replica: string): Promise<string[]> {
+    return this.redis.client.smembers(routingKeys.replicaRms(replica));
+  }
+
+  /** State and snapshot writes of one RM message, in one round trip. */
+  recordFromRm(
+    rmNodeId: string,
+    sessionId: string,
+    messageType: string,
+    message: string,
+    state: string | undefined,
+  ): void {
+    const pipeline = this.redis.client.pipeline();
+    pipeline.hset(routingKeys.snapshot(sessionId), messageType, message);
+    if (state !== undefined) pipeline.hset(routingKeys.rm(rmNodeId), 'state', state);
+    // Not awaited on the hot path; a failure costs a stale snapshot, not the message.
+    pipeline.exec().catch(() => undefined);
+  }
+
+  recordState(rmNodeId: string, state: string): void {
+    this.redis.client.hset(routingKeys.rm(rmNodeId), 'state', state).catch(() => undefined);
+  }
+
+  async snapshot(sessionId: string): Promise<Record<string, string>> {
+    return this.redis.client.hgetall(routingKeys.snapshot(sessionId));
+  }
+
+  async addChannel(tenantId: string, channel: ChannelEntry): Promise<void> {
+    await this.redis.client
+      .multi()
+      .hset(routingKeys.tenantChannels(tenantId), channel.channelId, JSON.stringify(channel))
+      .sadd(routingKeys.replicaChannels(channel.replica), `${tenantId} ${channel.channelId}`)
+      .exec();
+  }
+
+  async removeChannel(tenantId: string, channelId: string, replica: string): Promise<void> {
+    await this.redis.client
+      .multi()
+      .hdel(routingKeys.tenantChannels(tenantId), channelId)
+      .srem(routingKeys.replicaChannels(replica), `${tenantId} ${channelId}`)
+      .exec();
+  }
+
+  async channels(tenantId: string): Promise<ChannelEntry[]> {
+    const all = await this.redis.client.hgetall(routingKeys.tenantChannels(tenantId));
+    return Object.values(all).map((text) => JSON.parse(text) as ChannelEntry);
+  }
+
+  /** `[tenantId, channelId]` of the channels a replica held. */
+  async replicaChannels(replica: string): Promise<[string, string][]> {
+    const members = await this.redis.client.smembers(routingKeys.replicaChannels(replica));
+    return members.map((m) => m.split(' ') as [string, string]);
+  }
+
+  async forgetReplica(replica: string): Promise<void> {
+    await this.redis.client.del(routingKeys.replicaRms(replica), routingKeys.replicaChannels(replica));
+  }
+}

@@ -1,0 +1,355 @@
+// RM sessions and CEM channels through the running broker: the upgrade rules, the S2 rules on every
+// frame, routing in both directions, and unpairing.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pairWithCem, startSession } from '../libs/rm-client/src/index.js';
+import { type Broker, startBroker } from './support/broker.js';
+import {
+  createCemNode,
+  createTenant,
+  del,
+  issueCode,
+  post,
+  rmNode,
+  RM_ENDPOINT,
+  type Tenant,
+} from './support/s2-connect.js';
+import { connect, type Peer, refusedStatus } from './support/ws-peer.js';
+
+let broker: Broker;
+let tenant: Tenant;
+
+beforeAll(async () => {
+  broker = await startBroker();
+  tenant = await createTenant(broker.url);
+});
+
+afterAll(async () => {
+  await broker?.stop();
+});
+
+const wsUrl = (path: string) => broker.url.replace('http', 'ws') + path;
+
+interface Rm {
+  rmNodeId: string;
+  cemNodeId: string;
+  accessToken: string;
+  initiateSessionUrl: string;
+  websocketToken: string;
+}
+
+async function pairedRm(owner: Tenant = tenant, versions = ['v1.0.0']): Promise<Rm> {
+  const node = await createCemNode(broker.url, owner);
+  const code = await issueCode(broker.url, owner, node);
+  const rm = rmNode();
+  const pairing = await pairWithCem({
+    pairingUrl: code.pairingUrl,
+    pairingCode: code.pairingCode,
+    node: rm,
+    endpoint: RM_ENDPOINT,
+  });
+  const session = await startSession({
+    initiateSessionUrl: pairing.initiateSessionUrl,
+    accessTokens: [pairing.accessToken],
+    clientNodeId: rm.id,
+    serverNodeId: node.id,
+    supportedS2MessageVersions: versions,
+  });
+  return {
+    rmNodeId: rm.id,
+    cemNodeId: node.id,
+    accessToken: session.accessToken,
+    initiateSessionUrl: pairing.initiateSessionUrl,
+    websocketToken: session.websocketToken,
+  };
+}
+
+const details = (types = ['FILL_RATE_BASED_CONTROL']) => ({
+  message_type: 'ResourceManagerDetails',
+  message_id: randomUUID(),
+  resource_id: randomUUID(),
+  roles: [{ role: 'ENERGY_CONSUMER', commodity: 'ELECTRICITY' }],
+  instruction_processing_delay: 100,
+  available_control_types: types,
+  provides_forecast: false,
+  provides_power_measurement_types: ['ELECTRIC.POWER.L1'],
+});
+
+const measurement = () => ({
+  message_type: 'PowerMeasurement',
+  message_id: randomUUID(),
+  measurement_timestamp: new Date().toISOString(),
+  values: [{ commodity_quantity: 'ELECTRIC.POWER.L1', value: 1500 }],
+});
+
+const isType = (type: string) => (frame: Record<string, unknown>) => frame.type === type;
+const isS2 = (type: string) => (frame: Record<string, unknown>) => frame.message_type === type;
+
+describe('the RM upgrade', () => {
+  it('needs a websocket token: none or a wrong one is 401 and no socket opens', async () => {
+    expect(await refusedStatus(wsUrl('/s2/v1/ws'))).toBe(401);
+    expect(await refusedStatus(wsUrl('/s2/v1/ws'), 'bm90IGEgdG9rZW4gYXQgYWxsIGJ1dCBsb25nIGVub3VnaA==')).toBe(401);
+  });
+
+  it('a websocket token opens one socket only', async () => {
+    const rm = await pairedRm();
+    const peer = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
+    expect(await refusedStatus(wsUrl('/s2/v1/ws'), rm.websocketToken)).toBe(401);
+    peer.close();
+  });
+
+  it('the CEM channel needs a tenant JWT', async () => {
+    expect(await refusedStatus(wsUrl('/cem/v1/ws'))).toBe(401);
+    expect(await refusedStatus(wsUrl('/cem/v1/ws'), 'a.b.c')).toBe(401);
+    expect(await refusedStatus(wsUrl('/nowhere'), tenant.jwt)).toBe(404);
+  });
+});
+
+describe('a session with a CEM channel', () => {
+  let rm: Rm;
+  let rmPeer: Peer;
+  let cem: Peer;
+  let own: Tenant;
+
+  beforeAll(async () => {
+    own = await createTenant(broker.url);
+    rm = await pairedRm(own);
+    cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);
+    rmPeer = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
+  });
+
+  afterAll(() => {
+    rmPeer?.close();
+    cem?.close();
+  });
+
+  it("the channel gets session.opened, then the RM's messages, in order", async () => {
+    const opened = await cem.next(isType('session.opened'));
+    expect(opened).toMatchObject({
+      session: {
+        rmNodeId: rm.rmNodeId,
+        cemNodeId: rm.cemNodeId,
+        s2Version: 'v1.0.0',
+        controlType: 'NO_SELECTION',
+        snapshot: [],
+        rmNodeDescription: { id: rm.rmNodeId, role: 'RM' },
+      },
+    });
+    const sent = [details(), measurement(), measurement()];
+    for (const message of sent) rmPeer.send(message);
+    for (const message of sent) {
+      expect(await cem.next(isType('message'))).toEqual({
+        type: 'message',
+        sessionId: (opened.session as { sessionId: string }).sessionId,
+        rmNodeId: rm.rmNodeId,
+        cemNodeId: rm.cemNodeId,
+        message,
+      });
+    }
+  });
+
+  it('the CEM selects a control type; the RM receives it and the FRBC messages flow', async () => {
+    const select = {
+      message_type: 'SelectControlType',
+      message_id: randomUUID(),
+      control_type: 'FILL_RATE_BASED_CONTROL',
+    };
+    cem.send({ type: 'message', rmNodeId: rm.rmNodeId, message: select });
+    expect(await rmPeer.next(isS2('SelectControlType'))).toEqual(select);
+    rmPeer.send({ message_type: 'ReceptionStatus', subject_message_id: select.message_id, status: 'OK' });
+    expect(await cem.next(isType('message'))).toMatchObject({
+      message: { message_type: 'ReceptionStatus', subject_message_id: select.message_id },
+    });
+  });
+
+  it('an RM Handshake is answered by the broker and never reaches the CEM', async () => {
+    const handshake = {
+      message_type: 'Handshake',
+      message_id: randomUUID(),
+      role: 'RM',
+      supported_protocol_versions: ['v1.0.0'],
+    };
+    rmPeer.send(handshake);
+    expect(await rmPeer.next(isS2('ReceptionStatus'))).toEqual({
+      message_type: 'ReceptionStatus',
+      subject_message_id: handshake.message_id,
+      status: 'OK',
+    });
+    expect(await rmPeer.next(isS2('HandshakeResponse'))).toMatchObject({ selected_protocol_version: 'v1.0.0' });
+    const after = measurement();
+    rmPeer.send(after);
+    expect(await cem.next(isType('message'))).toMatchObject({ message: after });
+  });
+
+  it('the broker answers what it stops with a ReceptionStatus, to the sender only', async () => {
+    rmPeer.send('{not json');
+    expect(await rmPeer.next(isS2('ReceptionStatus'))).toMatchObject({
+      status: 'INVALID_DATA',
+      subject_message_id: '00000000-0000-0000-0000-000000000000',
+    });
+    const bad = { ...measurement(), values: 'many' };
+    rmPeer.send(bad);
+    expect(await rmPeer.next(isS2('ReceptionStatus'))).toMatchObject({
+      status: 'INVALID_MESSAGE',
+      subject_message_id: bad.message_id,
+    });
+    const wrongRole = {
+      message_type: 'FRBC.Instruction',
+      message_id: randomUUID(),
+      id: 'i-1',
+      actuator_id: 'a-1',
+      operation_mode: 'o-1',
+      operation_mode_factor: 0.5,
+      execution_time: new Date().toISOString(),
+      abnormal_condition: false,
+    };
+    rmPeer.send(wrongRole);
+    expect(await rmPeer.next(isS2('ReceptionStatus'))).toMatchObject({
+      status: 'INVALID_MESSAGE',
+      subject_message_id: wrongRole.message_id,
+    });
+    const notNow = {
+      message_type: 'DDBC.TimerStatus',
+      message_id: randomUUID(),
+      timer_id: 't-1',
+      actuator_id: 'a-1',
+      finished_at: new Date().toISOString(),
+    };
+    rmPeer.send(notNow);
+    expect(await rmPeer.next(isS2('ReceptionStatus'))).toMatchObject({
+      status: 'INVALID_CONTENT',
+      subject_message_id: notNow.message_id,
+    });
+    // From the CEM side: an instruction of a control type that is not active.
+    const pebc = {
+      message_type: 'PEBC.Instruction',
+      message_id: randomUUID(),
+      id: 'p-1',
+      execution_time: new Date().toISOString(),
+      abnormal_condition: false,
+      power_constraints_id: 'c-1',
+      power_envelopes: [],
+    };
+    cem.send({ type: 'message', rmNodeId: rm.rmNodeId, message: pebc });
+    const answer = await cem.next(isType('message'));
+    expect(answer).toMatchObject({
+      rmNodeId: rm.rmNodeId,
+      message: { message_type: 'ReceptionStatus', subject_message_id: pebc.message_id },
+    });
+    expect(['INVALID_MESSAGE', 'INVALID_CONTENT']).toContain((answer.message as { status: string }).status);
+    // Nothing of this reached the other side.
+    const marker = measurement();
+    rmPeer.send(marker);
+    expect(await cem.next(isType('message'))).toMatchObject({ message: marker });
+  });
+
+  it('a frame the channel cannot take is an error frame', async () => {
+    cem.send('{');
+    expect(await cem.next(isType('error'))).toMatchObject({ code: 'invalid_frame' });
+    cem.send({ type: 'message', ref: 7, rmNodeId: randomUUID(), message: measurement() });
+    expect(await cem.next(isType('error'))).toMatchObject({ code: 'unknown_rm', ref: 7 });
+  });
+
+  it('another tenant cannot reach this RM: error frame, and the message goes nowhere', async () => {
+    const stranger = await connect(wsUrl('/cem/v1/ws'), tenant.jwt);
+    const select = { message_type: 'SelectControlType', message_id: randomUUID(), control_type: 'NO_SELECTION' };
+    stranger.send({ type: 'message', rmNodeId: rm.rmNodeId, message: select });
+    expect(await stranger.next(isType('error'))).toMatchObject({ code: 'unknown_rm' });
+    expect(stranger.frames.some((f) => JSON.stringify(f).includes(rm.rmNodeId) && f.type !== 'error')).toBe(false);
+    stranger.close();
+    const marker = measurement();
+    rmPeer.send(marker);
+    expect(await cem.next(isType('message'))).toMatchObject({ message: marker });
+    expect(rmPeer.frames.some((f) => f.message_id === select.message_id)).toBe(false);
+  });
+
+  it('unpairing by the tenant: SessionRequest RECONNECT and a closed socket; session.closed then pairing.removed', async () => {
+    expect((await del(`${broker.url}/api/v1/pairings/${rm.rmNodeId}`, tenant.jwt)).status).toBe(404);
+    expect((await del(`${broker.url}/api/v1/pairings/${rm.rmNodeId}`, own.jwt)).status).toBe(204);
+    expect(await rmPeer.next(isS2('SessionRequest'))).toMatchObject({ request: 'RECONNECT' });
+    const started = Date.now();
+    expect((await rmPeer.closed).code).toBe(4001);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await cem.next((f) => f.type === 'session.closed' || f.type === 'pairing.removed')).toMatchObject({
+      type: 'session.closed',
+      rmNodeId: rm.rmNodeId,
+      reason: 'unpaired',
+    });
+    expect(await cem.next(isType('pairing.removed'))).toMatchObject({ rmNodeId: rm.rmNodeId, cemNodeId: rm.cemNodeId });
+    const again = await post(
+      `${rm.initiateSessionUrl}v1/initiateSession`,
+      {
+        clientNodeId: rm.rmNodeId,
+        serverNodeId: rm.cemNodeId,
+        supportedS2MessageVersions: ['v1.0.0'],
+        supportedCommunicationProtocols: ['WebSocket'],
+      },
+      rm.accessToken,
+    );
+    expect(again).toMatchObject({ status: 400, body: { errorMessage: 'NoLongerPaired' } });
+  });
+});
+
+describe('unpairing by the RM', () => {
+  it('closes the session and tells the CEM channel', async () => {
+    const own = await createTenant(broker.url);
+    const rm = await pairedRm(own);
+    const cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);
+    const peer = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
+    await cem.next(isType('session.opened'));
+    const answer = await post(
+      `${rm.initiateSessionUrl}v1/unpair`,
+      { clientNodeId: rm.rmNodeId, serverNodeId: rm.cemNodeId },
+      rm.accessToken,
+    );
+    expect(answer.status).toBe(204);
+    expect(await peer.next(isS2('SessionRequest'))).toMatchObject({ request: 'RECONNECT' });
+    await peer.closed;
+    expect(await cem.next((f) => f.type === 'session.closed' || f.type === 'pairing.removed')).toMatchObject({
+      type: 'session.closed',
+    });
+    expect(await cem.next(isType('pairing.removed'))).toMatchObject({ rmNodeId: rm.rmNodeId });
+    cem.close();
+  });
+
+  it('a new pairing of the RM with another CEM node ends its session', async () => {
+    const own = await createTenant(broker.url);
+    const rm = await pairedRm(own);
+    const cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);
+    const peer = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
+    await cem.next(isType('session.opened'));
+    const other = await createCemNode(broker.url, own);
+    const code = await issueCode(broker.url, own, other);
+    await pairWithCem({
+      pairingUrl: code.pairingUrl,
+      pairingCode: code.pairingCode,
+      node: { ...rmNode(), id: rm.rmNodeId },
+      endpoint: RM_ENDPOINT,
+    });
+    expect(await peer.next(isS2('SessionRequest'))).toMatchObject({ request: 'RECONNECT' });
+    await peer.closed;
+    expect(await cem.next(isType('session.closed'))).toMatchObject({ rmNodeId: rm.rmNodeId });
+    expect(await cem.next(isType('pairing.removed'))).toMatchObject({ rmNodeId: rm.rmNodeId, cemNodeId: rm.cemNodeId });
+    cem.close();
+  });
+});
+
+describe('without a CEM channel', () => {
+  it("the RM's messages are answered TEMPORARY_ERROR; a channel that connects later gets session.opened with the snapshot", async () => {
+    const own = await createTenant(broker.url);
+    const rm = await pairedRm(own);
+    const peer = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
+    const message = details();
+    peer.send(message);
+    expect(await peer.next(isS2('ReceptionStatus'))).toMatchObject({
+      status: 'TEMPORARY_ERROR',
+      subject_message_id: message.message_id,
+    });
+    const cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);
+    const opened = await cem.next(isType('session.opened'));
+    expect(opened).toMatchObject({ session: { rmNodeId: rm.rmNodeId, snapshot: [message] } });
+    peer.close();
+    expect(await cem.next(isType('session.closed'))).toMatchObject({ rmNodeId: rm.rmNodeId });
+    cem.close();
+  });
+});

@@ -1,0 +1,77 @@
+// A WebSocket peer for end-to-end tests: collects every frame, and waits for the one a test expects.
+import WebSocket from 'ws';
+
+export interface Peer {
+  readonly socket: WebSocket;
+  readonly frames: Record<string, unknown>[];
+  send(value: unknown): void;
+  /** The next frame (after those already taken) that matches, waiting up to `timeoutMs`. */
+  next(match?: (frame: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Resolves with the close code once the socket closed. */
+  closed: Promise<{ code: number; reason: string }>;
+  close(): void;
+}
+
+export function connect(url: string, bearer?: string): Promise<Peer> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, {
+      headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` },
+      perMessageDeflate: true,
+    });
+    const frames: Record<string, unknown>[] = [];
+    let taken = 0;
+    const waiters = new Set<() => void>();
+    socket.on('message', (data) => {
+      frames.push(JSON.parse(data.toString()) as Record<string, unknown>);
+      for (const wake of waiters) wake();
+    });
+    const closed = new Promise<{ code: number; reason: string }>((done) =>
+      socket.once('close', (code, reason) => done({ code, reason: reason.toString() })),
+    );
+    socket.once('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })),
+    );
+    socket.once('error', reject);
+    socket.once('open', () =>
+      resolve({
+        socket,
+        frames,
+        closed,
+        send: (value) => socket.send(typeof value === 'string' ? value : JSON.stringify(value)),
+        close: () => socket.close(),
+        next(match = () => true, timeoutMs = 5_000) {
+          return new Promise((found, fail) => {
+            const look = () => {
+              for (let i = taken; i < frames.length; i++) {
+                const frame = frames[i] as Record<string, unknown>;
+                if (match(frame)) {
+                  taken = i + 1;
+                  waiters.delete(look);
+                  clearTimeout(timer);
+                  found(frame);
+                  return;
+                }
+              }
+            };
+            const timer = setTimeout(() => {
+              waiters.delete(look);
+              fail(new Error(`no matching frame in ${timeoutMs} ms; got ${JSON.stringify(frames.slice(taken))}`));
+            }, timeoutMs);
+            waiters.add(look);
+            look();
+          });
+        },
+      }),
+    );
+  });
+}
+
+export async function refusedStatus(url: string, bearer?: string): Promise<number> {
+  try {
+    const peer = await connect(url, bearer);
+    peer.close();
+    return 101;
+  } catch (error) {
+    return (error as { status?: number }).status ?? 0;
+  }
+}
