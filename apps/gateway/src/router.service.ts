@@ -78,23 +78,25 @@ export class RouterService {
 
   private async register(rm: LocalRm): Promise<void> {
     const previous = await this.directory.register(rm.rmNodeId, this.entryOf(rm));
-    if (previous && previous.sessionId !== rm.sessionId && previous.replica !== this.replicaId) {
-      if (await this.bus.isAlive(previous.replica)) {
-        this.bus.send(previous.replica, {
-          k: 'close-rm',
-          rmNodeId: rm.rmNodeId,
-          sessionId: previous.sessionId,
-          reason: 'replaced',
-        });
-      } else if (previous.channelId !== '') {
-        // Its replica died with the socket: tell the CEM before the new session opens.
+    if (previous && previous.sessionId !== rm.sessionId) {
+      // The old session's own replica can no longer remove it (the entry is this session's now), and
+      // may be dead: the CEM hears of its end from here, before the new session opens.
+      if (previous.channelId !== '') {
         this.bus.send(previous.channelReplica, {
           k: 'session-closed',
           channelId: previous.channelId,
           rmNodeId: rm.rmNodeId,
           sessionId: previous.sessionId,
           cemNodeId: previous.cemNodeId,
-          reason: 'replica-lost',
+          reason: (await this.bus.isAlive(previous.replica)) ? 'replaced' : 'replica-lost',
+        });
+      }
+      if (previous.replica !== this.replicaId) {
+        this.bus.send(previous.replica, {
+          k: 'close-rm',
+          rmNodeId: rm.rmNodeId,
+          sessionId: previous.sessionId,
+          reason: 'replaced',
         });
       }
     }
