@@ -26,7 +26,8 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   private readonly subscriber: Redis;
   private readonly logger: Logger;
   private handler: (envelope: Envelope) => void = () => undefined;
-  private heartbeat?: NodeJS.Timeout;
+  /** null once shut down. */
+  private heartbeat?: NodeJS.Timeout | null;
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -54,7 +55,9 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
       }
       this.handler(envelope);
     });
-    await this.subscriber.subscribe(routingKeys.inbox(this.replicaId));
+    // Redis may be down at start: the replica still starts (readiness says so) and subscribes once it
+    // can; ioredis subscribes again by itself after later reconnections.
+    void this.subscribe();
     await this.beat();
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -62,6 +65,7 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     await this.redis.client.zrem(routingKeys.replicas(), this.replicaId).catch(() => undefined);
   }
 
@@ -89,6 +93,18 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
 
   async forget(replica: string): Promise<void> {
     await this.redis.client.zrem(routingKeys.replicas(), replica);
+  }
+
+  private async subscribe(): Promise<void> {
+    while (this.heartbeat !== null) {
+      try {
+        await this.subscriber.subscribe(routingKeys.inbox(this.replicaId));
+        return;
+      } catch (error) {
+        this.logger.warn({ err: error }, 'subscribing to the inbox failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
   }
 
   private async beat(): Promise<void> {
