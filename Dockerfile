@@ -19,6 +19,8 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma
+# The worked examples, for `s2-broker simulate-rm --replay`.
+COPY --from=build /app/libs/s2-json/spec ./libs/s2-json/spec
 # Numeric, so Kubernetes can verify runAsNonRoot; 1000 is the image's `node` user.
 USER 1000:1000
 EXPOSE 8080

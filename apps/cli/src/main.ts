@@ -11,6 +11,7 @@ commands:
   validate     validate S2 JSON messages: validate [--s2-version V] [--role RM|CEM] [FILE|-]
   simulate-rm  pair a new simulated RM with a CEM node and start a session:
                simulate-rm --pairing-url URL --pairing-code CODE [--s2-version V]... [--brand B] [--model M]
+                           [--keep-open] [--replay ev|heat-pump|pv [--with-handshake] [--wait-for-cem]]
 `;
 
 type Command = (argv: string[]) => Promise<number>;

@@ -2,12 +2,13 @@ import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/comm
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../../libs/observability/src/index.js';
-import { CLOSE, DRAIN_RATE_PER_SECOND } from './limits.js';
+import { CONFIG, type Config } from '../../../libs/config/src/index.js';
+import { CLOSE } from './limits.js';
 import { RouterService } from './router.service.js';
 
 /**
  * On SIGTERM (readiness is already false and upgrades are refused): RM sessions are closed at a
- * bounded rate with SessionRequest RECONNECT and 1012, so that their reconnections do not land on
+ * bounded rate (DRAIN_RATE per second) with SessionRequest RECONNECT and 1012, so that their reconnections do not land on
  * the other replicas all at once; messages still on their way are given time to settle; CEM channels
  * close last, their sessions moving to the tenant's channels on other replicas.
  */
@@ -16,6 +17,7 @@ export class GatewayDrainService implements BeforeApplicationShutdown {
   private readonly logger: Logger;
 
   constructor(
+    @Inject(CONFIG) private readonly config: Config,
     private readonly router: RouterService,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -25,7 +27,7 @@ export class GatewayDrainService implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     const rms = [...this.router.rms.values()];
     this.logger.info({ sessions: rms.length, channels: this.router.channels.size }, 'draining');
-    const batch = Math.max(1, Math.floor(DRAIN_RATE_PER_SECOND / 10));
+    const batch = Math.max(1, Math.floor(this.config.drainRate / 10));
     for (let i = 0; i < rms.length; i += batch) {
       for (const rm of rms.slice(i, i + batch))
         this.router.closeRmSocket(rm, CLOSE.serviceRestart, 'server restarting', 'RECONNECT');

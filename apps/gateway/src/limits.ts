@@ -6,10 +6,14 @@ export const PING_INTERVAL_MS = 30_000;
 export const IDLE_TIMEOUT_MS = 75_000;
 /** How long a message sent to another replica may wait for its outcome before TEMPORARY_ERROR. */
 export const DELIVERY_TIMEOUT_MS = 3_000;
+/**
+ * A message older than this when it reaches the other replica is not delivered but answered `gone`:
+ * its sender may be about to give up on it, and a message must not end both delivered and answered
+ * TEMPORARY_ERROR. The second between the two absorbs clock skew and the acknowledgement's way back.
+ */
+export const DELIVER_WITHIN_MS = 2_000;
 /** How long a new RM session waits for its CEM channel binding before its first message is handled. */
 export const BIND_WAIT_MS = 2_000;
-/** RM sessions closed per second on SIGTERM. */
-export const DRAIN_RATE_PER_SECOND = 500;
 
 /** WebSocket close codes the gateway uses. */
 export const CLOSE = {

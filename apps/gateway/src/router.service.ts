@@ -12,7 +12,7 @@ import { inspectFrame, inspectMessage } from '../../../libs/s2-json/src/frame.js
 import { INITIAL_SESSION_STATE, type SessionState } from '../../../libs/s2-json/src/session-rules.js';
 import { PairingRepository } from '../../../libs/store/src/pairings/pairing.repository.js';
 import { errorFrame, messageFrame, parseCemFrame, sessionClosedFrame, sessionOpenedFrame } from './cem-frames.js';
-import { BIND_WAIT_MS, CLOSE, DELIVERY_TIMEOUT_MS } from './limits.js';
+import { BIND_WAIT_MS, CLOSE, DELIVER_WITHIN_MS, DELIVERY_TIMEOUT_MS } from './limits.js';
 import { type LocalChannel, type LocalRm, serves } from './local-state.js';
 import { write } from './sockets.js';
 
@@ -169,6 +169,7 @@ export class RouterService {
     this.bus.send(rm.channelReplica, {
       k: 'to-cem',
       id,
+      sentAt: Date.now(),
       from: this.replicaId,
       channelId: rm.channelId,
       ...session,
@@ -375,6 +376,7 @@ export class RouterService {
     this.bus.send(target.replica, {
       k: 'to-rm',
       id,
+      sentAt: Date.now(),
       from: this.replicaId,
       rmNodeId,
       sessionId: target.sessionId,
@@ -428,7 +430,9 @@ export class RouterService {
       case 'to-cem':
         return this.onToCem(envelope);
       case 'to-rm': {
-        const [outcome, reply] = this.deliverToRm(envelope.rmNodeId, envelope.sessionId, envelope.message);
+        const [outcome, reply] = this.late(envelope.sentAt)
+          ? (['gone'] as const)
+          : this.deliverToRm(envelope.rmNodeId, envelope.sessionId, envelope.message);
         this.bus.send(
           envelope.from,
           reply === undefined ? { k: 'ack', id: envelope.id, outcome } : { k: 'ack', id: envelope.id, outcome, reply },
@@ -482,10 +486,11 @@ export class RouterService {
   private onToCem(envelope: ToCem): void {
     const channel = this.channels.get(envelope.channelId);
     const reply = (outcome: Outcome) => this.bus.send(envelope.from, { k: 'ack', id: envelope.id, outcome });
-    if (!channel) return reply('gone');
+    if (!channel || this.late(envelope.sentAt)) return reply('gone');
     // Behind a session.opened still being written for this channel, if any: keep the order.
     channel.queue = channel.queue.then(() => {
       const ok =
+        !this.late(envelope.sentAt) &&
         channel.bound.get(envelope.rmNodeId)?.sessionId === envelope.sessionId &&
         write(channel.socket, messageFrame(envelope, envelope.message));
       reply(ok ? 'delivered' : 'gone');
@@ -526,6 +531,10 @@ export class RouterService {
       this.directory.recordState(rm.rmNodeId, JSON.stringify(rm.state));
     }
     return write(rm.socket, text) ? ['delivered'] : ['gone'];
+  }
+
+  private late(sentAt: number): boolean {
+    return Date.now() - sentAt > DELIVER_WITHIN_MS;
   }
 
   private track(settle: (outcome: Outcome, reply?: string) => void): number {

@@ -23,6 +23,8 @@ export interface Config {
   jwtSecret: string;
   /** Lifetime of the tenants' JWTs. */
   jwtTtlSeconds: number;
+  /** RM sessions closed per second on SIGTERM. */
+  drainRate: number;
   /** Default lifetime of a dynamic pairing code. */
   pairingCodeTtlSeconds: number;
   /** Characters in a generated pairing token, never below S2 Connect's minimum for static tokens. */

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       operatorToken: OPERATOR_TOKEN,
       jwtSecret: JWT_SECRET,
       jwtTtlSeconds: 900,
+      drainRate: 500,
       pairingCodeTtlSeconds: 300,
       pairingTokenLength: 10,
       logLevel: 'info',
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
       instanceId: 'pod-7',
       tls: { certFile: '/exists/cert.pem', keyFile: '/exists/key.pem' },
       jwtTtlSeconds: 60,
+      drainRate: 500,
       pairingCodeTtlSeconds: 86400,
       pairingTokenLength: 64,
     });
@@ -102,6 +104,7 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: undefined }, 'JWT_SECRET is required'],
     [{ JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET must be at least 32 characters'],
     [{ JWT_TTL_SECONDS: '59' }, 'JWT_TTL_SECONDS must be an integer from 60 to 86400'],
+    [{ DRAIN_RATE: '0' }, 'DRAIN_RATE must be an integer from 1 to 100000'],
     [{ JWT_TTL_SECONDS: '86401' }, 'JWT_TTL_SECONDS must be an integer from 60 to 86400'],
     [{ JWT_TTL_SECONDS: '15m' }, 'JWT_TTL_SECONDS must be an integer from 60 to 86400'],
     [{ PAIRING_CODE_TTL_SECONDS: '29' }, 'PAIRING_CODE_TTL_SECONDS must be an integer from 30 to 86400'],

@@ -29,6 +29,7 @@ export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
 export const DEFAULT_PORT = 8080;
 export const MIN_SECRET_LENGTH = 32;
 export const DEFAULT_JWT_TTL_SECONDS = 900;
+export const DEFAULT_DRAIN_RATE = 500;
 export const DEFAULT_PAIRING_CODE_TTL_SECONDS = 300;
 export const DEFAULT_PAIRING_TOKEN_LENGTH = 10;
 
@@ -123,6 +124,7 @@ const schema = z.object({
   OPERATOR_TOKEN: secret,
   JWT_SECRET: secret,
   JWT_TTL_SECONDS: integerIn(60, 86_400, DEFAULT_JWT_TTL_SECONDS),
+  DRAIN_RATE: integerIn(1, 100_000, DEFAULT_DRAIN_RATE),
   PAIRING_CODE_TTL_SECONDS: integerIn(30, 86_400, DEFAULT_PAIRING_CODE_TTL_SECONDS),
   // 6 is S2 Connect's minimum for static tokens (dynamic ones need 4), so one length serves both kinds.
   PAIRING_TOKEN_LENGTH: integerIn(6, 64, DEFAULT_PAIRING_TOKEN_LENGTH),
@@ -185,6 +187,7 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     operatorToken: values.OPERATOR_TOKEN,
     jwtSecret: values.JWT_SECRET,
     jwtTtlSeconds: values.JWT_TTL_SECONDS,
+    drainRate: values.DRAIN_RATE,
     pairingCodeTtlSeconds: values.PAIRING_CODE_TTL_SECONDS,
     pairingTokenLength: values.PAIRING_TOKEN_LENGTH,
     logLevel: values.LOG_LEVEL,

@@ -1,7 +1,10 @@
-// The RM side of S2 Connect v1 over fetch: pairing with a CEM endpoint, session initiation, unpairing.
+// The RM side of S2 Connect v1: pairing with a CEM endpoint and session initiation over fetch, unpairing,
+// and the S2 WebSocket session itself.
 export * from './api-version.js';
 export * from './backoff.js';
 export * from './errors.js';
 export type { FetchLike } from './http.js';
 export * from './pairing.js';
+export * from './s2-session.js';
+export * from './s2-session-error.js';
 export * from './session.js';

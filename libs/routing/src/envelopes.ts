@@ -12,6 +12,8 @@ export interface ToCem {
   readonly cemNodeId: string;
   /** The S2 message as JSON text, forwarded as is. */
   readonly message: string;
+  /** Sender's clock (ms) when sent: a message that arrives too late is not delivered (see `Ack`). */
+  readonly sentAt: number;
 }
 
 /** An S2 message from a CEM channel, for the replica holding the RM's socket. */
@@ -22,6 +24,7 @@ export interface ToRm {
   readonly rmNodeId: string;
   readonly sessionId: string;
   readonly message: string;
+  readonly sentAt: number;
 }
 
 /**

@@ -3,7 +3,7 @@ import {
   startFakeCemEndpoint,
   type FakeCemEndpoint,
 } from '../../../../libs/rm-client/src/testing/fake-cem-endpoint.js';
-import { simulateRmCommand } from './simulate-rm.command.js';
+import { parseSimulateRmArgs, simulateRmCommand } from './simulate-rm.command.js';
 
 let cem: FakeCemEndpoint;
 let stdout: string[];
@@ -85,5 +85,70 @@ describe('simulate-rm', () => {
     expect(stdout).toEqual([]);
     expect(stderr).toHaveLength(1);
     expect(stderr[0]).toMatch(/^s2-broker simulate-rm: pairing failed: requestPairing: HTTP 400 NodeNotFound\n$/);
+  });
+});
+
+describe('parseSimulateRmArgs', () => {
+  const base = ['--pairing-url', 'https://s2.example.com/pairing/', '--pairing-code', 'abc123-Tok3nXyZ9q'];
+
+  it('keeps the one-shot behaviour by default', () => {
+    expect(parseSimulateRmArgs(base)).toEqual({
+      kind: 'run',
+      args: {
+        pairingUrl: 'https://s2.example.com/pairing/',
+        pairingCode: 'abc123-Tok3nXyZ9q',
+        versions: ['v1.0.0', 'v0.0.2-beta'],
+        brand: 's2-broker',
+        model: 'simulate-rm',
+        keepOpen: false,
+        replay: undefined,
+        withHandshake: false,
+        waitForCem: false,
+      },
+    });
+  });
+
+  it('reads --keep-open, --replay and its options', () => {
+    const parsed = parseSimulateRmArgs([
+      ...base,
+      '--keep-open',
+      '--replay',
+      'heat-pump',
+      '--with-handshake',
+      '--wait-for-cem',
+    ]);
+    expect(parsed).toMatchObject({
+      kind: 'run',
+      args: { keepOpen: true, replay: 'heat-pump', withHandshake: true, waitForCem: true },
+    });
+    expect(parseSimulateRmArgs([...base, '--replay=pv'])).toMatchObject({ kind: 'run', args: { replay: 'pv' } });
+    expect(parseSimulateRmArgs([...base, '--keep-open'])).toMatchObject({
+      args: { keepOpen: true, replay: undefined },
+    });
+    expect(parseSimulateRmArgs(['-h'])).toEqual({ kind: 'help' });
+  });
+
+  it('refuses what it cannot run', () => {
+    const usage = (argv: string[]) => {
+      const parsed = parseSimulateRmArgs(argv);
+      return parsed.kind === 'usage' ? parsed.message : parsed.kind;
+    };
+    expect(usage([...base, '--replay', 'battery'])).toBe('--replay must be one of ev, heat-pump, pv');
+    expect(usage([...base, '--replay'])).toMatch(/--replay/);
+    expect(usage([...base, '--with-handshake'])).toBe('--with-handshake and --wait-for-cem go with --replay');
+    expect(usage([...base, '--wait-for-cem', '--keep-open'])).toBe(
+      '--with-handshake and --wait-for-cem go with --replay',
+    );
+    expect(usage([...base, '--keep-open=yes'])).toMatch(/keep-open/);
+    expect(usage([...base, '--s2-version', ' '])).toBe('--s2-version must not be empty');
+    expect(usage(['--replay', 'ev'])).toBe('--pairing-url and --pairing-code are required');
+  });
+
+  it('exits 2 on bad usage of the new flags, before pairing', async () => {
+    expect(await simulateRmCommand([...base, '--replay', 'battery'])).toBe(2);
+    expect(await simulateRmCommand([...base, '--with-handshake'])).toBe(2);
+    expect(stdout).toEqual([]);
+    expect(stderr.join('')).toContain('--replay must be one of ev, heat-pump, pv');
+    expect(cem.requests).toEqual([]);
   });
 });

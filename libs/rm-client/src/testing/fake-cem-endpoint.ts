@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { challengeResponse, newChallenge, verifyChallengeResponse } from '../../../s2-connect/src/challenge.js';
 import type { NodeDescription } from '../../../s2-connect/src/generated/types.js';
 import { validateBody } from '../../../s2-connect/src/schemas.js';
+import { FakeS2WebSocket } from './fake-s2-websocket.js';
 
 export interface FakeCemOptions {
   /** Answer requestPairing with this, after the alias lookup. */
@@ -50,6 +51,12 @@ export interface FakeCemEndpoint {
   readonly finalizations: { readonly success: boolean | undefined }[];
   /** The active access token of an RM's pairing. */
   activeToken(rmNodeId: string): string | undefined;
+  /** The S2 WebSocket (`/s2/v1/ws`) behind the websocketUrl it hands out. */
+  readonly s2: FakeS2WebSocket;
+  /** Unpairing by the server: forgets the pairing, then SessionRequest RECONNECT and a close to the RM. */
+  unpairRm(rmNodeId: string): void;
+  /** Loses the pairing without knowing it was unpaired: initiateSession answers 401. */
+  forgetPairing(rmNodeId: string): void;
   close(): Promise<void>;
 }
 
@@ -142,14 +149,14 @@ export async function startFakeCemEndpoint(options: FakeCemOptions = {}): Promis
       case '/session/v1/confirmAccessToken': {
         const rmNodeId = bearer === undefined ? undefined : pending.get(bearer);
         const pairing = rmNodeId === undefined ? undefined : pairings.get(rmNodeId);
-        if (!pairing || bearer === undefined) return [401];
+        if (!pairing || bearer === undefined || rmNodeId === undefined) return [401];
         pending.delete(bearer);
         pairing.token = bearer;
         return [
           200,
           {
             communicationProtocol: 'WebSocket',
-            websocketToken: randomBytes(32).toString('base64'),
+            websocketToken: s2.issue(rmNodeId),
             websocketUrl: `${origin.replace(/^http/, 'ws')}/s2/v1/ws`,
           },
         ];
@@ -191,6 +198,7 @@ export async function startFakeCemEndpoint(options: FakeCemOptions = {}): Promis
       }
     });
   });
+  const s2 = new FakeS2WebSocket(server);
   await new Promise<void>((resolve) => server.listen(0, DOMAIN, resolve));
   origin = `http://${DOMAIN}:${(server.address() as AddressInfo).port}`;
 
@@ -203,8 +211,22 @@ export async function startFakeCemEndpoint(options: FakeCemOptions = {}): Promis
     requests,
     finalizations,
     activeToken: (rmNodeId) => pairings.get(rmNodeId)?.token,
+    s2,
+    unpairRm: (rmNodeId) => {
+      pairings.delete(rmNodeId);
+      unpaired.add(rmNodeId);
+      const connection = s2.openConnection(rmNodeId);
+      connection?.socket.send(
+        JSON.stringify({ message_type: 'SessionRequest', message_id: randomUUID(), request: 'RECONNECT' }),
+      );
+      connection?.socket.close(1000, 'unpaired');
+    },
+    forgetPairing: (rmNodeId) => {
+      pairings.delete(rmNodeId);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        s2.close();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
