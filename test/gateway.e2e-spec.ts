@@ -334,6 +334,44 @@ describe('unpairing by the RM', () => {
   });
 });
 
+describe('socket limits', () => {
+  it('a frame over 64 KiB closes the socket with 1009', async () => {
+    const rm = await pairedRm();
+    const peer = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
+    peer.send({ ...measurement(), padding: 'x'.repeat(70 * 1024) });
+    expect((await peer.closed).code).toBe(1009);
+  });
+
+  it('a second session of the same RM replaces the first; the channel sees the old one close', async () => {
+    const own = await createTenant(broker.url);
+    const rm = await pairedRm(own);
+    const cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);
+    const first = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
+    const firstOpened = await cem.next(isType('session.opened'));
+    const next = await startSession({
+      initiateSessionUrl: rm.initiateSessionUrl,
+      accessTokens: [rm.accessToken],
+      clientNodeId: rm.rmNodeId,
+      serverNodeId: rm.cemNodeId,
+      supportedS2MessageVersions: ['v1.0.0'],
+    });
+    const second = await connect(wsUrl('/s2/v1/ws'), next.websocketToken);
+    expect((await first.closed).code).toBe(4000);
+    expect(await cem.next(isType('session.closed'))).toMatchObject({
+      sessionId: (firstOpened.session as { sessionId: string }).sessionId,
+    });
+    const opened = await cem.next(isType('session.opened'));
+    const marker = measurement();
+    second.send(marker);
+    expect(await cem.next(isType('message'))).toMatchObject({
+      sessionId: (opened.session as { sessionId: string }).sessionId,
+      message: marker,
+    });
+    second.close();
+    cem.close();
+  });
+});
+
 describe('without a CEM channel', () => {
   it("the RM's messages are answered TEMPORARY_ERROR; a channel that connects later gets session.opened with the snapshot", async () => {
     const own = await createTenant(broker.url);

@@ -37,7 +37,7 @@ export function pairingFrame(
   return JSON.stringify(reason === undefined ? { type, rmNodeId, cemNodeId } : { type, rmNodeId, cemNodeId, reason });
 }
 
-export type ErrorCode = 'invalid_frame' | 'unknown_rm';
+export type ErrorCode = 'invalid_frame' | 'unknown_rm' | 'unavailable';
 
 export function errorFrame(code: ErrorCode, detail: string, ref?: unknown): string {
   return JSON.stringify(ref === undefined ? { type: 'error', code, detail } : { type: 'error', ref, code, detail });

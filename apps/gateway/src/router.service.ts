@@ -72,7 +72,11 @@ export class RouterService {
       rm.bound = resolve;
       setTimeout(resolve, BIND_WAIT_MS).unref();
     });
-    rm.queue = this.register(rm).then(() => firstBinding);
+    rm.queue = this.register(rm)
+      .then(() => firstBinding)
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, rmNodeId: rm.rmNodeId }, 'registering the session failed'),
+      );
     return rm;
   }
 
@@ -330,29 +334,37 @@ export class RouterService {
     const local = channel.bound.get(frame.rmNodeId);
     if (local) return this.sendToRm(channel, frame.rmNodeId, local, frame.message);
     // Not bound here: a sibling channel of the tenant may hold it, or nobody.
-    channel.queue = channel.queue.then(async () => {
-      const entry = await this.directory.get(frame.rmNodeId);
-      if (entry && entry.tenantId === channel.tenantId) {
-        return this.sendToRm(
+    channel.queue = channel.queue
+      .then(async () => {
+        const entry = await this.directory.get(frame.rmNodeId);
+        if (entry && entry.tenantId === channel.tenantId) {
+          return this.sendToRm(
+            channel,
+            frame.rmNodeId,
+            { sessionId: entry.sessionId, replica: entry.replica, cemNodeId: entry.cemNodeId },
+            frame.message,
+          );
+        }
+        const pairing = entry ? undefined : await this.pairings.findInTenant(channel.tenantId, frame.rmNodeId);
+        if (!pairing) {
+          write(channel.socket, errorFrame('unknown_rm', 'no RM with this id is paired with this tenant', frame.ref));
+          return;
+        }
+        this.answerCem(
           channel,
-          frame.rmNodeId,
-          { sessionId: entry.sessionId, replica: entry.replica, cemNodeId: entry.cemNodeId },
+          { sessionId: '', rmNodeId: frame.rmNodeId, cemNodeId: pairing.cemNodeId },
           frame.message,
+          'TEMPORARY_ERROR',
+          'the RM is not connected',
         );
-      }
-      const pairing = entry ? undefined : await this.pairings.findInTenant(channel.tenantId, frame.rmNodeId);
-      if (!pairing) {
-        write(channel.socket, errorFrame('unknown_rm', 'no RM with this id is paired with this tenant', frame.ref));
-        return;
-      }
-      this.answerCem(
-        channel,
-        { sessionId: '', rmNodeId: frame.rmNodeId, cemNodeId: pairing.cemNodeId },
-        frame.message,
-        'TEMPORARY_ERROR',
-        'the RM is not connected',
-      );
-    });
+      })
+      .catch((error: unknown) => {
+        this.logger.error({ err: error }, 'routing a CEM frame failed');
+        write(
+          channel.socket,
+          errorFrame('unavailable', 'the broker could not route this message now; retry', frame.ref),
+        );
+      });
   }
 
   private sendToRm(
@@ -488,13 +500,16 @@ export class RouterService {
     const reply = (outcome: Outcome) => this.bus.send(envelope.from, { k: 'ack', id: envelope.id, outcome });
     if (!channel || this.late(envelope.sentAt)) return reply('gone');
     // Behind a session.opened still being written for this channel, if any: keep the order.
-    channel.queue = channel.queue.then(() => {
-      const ok =
-        !this.late(envelope.sentAt) &&
-        channel.bound.get(envelope.rmNodeId)?.sessionId === envelope.sessionId &&
-        write(channel.socket, messageFrame(envelope, envelope.message));
-      reply(ok ? 'delivered' : 'gone');
-    });
+    channel.queue = channel.queue.then(
+      () => {
+        const ok =
+          !this.late(envelope.sentAt) &&
+          channel.bound.get(envelope.rmNodeId)?.sessionId === envelope.sessionId &&
+          write(channel.socket, messageFrame(envelope, envelope.message));
+        reply(ok ? 'delivered' : 'gone');
+      },
+      () => reply('gone'),
+    );
   }
 
   private onChannel(

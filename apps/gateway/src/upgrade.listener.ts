@@ -84,7 +84,9 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
           markSeen(ws);
           this.router.onRmFrame(rm, isBinary ? '\u0000' : data.toString());
         });
-        ws.once('close', () => void this.router.closedRm(rm, rm.closeReason ?? 'closed'));
+        ws.once('close', () => {
+          this.router.closedRm(rm, rm.closeReason ?? 'closed').catch(() => undefined);
+        });
       });
     }
     let tenantId: string;
@@ -104,12 +106,17 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
         markSeen(ws);
         this.router.onChannelFrame(channel, data.toString());
       });
-      ws.once('close', () => void this.router.closedChannel(channel));
+      ws.once('close', () => {
+        this.router.closedChannel(channel).catch(() => undefined);
+      });
     });
   }
 
   private accept(req: IncomingMessage, socket: Duplex, head: Buffer, open: (ws: WebSocket) => Promise<void>): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // A protocol error (a frame over the limit, bad framing) closes the socket with its code; as an
+      // unhandled 'error' event it would take the whole process down.
+      ws.on('error', () => undefined);
       this.keepalive.add(ws);
       // Frames that arrive while the session is being set up wait in ws until listeners exist.
       ws.pause();
