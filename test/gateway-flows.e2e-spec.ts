@@ -1,9 +1,8 @@
 // The worked example conversations through the broker, CEM channel re-binding, and the SIGTERM drain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairWithCem, startSession } from '../libs/rm-client/src/index.js';
 import { loadExamples } from '../libs/s2-json/src/testing/spec-files.js';
 import { type Broker, startBroker } from './support/broker.js';
-import { createCemNode, createTenant, get, issueCode, rmNode, RM_ENDPOINT, type Tenant } from './support/s2-connect.js';
+import { createTenant, get, rmWithSession, type Tenant } from './support/s2-connect.js';
 import { connect, refusedStatus } from './support/ws-peer.js';
 
 let a: Broker;
@@ -20,25 +19,8 @@ afterAll(async () => {
 const ws = (broker: Broker, path: string) => broker.url.replace('http', 'ws') + path;
 const isType = (type: string) => (frame: Record<string, unknown>) => frame.type === type;
 
-async function rmSession(broker: Broker, tenant: Tenant, versions = ['v0.0.2-beta']) {
-  const node = await createCemNode(broker.url, tenant);
-  const code = await issueCode(broker.url, tenant, node);
-  const rm = rmNode();
-  const pairing = await pairWithCem({
-    pairingUrl: code.pairingUrl,
-    pairingCode: code.pairingCode,
-    node: rm,
-    endpoint: RM_ENDPOINT,
-  });
-  const session = await startSession({
-    initiateSessionUrl: `${broker.url}/session/`,
-    accessTokens: [pairing.accessToken],
-    clientNodeId: rm.id,
-    serverNodeId: node.id,
-    supportedS2MessageVersions: versions,
-  });
-  return { rmNodeId: rm.id, cemNodeId: node.id, websocketToken: session.websocketToken };
-}
+const rmSession = (broker: Broker, tenant: Tenant, versions = ['v0.0.2-beta']) =>
+  rmWithSession(broker.url, tenant, versions);
 
 describe('the worked examples, RM to CEM and CEM to RM', () => {
   for (const page of ['ev', 'heat-pump', 'pv']) {

@@ -12,6 +12,8 @@ import {
   post,
   rmNode,
   RM_ENDPOINT,
+  rmWithSession,
+  type RmWithSession,
   type Tenant,
 } from './support/s2-connect.js';
 import { connect, type Peer, refusedStatus } from './support/ws-peer.js';
@@ -30,39 +32,9 @@ afterAll(async () => {
 
 const wsUrl = (path: string) => broker.url.replace('http', 'ws') + path;
 
-interface Rm {
-  rmNodeId: string;
-  cemNodeId: string;
-  accessToken: string;
-  initiateSessionUrl: string;
-  websocketToken: string;
-}
+type Rm = RmWithSession;
 
-async function pairedRm(owner: Tenant = tenant, versions = ['v1.0.0']): Promise<Rm> {
-  const node = await createCemNode(broker.url, owner);
-  const code = await issueCode(broker.url, owner, node);
-  const rm = rmNode();
-  const pairing = await pairWithCem({
-    pairingUrl: code.pairingUrl,
-    pairingCode: code.pairingCode,
-    node: rm,
-    endpoint: RM_ENDPOINT,
-  });
-  const session = await startSession({
-    initiateSessionUrl: pairing.initiateSessionUrl,
-    accessTokens: [pairing.accessToken],
-    clientNodeId: rm.id,
-    serverNodeId: node.id,
-    supportedS2MessageVersions: versions,
-  });
-  return {
-    rmNodeId: rm.id,
-    cemNodeId: node.id,
-    accessToken: session.accessToken,
-    initiateSessionUrl: pairing.initiateSessionUrl,
-    websocketToken: session.websocketToken,
-  };
-}
+const pairedRm = (owner: Tenant = tenant, versions = ['v1.0.0']) => rmWithSession(broker.url, owner, versions);
 
 const details = (types = ['FILL_RATE_BASED_CONTROL']) => ({
   message_type: 'ResourceManagerDetails',

@@ -2,6 +2,7 @@
 // and session requests, so that tests can send exactly the (bad) request a check is about.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { pairWithCem, startSession } from '../../libs/rm-client/src/index.js';
 import { challengeResponse, newChallenge } from '../../libs/s2-connect/src/challenge.js';
 import type { EndpointDescription, NodeDescription } from '../../libs/s2-connect/src/generated/types.js';
 import { TEST_OPERATOR_TOKEN } from './broker.js';
@@ -184,4 +185,40 @@ export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(
   } finally {
     await client.end();
   }
+}
+
+export interface RmWithSession {
+  rmNodeId: string;
+  cemNodeId: string;
+  /** The active access token after the session started. */
+  accessToken: string;
+  initiateSessionUrl: string;
+  websocketToken: string;
+}
+
+/** A new CEM node of `tenant`, an RM paired with it through the RM client, and a started session. */
+export async function rmWithSession(baseUrl: string, tenant: Tenant, versions = ['v1.0.0']): Promise<RmWithSession> {
+  const node = await createCemNode(baseUrl, tenant);
+  const code = await issueCode(baseUrl, tenant, node);
+  const rm = rmNode();
+  const pairing = await pairWithCem({
+    pairingUrl: code.pairingUrl,
+    pairingCode: code.pairingCode,
+    node: rm,
+    endpoint: RM_ENDPOINT,
+  });
+  const session = await startSession({
+    initiateSessionUrl: `${baseUrl}/session/`,
+    accessTokens: [pairing.accessToken],
+    clientNodeId: rm.id,
+    serverNodeId: node.id,
+    supportedS2MessageVersions: versions,
+  });
+  return {
+    rmNodeId: rm.id,
+    cemNodeId: node.id,
+    accessToken: session.accessToken,
+    initiateSessionUrl: `${baseUrl}/session/`,
+    websocketToken: session.websocketToken,
+  };
 }

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
 import type { S2Message } from '../../s2-json/src/messages.js';
-import { startHeartbeat } from './heartbeat.js';
+import { startHeartbeat } from '../../ws-heartbeat/src/heartbeat.js';
 import { S2SessionError } from './s2-session-error.js';
 
 export interface OpenS2SessionOptions {
