@@ -27,3 +27,18 @@ export const CLOSE = {
   unpaired: 4001,
   tenantUnavailable: 4003,
 } as const;
+
+/**
+ * Per-message deflate, sized for tens of thousands of sockets. Without context takeover, `ws` applies
+ * the threshold (small S2 messages go uncompressed, saving CPU) and a socket's zlib state holds no
+ * history between messages; a 1 KiB window and memLevel 4 keep that state near 12 KiB instead of the
+ * 130 KiB of zlib's defaults, at a little compression ratio. The client's window is left to the client:
+ * demanding one it did not offer would fail its handshake.
+ */
+export const PER_MESSAGE_DEFLATE = {
+  threshold: 256,
+  serverNoContextTakeover: true,
+  serverMaxWindowBits: 10,
+  zlibDeflateOptions: { memLevel: 4 },
+  concurrencyLimit: 4,
+} as const;

@@ -485,6 +485,8 @@ export class RouterService {
         rm.channelId = envelope.channelId;
         rm.channelReplica = envelope.channelReplica;
         rm.bound?.();
+        // Held by tens of thousands of idle sessions otherwise.
+        rm.bound = undefined;
         return;
       }
       case 'close-rm': {

@@ -18,6 +18,11 @@ export function markSeen(socket: WebSocket): void {
   lastSeen.set(socket, Date.now());
 }
 
+/** One listener function for every socket (ws calls it with the socket as `this`), not a closure each. */
+function onPong(this: WebSocket): void {
+  markSeen(this);
+}
+
 /**
  * Pings every socket every 30 s and drops one silent for 75 s. One sweep for all sockets instead of
  * two timers per socket keeps tens of thousands of idle sessions cheap.
@@ -28,7 +33,7 @@ export class Keepalive {
 
   add(socket: WebSocket): void {
     markSeen(socket);
-    socket.on('pong', () => markSeen(socket));
+    socket.on('pong', onPong);
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
   }

@@ -7,7 +7,7 @@ import { WebsocketTokenStore } from '../../../libs/connect-state/src/websocket-t
 import { DrainService } from '../../../libs/health/src/index.js';
 import { CemNodeRepository } from '../../../libs/store/src/cem-node.repository.js';
 import { TenantAuthService } from '../../api/src/auth/tenant-auth.service.js';
-import { MAX_FRAME_BYTES } from './limits.js';
+import { MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { RouterService } from './router.service.js';
 import { Keepalive, markSeen } from './sockets.js';
 
@@ -41,7 +41,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
     clientTracking: false,
-    perMessageDeflate: { threshold: 256, serverMaxWindowBits: 12, concurrencyLimit: 4 },
+    perMessageDeflate: PER_MESSAGE_DEFLATE,
   });
   readonly keepalive = new Keepalive();
 

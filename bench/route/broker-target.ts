@@ -1,0 +1,117 @@
+// Starts the broker as production runs it, two replicas of `s2-broker serve` (all roles) sharing a
+// dedicated PostgreSQL database and Redis, then onboards one tenant per load worker and pairs the RMs.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createTenant, pairRms, Progress, type Tenant } from './broker-onboarding.js';
+import { freePort, lastWords, sleep, type ProcessGroup } from './processes.js';
+import type { RmSpec } from './protocol.js';
+import { cemReplica, replicaOfRm, sessionsOf, WORKERS, type Replica, type TargetSetup } from './topology.js';
+
+const MAIN = fileURLToPath(new URL('../../apps/cli/src/main.js', import.meta.url));
+const MIGRATE_TIMEOUT_MS = 120_000;
+const READY_TIMEOUT_MS = 60_000;
+
+export interface BrokerSettings {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly sessions: number;
+}
+
+interface Secrets {
+  readonly operatorToken: string;
+  readonly jwtSecret: string;
+}
+
+/** Like test/support/broker.ts `brokerEnv`, with the bench's database and fresh secrets. */
+function brokerEnv(settings: BrokerSettings, secrets: Secrets, port: number, name: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: settings.databaseUrl,
+    REDIS_URL: settings.redisUrl,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PORT: String(port),
+    OPERATOR_TOKEN: secrets.operatorToken,
+    JWT_SECRET: secrets.jwtSecret,
+    // Onboarding 10,000 RMs and the phases outlast the default 15 minutes of a tenant JWT.
+    JWT_TTL_SECONDS: '3600',
+    LOG_LEVEL: 'warn',
+    INSTANCE_ID: `bench-${name}`,
+  };
+  for (const name of ['ROLES', 'TLS_CERT_FILE', 'TLS_KEY_FILE']) delete env[name];
+  return env;
+}
+
+async function migrate(group: ProcessGroup, env: NodeJS.ProcessEnv): Promise<void> {
+  const run = group.spawnNode('broker migrate', MAIN, ['migrate'], env);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), MIGRATE_TIMEOUT_MS);
+  const { code, signal } = await run.exited;
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`migrate failed (${signal ?? `exit ${code}`}): ${lastWords(run.tail)}`);
+}
+
+async function waitReady(origin: string, name: string, exited: () => boolean, tail: string[]): Promise<void> {
+  for (let waited = 0; waited < READY_TIMEOUT_MS; waited += 200) {
+    if (exited()) throw new Error(`broker replica ${name} exited during startup: ${lastWords(tail)}`);
+    try {
+      const response = await fetch(`${origin}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`broker replica ${name} not ready within ${READY_TIMEOUT_MS / 1000} s: ${lastWords(tail)}`);
+}
+
+async function startReplica(group: ProcessGroup, settings: BrokerSettings, secrets: Secrets, name: string) {
+  const port = await freePort();
+  const replica = group.spawnNode(`broker replica ${name}`, MAIN, ['serve'], brokerEnv(settings, secrets, port, name));
+  await waitReady(`http://127.0.0.1:${port}`, name, () => replica.hasExited(), replica.tail);
+  if (replica.child.pid === undefined) throw new Error(`broker replica ${name} has no pid`);
+  return { name, port, pid: replica.child.pid } satisfies Replica;
+}
+
+export async function startBroker(group: ProcessGroup, settings: BrokerSettings): Promise<TargetSetup> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} does not exist: run \`npm run build\` first`);
+  const secrets: Secrets = {
+    operatorToken: randomBytes(24).toString('hex'),
+    jwtSecret: randomBytes(24).toString('hex'),
+  };
+  await migrate(group, brokerEnv(settings, secrets, await freePort(), 'migrate'));
+  const replicas = [
+    await startReplica(group, settings, secrets, 'a'),
+    await startReplica(group, settings, secrets, 'b'),
+  ] as const;
+  // Each tenant onboards through a replica of its own, so both share the pairing work.
+  const tenants: Tenant[] = [];
+  for (let worker = 0; worker < WORKERS; worker++) {
+    const origin = `http://127.0.0.1:${replicas[worker % 2]?.port}`;
+    tenants.push(await createTenant(origin, secrets.operatorToken, sessionsOf(worker, settings.sessions)));
+  }
+  const cemPort = cemReplica(replicas).port;
+  return {
+    replicas,
+    cems: tenants.map((tenant) => ({ url: `ws://127.0.0.1:${cemPort}/cem/v1/ws`, bearer: tenant.jwt })),
+    rms: async () => {
+      const progress = new Progress();
+      progress.start(settings.sessions, 'bench route: broker');
+      // Two replicas on two cores pair about 250 RMs a second; give up below a fifth of that.
+      const deadline = Date.now() + Math.max(120_000, settings.sessions * 20);
+      try {
+        const paired = await Promise.all(
+          tenants.map((tenant, worker) => pairRms(tenant, sessionsOf(worker, settings.sessions), deadline, progress)),
+        );
+        return paired.map((rms) =>
+          rms.map((rm, index): RmSpec => ({ kind: 's2-connect', ...rm, port: replicaOfRm(replicas, index).port })),
+        );
+      } finally {
+        progress.stop();
+      }
+    },
+    announcesSessions: true,
+    openConcurrency: 100,
+    cleanup: () => Promise.resolve(),
+  };
+}

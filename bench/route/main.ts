@@ -1,0 +1,140 @@
+// Routing benchmark: the broker's gateway against a minimal relay (bench/route/baseline-relay.ts),
+// each as two replicas over Redis with the load in two separate worker processes. Prints, per target,
+// idle RSS per RM session, RM->CEM messages per second at saturation, and one-way latency percentiles
+// both ways at fixed rates; with `--target both` also broker/baseline. One JSON line, then a table.
+//
+//   npm run build && node dist/bench/route/main.js --target broker|baseline|both
+//     [--sessions 10000] [--rates 1000,5000] [--seconds 10]
+//
+// Needs PostgreSQL (broker only; database BENCH_DATABASE_URL, default s2_broker_bench on 127.0.0.1,
+// migrated here) and Redis (REDIS_URL, default 127.0.0.1:6379). Every process it starts is stopped on
+// success, on error and on SIGINT.
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ProcessGroup } from './processes.js';
+import type { Target } from './protocol.js';
+import { table } from './report.js';
+import { runTarget, type RunSettings } from './run-target.js';
+import { ratios, type TargetResult } from './stats.js';
+import { WORKERS } from './topology.js';
+
+const USAGE =
+  'usage: node dist/bench/route/main.js --target broker|baseline|both [--sessions N] [--rates R1,R2] [--seconds S]';
+
+interface Settings extends RunSettings {
+  readonly targets: readonly Target[];
+}
+
+/** The bench sends traffic to this machine only. */
+function loopback(name: string, text: string): string {
+  let host: string;
+  try {
+    host = new URL(text).hostname;
+  } catch {
+    throw new Error(`${name} is not a URL`);
+  }
+  if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`${name} must point at 127.0.0.1`);
+  return text;
+}
+
+function settings(): Settings {
+  const { values } = parseArgs({
+    options: {
+      target: { type: 'string' },
+      sessions: { type: 'string', default: '10000' },
+      rates: { type: 'string', default: '1000,5000' },
+      seconds: { type: 'string', default: '10' },
+    },
+  });
+  const targets: Record<string, Target[]> = {
+    broker: ['broker'],
+    baseline: ['baseline'],
+    both: ['baseline', 'broker'],
+  };
+  const chosen = targets[values.target ?? ''];
+  if (chosen === undefined) throw new Error('--target must be broker, baseline or both');
+  const sessions = Number(values.sessions);
+  if (!Number.isInteger(sessions) || sessions < WORKERS) throw new Error(`--sessions must be an integer >= ${WORKERS}`);
+  const rates = values.rates.split(',').map(Number);
+  if (rates.some((r) => !Number.isInteger(r) || r < 1))
+    throw new Error('--rates must be positive integers, comma-separated');
+  const seconds = Number(values.seconds);
+  if (!(seconds >= 1 && seconds <= 3_600)) throw new Error('--seconds must be from 1 to 3600');
+  return {
+    targets: chosen,
+    sessions,
+    rates,
+    seconds,
+    redisUrl: loopback('REDIS_URL', process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379'),
+    databaseUrl: loopback(
+      'BENCH_DATABASE_URL',
+      process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/s2_broker_bench',
+    ),
+  };
+}
+
+function print(config: Settings, results: readonly TargetResult[]): void {
+  const broker = results.find((r) => r.target === 'broker');
+  const baseline = results.find((r) => r.target === 'baseline');
+  console.log(
+    JSON.stringify({
+      bench: 'route',
+      node: process.version,
+      cpus: availableParallelism(),
+      replicas: 2,
+      loadWorkers: WORKERS,
+      sessions: config.sessions,
+      seconds: config.seconds,
+      rates: config.rates,
+      results,
+      ...(broker && baseline ? { ratios: ratios(broker, baseline) } : {}),
+    }),
+  );
+  console.log(
+    `route: ${config.sessions.toLocaleString('en')} RM sessions over 2 replicas, ${WORKERS} load workers, ` +
+      `${config.seconds} s per phase, ${availableParallelism()} CPUs\n${table(results)}`,
+  );
+}
+
+const oneLine = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).replace(/\s*[\r\n]+\s*/g, ' ');
+
+async function main(): Promise<number> {
+  let config: Settings;
+  try {
+    config = settings();
+  } catch (error) {
+    process.stderr.write(`bench route: ${oneLine(error)}\n${USAGE}\n`);
+    return 2;
+  }
+  const group = new ProcessGroup();
+  process.on('exit', () => group.killAllNow());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`bench route: ${signal}, stopping what it started\n`);
+      void group.stopAll(5_000).finally(() => process.exit(130));
+    });
+  }
+  const results: TargetResult[] = [];
+  try {
+    for (const target of config.targets) results.push(await runTarget(target, config, group));
+  } catch (error) {
+    if (results.length > 0) print(config, results);
+    process.stderr.write(`bench route: ${oneLine(error)}\n`);
+    return 1;
+  } finally {
+    await group.stopAll(5_000);
+  }
+  print(config, results);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench route: ${oneLine(error)}\n`);
+    process.exitCode = 1;
+  },
+);

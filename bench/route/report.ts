@@ -1,0 +1,47 @@
+// The readable table under the JSON line: one column per target, and broker/baseline when both ran.
+import { ratios, type Percentiles, type TargetResult } from './stats.js';
+
+const number = (value: number, digits = 0) =>
+  value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const latency = (p: Percentiles) => `${p.p50.toFixed(2)} / ${p.p99.toFixed(2)} / ${p.p999.toFixed(2)}`;
+
+export function table(results: readonly TargetResult[]): string {
+  const broker = results.find((r) => r.target === 'broker');
+  const baseline = results.find((r) => r.target === 'baseline');
+  const ratio = broker && baseline ? ratios(broker, baseline) : undefined;
+  const rows: string[][] = [['', ...results.map((r) => r.target), ...(ratio ? ['broker/baseline'] : [])]];
+  const add = (label: string, cell: (r: TargetResult) => string, keys?: readonly string[]) => {
+    const ratioCell = keys?.map((k) => ratio?.[k]?.toFixed(2) ?? '-').join(' / ');
+    rows.push([label, ...results.map(cell), ...(ratio ? [ratioCell ?? ''] : [])]);
+  };
+  add('RM sessions', (r) => number(r.sessions));
+  add('idle RSS per session, KiB', (r) => number(r.idleRssKiBPerSession, 1), ['idleRssPerSession']);
+  add('RSS per session after traffic, KiB', (r) => number(r.rssKiBPerSessionAfterTraffic, 1), [
+    'rssPerSessionAfterTraffic',
+  ]);
+  add('saturation, messages/s RM->CEM', (r) => number(r.saturation.messagesPerSecond), ['saturationMessagesPerSecond']);
+  for (const { perSecond } of results[0]?.rates ?? []) {
+    const at = (r: TargetResult) => r.rates.find((x) => x.perSecond === perSecond);
+    for (const [direction, name] of [
+      ['rmToCemMs', 'RM->CEM'],
+      ['cemToRmMs', 'CEM->RM'],
+    ] as const) {
+      const keys = ['p50', 'p99', 'p999'].map((p) => `${direction}@${perSecond}.${p}`);
+      add(
+        `${name} @ ${number(perSecond)}/s, p50/p99/p99.9 ms`,
+        (r) => {
+          const rate = at(r);
+          return rate ? latency(rate[direction]) : '-';
+        },
+        keys,
+      );
+    }
+  }
+  const losses = (r: TargetResult) =>
+    r.saturation.rejected + r.saturation.lost + r.rates.reduce((n, x) => n + x.rejected + x.lost, 0);
+  add('messages refused or lost', (r) => number(losses(r)));
+  const columns = rows[0]?.length ?? 0;
+  const widths = Array.from({ length: columns }, (_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+  const pad = (cell: string, c: number) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0));
+  return rows.map((row) => row.map(pad).join('   ')).join('\n');
+}

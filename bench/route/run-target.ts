@@ -1,0 +1,148 @@
+// One target from start to stop: replicas up, CEM channels, RM sessions, idle memory, saturation, the
+// latency rates, then every process it started is stopped, whatever happened.
+import { fileURLToPath } from 'node:url';
+import { startBaseline } from './baseline-target.js';
+import { startBroker } from './broker-target.js';
+import { rssKiB, sleep, type ProcessGroup } from './processes.js';
+import type { Target } from './protocol.js';
+import { percentiles, round, type RateResult, type TargetResult } from './stats.js';
+import { SATURATION_WINDOW_PER_WORKER, WORKERS, type Replicas, type TargetSetup } from './topology.js';
+import { WorkerHandle } from './worker-handle.js';
+
+const WORKER_SCRIPT = fileURLToPath(new URL('./load-worker.js', import.meta.url));
+/**
+ * Before each RSS reading: V8 collects and returns memory to the system once a process has been idle
+ * for a few seconds, so that the reading shows what sessions hold, not the garbage of setting them up.
+ */
+const SETTLE_MS = 15_000;
+/** What a phase may take beyond its own length (warm-up, drain, IPC of the samples). */
+const PHASE_SLACK_MS = 20_000;
+
+export interface RunSettings {
+  readonly sessions: number;
+  readonly rates: readonly number[];
+  readonly seconds: number;
+  readonly redisUrl: string;
+  readonly databaseUrl: string;
+}
+
+function rssOf(replicas: Replicas): number {
+  let sum = 0;
+  for (const replica of replicas) {
+    try {
+      sum += rssKiB(replica.pid);
+    } catch {
+      throw new Error(`replica ${replica.name} (pid ${replica.pid}) is not running`);
+    }
+  }
+  return sum;
+}
+const log = (line: string) => process.stderr.write(`bench route: ${line}\n`);
+
+async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle[], settings: RunSettings) {
+  const { sessions, seconds } = settings;
+  await Promise.all(
+    workers.map((w, i) => {
+      const cem = setup.cems[i];
+      if (cem === undefined) throw new Error(`no CEM channel for ${w.name}`);
+      return w.ask({ kind: 'open-cem', cem }, 'cem-open', 30_000);
+    }),
+  );
+  const plans = await setup.rms();
+  await sleep(SETTLE_MS);
+  const before = rssOf(setup.replicas);
+  log(`${target}: opening ${sessions} RM sessions`);
+  const openStart = performance.now();
+  const opened = await Promise.all(
+    workers.map((w, i) =>
+      w.ask(
+        {
+          kind: 'open-rms',
+          rms: plans[i] ?? [],
+          concurrency: setup.openConcurrency,
+          awaitSessionOpened: setup.announcesSessions,
+        },
+        'rms-open',
+        60_000 + sessions * 10,
+      ),
+    ),
+  );
+  const openSeconds = (performance.now() - openStart) / 1_000;
+  const announced = opened.reduce((sum, o) => sum + o.sessionsAnnounced, 0);
+  if (setup.announcesSessions && announced < sessions) {
+    log(`${target}: only ${announced} of ${sessions} sessions were announced on the CEM channels`);
+  }
+  await sleep(SETTLE_MS);
+  const after = rssOf(setup.replicas);
+
+  log(`${target}: saturation for ${seconds} s`);
+  const window = SATURATION_WINDOW_PER_WORKER;
+  const saturated = await Promise.all(
+    workers.map((w) => w.ask({ kind: 'saturate', seconds, window }, 'saturated', seconds * 1_000 + PHASE_SLACK_MS)),
+  );
+  const rates: RateResult[] = [];
+  for (const perSecond of settings.rates) {
+    log(`${target}: ${perSecond} messages/s for ${seconds} s`);
+    const share = perSecond / WORKERS;
+    const rated = await Promise.all(
+      workers.map((w) => w.ask({ kind: 'rate', perSecond: share, seconds }, 'rated', seconds * 1_000 + PHASE_SLACK_MS)),
+    );
+    rates.push({
+      perSecond,
+      achievedPerSecond: round(
+        rated.reduce((sum, r) => sum + r.sent / (r.elapsedMs / 1_000), 0),
+        1,
+      ),
+      rmToCemMs: percentiles(rated.map((r) => r.rmToCemMs)),
+      cemToRmMs: percentiles(rated.map((r) => r.cemToRmMs)),
+      rejected: rated.reduce((sum, r) => sum + r.rejected, 0),
+      lost: rated.reduce((sum, r) => sum + r.lost, 0),
+    });
+  }
+  // Sockets that carried traffic hold compression contexts; idle ones do not.
+  const afterTraffic = rssOf(setup.replicas);
+  await Promise.all(workers.map((w) => w.ask({ kind: 'close' }, 'closed', 15_000)));
+  const result: TargetResult = {
+    target,
+    sessions: opened.reduce((sum, o) => sum + o.opened, 0),
+    idleRssKiBPerSession: round((after - before) / sessions, 2),
+    rssKiBPerSessionAfterTraffic: round((afterTraffic - before) / sessions, 2),
+    rssKiB: { before, after, afterTraffic },
+    openSeconds: round(openSeconds, 2),
+    sessionsAnnounced: setup.announcesSessions ? announced : null,
+    saturation: {
+      messagesPerSecond: round(
+        saturated.reduce((sum, s) => sum + s.delivered / (s.elapsedMs / 1_000), 0),
+        0,
+      ),
+      delivered: saturated.reduce((sum, s) => sum + s.delivered, 0),
+      rejected: saturated.reduce((sum, s) => sum + s.rejected, 0),
+      lost: saturated.reduce((sum, s) => sum + s.lost, 0),
+      window: window * WORKERS,
+    },
+    rates,
+  };
+  return result;
+}
+
+export async function runTarget(target: Target, settings: RunSettings, group: ProcessGroup): Promise<TargetResult> {
+  log(`${target}: starting two replicas`);
+  let setup: TargetSetup | undefined;
+  const workers: WorkerHandle[] = [];
+  try {
+    setup =
+      target === 'broker'
+        ? await startBroker(group, settings)
+        : await startBaseline(group, settings.redisUrl, settings.sessions);
+    for (let i = 0; i < WORKERS; i++)
+      workers.push(new WorkerHandle(group.forkWorker(`load worker ${i}`, WORKER_SCRIPT)));
+    return await measure(target, setup, workers, settings);
+  } catch (error) {
+    throw new Error(`${target}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    // Workers first: their sockets close before the replicas stop, so no replica drains live sessions.
+    await Promise.all(workers.map((w) => group.stop(w.member, 5_000)));
+    await group.stopAll(15_000);
+    await setup?.cleanup();
+  }
+}
