@@ -1,5 +1,7 @@
-// Starts the broker as production runs it, two replicas of `s2-broker serve` (all roles) sharing a
-// dedicated PostgreSQL database and Redis, then onboards one tenant per load worker and pairs the RMs.
+// Starts the broker as production scales it: two gateway replicas (`ROLES=gateway`) that hold the
+// sockets, and one process for the HTTP API (`ROLES=api,worker`: onboarding, pairing, session
+// initiation), sharing a dedicated PostgreSQL database and Redis. The gateways' RSS then measures what
+// sessions hold, not the garbage of 10,000 session initiations. Onboards one tenant per load worker.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +26,13 @@ interface Secrets {
 }
 
 /** Like test/support/broker.ts `brokerEnv`, with the bench's database and fresh secrets. */
-function brokerEnv(settings: BrokerSettings, secrets: Secrets, port: number, name: string): NodeJS.ProcessEnv {
+function brokerEnv(
+  settings: BrokerSettings,
+  secrets: Secrets,
+  port: number,
+  name: string,
+  roles?: string,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: settings.databaseUrl,
@@ -39,6 +47,7 @@ function brokerEnv(settings: BrokerSettings, secrets: Secrets, port: number, nam
     INSTANCE_ID: `bench-${name}`,
   };
   for (const name of ['ROLES', 'TLS_CERT_FILE', 'TLS_KEY_FILE']) delete env[name];
+  if (roles !== undefined) env.ROLES = roles;
   return env;
 }
 
@@ -65,9 +74,15 @@ async function waitReady(origin: string, name: string, exited: () => boolean, ta
   throw new Error(`broker replica ${name} not ready within ${READY_TIMEOUT_MS / 1000} s: ${lastWords(tail)}`);
 }
 
-async function startReplica(group: ProcessGroup, settings: BrokerSettings, secrets: Secrets, name: string) {
+async function startReplica(
+  group: ProcessGroup,
+  settings: BrokerSettings,
+  secrets: Secrets,
+  name: string,
+  roles: string,
+) {
   const port = await freePort();
-  const replica = group.spawnNode(`broker replica ${name}`, MAIN, ['serve'], brokerEnv(settings, secrets, port, name));
+  const replica = group.spawnNode(`broker ${name}`, MAIN, ['serve'], brokerEnv(settings, secrets, port, name, roles));
   await waitReady(`http://127.0.0.1:${port}`, name, () => replica.hasExited(), replica.tail);
   if (replica.child.pid === undefined) throw new Error(`broker replica ${name} has no pid`);
   return { name, port, pid: replica.child.pid } satisfies Replica;
@@ -81,14 +96,15 @@ export async function startBroker(group: ProcessGroup, settings: BrokerSettings)
   };
   await migrate(group, brokerEnv(settings, secrets, await freePort(), 'migrate'));
   const replicas = [
-    await startReplica(group, settings, secrets, 'a'),
-    await startReplica(group, settings, secrets, 'b'),
+    await startReplica(group, settings, secrets, 'a', 'gateway'),
+    await startReplica(group, settings, secrets, 'b', 'gateway'),
   ] as const;
-  // Each tenant onboards through a replica of its own, so both share the pairing work.
+  const api = await startReplica(group, settings, secrets, 'api', 'api,worker');
   const tenants: Tenant[] = [];
   for (let worker = 0; worker < WORKERS; worker++) {
-    const origin = `http://127.0.0.1:${replicas[worker % 2]?.port}`;
-    tenants.push(await createTenant(origin, secrets.operatorToken, sessionsOf(worker, settings.sessions)));
+    tenants.push(
+      await createTenant(`http://127.0.0.1:${api.port}`, secrets.operatorToken, sessionsOf(worker, settings.sessions)),
+    );
   }
   const cemPort = cemReplica(replicas).port;
   return {

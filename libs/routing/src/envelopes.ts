@@ -1,5 +1,6 @@
-// What replicas say to each other over Redis. Each replica listens on its own inbox channel; Redis
-// pub/sub keeps the order of one publisher's messages on one channel, which keeps per-RM order.
+// What replicas say to each other over Redis. Each replica listens on its own inbox channel, where each
+// Redis message is a JSON array of envelopes; Redis pub/sub keeps the order of one publisher's messages
+// on one channel, which keeps per-RM order.
 
 /** An S2 message from an RM, for the replica holding the CEM channel its session is bound to. */
 export interface ToCem {

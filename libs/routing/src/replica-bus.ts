@@ -15,8 +15,8 @@ export const REPLICA_DEAD_AFTER_MS = 6_000;
 /**
  * This replica's inbox and its voice to the others: one Redis pub/sub channel per replica (Redis 7
  * sharded pub/sub would take the same names on a cluster), plus a heartbeat so that others can tell
- * when it is gone. Publishing goes over one connection of its own, which writes commands without
- * waiting for earlier replies and keeps the order in which they were sent.
+ * when it is gone. Envelopes for one replica are batched per event-loop turn into one PUBLISH, over a
+ * connection of its own that keeps the order in which they were sent.
  */
 @Injectable()
 export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
@@ -26,6 +26,7 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   private readonly subscriber: Redis;
   private readonly logger: Logger;
   private handler: (envelope: Envelope) => void = () => undefined;
+  private readonly outbox = new Map<string, Envelope[]>();
   /** null once shut down. */
   private heartbeat?: NodeJS.Timeout | null;
 
@@ -46,14 +47,14 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     this.subscriber.on('message', (_channel: string, text: string) => {
-      let envelope: Envelope;
+      let batch: Envelope[];
       try {
-        envelope = JSON.parse(text) as Envelope;
+        batch = JSON.parse(text) as Envelope[];
       } catch {
-        this.logger.error('unreadable envelope');
+        this.logger.error('unreadable envelope batch');
         return;
       }
-      this.handler(envelope);
+      for (const envelope of batch) this.handler(envelope);
     });
     // Redis may be down at start: the replica still starts (readiness says so) and subscribes once it
     // can; ioredis subscribes again by itself after later reconnections.
@@ -75,7 +76,30 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
       queueMicrotask(() => this.handler(envelope));
       return;
     }
-    this.publisher.publish(routingKeys.inbox(replica), JSON.stringify(envelope)).catch((error: unknown) => {
+    if (envelope.k === 'ack') {
+      // At once: between writing a message to its socket and acknowledging it, this replica could die,
+      // and the sender would answer TEMPORARY_ERROR for a delivered message. Keep that window tiny.
+      this.publish(replica, [envelope]);
+      return;
+    }
+    // Everything else for one replica in one turn of the event loop goes out as one PUBLISH: under
+    // load, one Redis command carries many messages, in the order they were sent.
+    let batch = this.outbox.get(replica);
+    if (batch === undefined) {
+      batch = [];
+      this.outbox.set(replica, batch);
+      if (this.outbox.size === 1) setImmediate(() => this.flush());
+    }
+    batch.push(envelope);
+  }
+
+  private flush(): void {
+    for (const [replica, batch] of this.outbox) this.publish(replica, batch);
+    this.outbox.clear();
+  }
+
+  private publish(replica: string, batch: readonly Envelope[]): void {
+    this.publisher.publish(routingKeys.inbox(replica), JSON.stringify(batch)).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'publish failed');
     });
   }

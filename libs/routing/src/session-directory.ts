@@ -60,6 +60,11 @@ function toEntry(flat: string[] | Record<string, string>): RmEntry | undefined {
 /** The live sessions and CEM channels of every replica, in Redis. */
 @Injectable()
 export class SessionDirectory {
+  private readonly unsaved = new Map<
+    string,
+    { rmNodeId: string; snapshot: Map<string, string>; state: string | undefined }
+  >();
+
   constructor(private readonly redis: RedisService) {}
 
   /** Registers a new session of an RM; returns the session it replaces, if any. */
@@ -83,6 +88,8 @@ export class SessionDirectory {
   }
 
   async remove(rmNodeId: string, entry: Pick<RmEntry, 'sessionId' | 'tenantId' | 'replica'>): Promise<boolean> {
+    // A snapshot write still gathered for this session must not bring its key back after removal.
+    this.unsaved.delete(entry.sessionId);
     const removed = await this.redis.client.eval(
       REMOVE,
       4,
@@ -139,7 +146,10 @@ export class SessionDirectory {
     return this.redis.client.smembers(routingKeys.replicaRms(replica));
   }
 
-  /** State and snapshot writes of one RM message, in one round trip. */
+  /**
+   * Records an RM message for the snapshot (and the state, when it changed). Only the last message of
+   * each type counts, so writes are gathered per event-loop turn and a burst costs one pipeline.
+   */
   recordFromRm(
     rmNodeId: string,
     sessionId: string,
@@ -147,10 +157,24 @@ export class SessionDirectory {
     message: string,
     state: string | undefined,
   ): void {
+    let pending = this.unsaved.get(sessionId);
+    if (pending === undefined) {
+      pending = { rmNodeId, snapshot: new Map(), state: undefined };
+      this.unsaved.set(sessionId, pending);
+      if (this.unsaved.size === 1) setImmediate(() => this.save());
+    }
+    pending.snapshot.set(messageType, message);
+    if (state !== undefined) pending.state = state;
+  }
+
+  private save(): void {
     const pipeline = this.redis.client.pipeline();
-    pipeline.hset(routingKeys.snapshot(sessionId), messageType, message);
-    if (state !== undefined) pipeline.hset(routingKeys.rm(rmNodeId), 'state', state);
-    // Not awaited on the hot path; a failure costs a stale snapshot, not the message.
+    for (const [sessionId, pending] of this.unsaved) {
+      pipeline.hset(routingKeys.snapshot(sessionId), Object.fromEntries(pending.snapshot));
+      if (pending.state !== undefined) pipeline.hset(routingKeys.rm(pending.rmNodeId), 'state', pending.state);
+    }
+    this.unsaved.clear();
+    // Not awaited on the hot path; a failure costs a stale snapshot, not a message.
     pipeline.exec().catch(() => undefined);
   }
 
