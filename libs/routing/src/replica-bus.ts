@@ -27,6 +27,7 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger: Logger;
   private handler: (envelope: Envelope) => void = () => undefined;
   private readonly outbox = new Map<string, Envelope[]>();
+  private readonly ackOutbox = new Map<string, Envelope[]>();
   /** null once shut down. */
   private heartbeat?: NodeJS.Timeout | null;
 
@@ -77,9 +78,16 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     if (envelope.k === 'ack') {
-      // At once: between writing a message to its socket and acknowledging it, this replica could die,
-      // and the sender would answer TEMPORARY_ERROR for a delivered message. Keep that window tiny.
-      this.publish(replica, [envelope]);
+      // Within this microtask round, not the next loop turn: between writing a message to its socket
+      // and acknowledging it this replica could die, and the sender would answer TEMPORARY_ERROR for a
+      // delivered message. The acks of one inbound batch still travel together.
+      let acks = this.ackOutbox.get(replica);
+      if (acks === undefined) {
+        acks = [];
+        this.ackOutbox.set(replica, acks);
+        if (this.ackOutbox.size === 1) queueMicrotask(() => this.flushAcks());
+      }
+      acks.push(envelope);
       return;
     }
     // Everything else for one replica in one turn of the event loop goes out as one PUBLISH: under
@@ -91,6 +99,11 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
       if (this.outbox.size === 1) setImmediate(() => this.flush());
     }
     batch.push(envelope);
+  }
+
+  private flushAcks(): void {
+    for (const [replica, acks] of this.ackOutbox) this.publish(replica, acks);
+    this.ackOutbox.clear();
   }
 
   private flush(): void {
