@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { WebsocketGrant } from '../../../libs/connect-state/src/websocket-token.store.js';
 import { LOGGER } from '../../../libs/observability/src/index.js';
-import type { Ack, Envelope, ToCem, ToRm } from '../../../libs/routing/src/envelopes.js';
+import type { Ack, Envelope, ToCem } from '../../../libs/routing/src/envelopes.js';
 import { ReplicaBus } from '../../../libs/routing/src/replica-bus.js';
 import { type RmEntry, SessionDirectory } from '../../../libs/routing/src/session-directory.js';
 import { receptionStatus, sessionRequest } from '../../../libs/s2-json/src/builders.js';
@@ -541,8 +541,8 @@ export class RouterService {
       state: rm.state,
     });
     if (outcome.kind === 'reject') return ['rejected', JSON.stringify(outcome.reply)];
-    if (outcome.kind !== 'forward')
-      return ['rejected', JSON.stringify(receptionStatus(String(JSON.parse(text).message_id), 'INVALID_MESSAGE'))];
+    // The rules answer a Handshake themselves only for an RM; from a CEM it is a reject above.
+    if (outcome.kind !== 'forward') return ['gone'];
     if (outcome.state !== rm.state) {
       rm.state = outcome.state;
       this.directory.recordState(rm.rmNodeId, JSON.stringify(rm.state));
@@ -612,5 +612,3 @@ export class RouterService {
     await this.bus.forget(replica);
   }
 }
-
-export type { ToRm };
