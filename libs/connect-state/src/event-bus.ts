@@ -18,6 +18,19 @@ export type PairingEvent =
       readonly reason: 'unpaired-by-rm' | 'unpaired-by-tenant' | 'repaired' | 'paired-elsewhere' | 'cem-node-deleted';
     };
 
+type PairingRemoved = Extract<PairingEvent, { type: 'pairing.removed' }>;
+
+/** The event for a pairing that was removed (any record carrying these fields, such as the repository's). */
+export function pairingRemoved(removed: Omit<PairingRemoved, 'type'>): PairingRemoved {
+  return {
+    type: 'pairing.removed',
+    tenantId: removed.tenantId,
+    cemNodeId: removed.cemNodeId,
+    rmNodeId: removed.rmNodeId,
+    reason: removed.reason,
+  };
+}
+
 /** How many events the stream keeps for consumers that were away. */
 const STREAM_LENGTH = 100_000;
 

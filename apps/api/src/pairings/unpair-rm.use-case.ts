@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventBus } from '../../../../libs/connect-state/src/event-bus.js';
+import { EventBus, pairingRemoved } from '../../../../libs/connect-state/src/event-bus.js';
 import { PairingRepository } from '../../../../libs/store/src/pairings/pairing.repository.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 import { PairingNotFoundError } from '../errors/api-error.js';
@@ -21,14 +21,6 @@ export class UnpairRm {
     if (!pairing) throw new PairingNotFoundError();
     const removed = await this.pairings.unpair(pairing, 'unpaired-by-tenant');
     if (!removed) throw new PairingNotFoundError();
-    await this.events.publish([
-      {
-        type: 'pairing.removed',
-        tenantId: removed.tenantId,
-        cemNodeId: removed.cemNodeId,
-        rmNodeId: removed.rmNodeId,
-        reason: removed.reason,
-      },
-    ]);
+    await this.events.publish([pairingRemoved(removed)]);
   }
 }

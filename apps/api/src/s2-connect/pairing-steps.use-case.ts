@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { EventBus } from '../../../../libs/connect-state/src/event-bus.js';
+import { EventBus, pairingRemoved } from '../../../../libs/connect-state/src/event-bus.js';
 import { type AttemptSnapshot, PairingAttemptStore } from '../../../../libs/connect-state/src/pairing-attempt.store.js';
 import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
 import { decodeBase64 } from '../../../../libs/s2-connect/src/challenge.js';
@@ -96,13 +96,7 @@ export class PairingStepsUseCase {
           accessTokenHash: hashToken(attempt.issuedAccessToken ?? ''),
         });
         await this.events.publish([
-          ...removed.map((r) => ({
-            type: 'pairing.removed' as const,
-            tenantId: r.tenantId,
-            cemNodeId: r.cemNodeId,
-            rmNodeId: r.rmNodeId,
-            reason: r.reason,
-          })),
+          ...removed.map(pairingRemoved),
           {
             type: 'pairing.created',
             tenantId: pairing.tenantId,

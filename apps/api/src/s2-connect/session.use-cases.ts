@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventBus } from '../../../../libs/connect-state/src/event-bus.js';
+import { EventBus, pairingRemoved } from '../../../../libs/connect-state/src/event-bus.js';
 import { WebsocketTokenStore } from '../../../../libs/connect-state/src/websocket-token.store.js';
 import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
 import { DrainService } from '../../../../libs/health/src/index.js';
@@ -131,14 +131,6 @@ export class UnpairUseCase {
     }
     const removed = await this.pairings.unpair(holder.pairing, 'unpaired-by-rm');
     if (!removed) throw new NotAcceptedError();
-    await this.events.publish([
-      {
-        type: 'pairing.removed',
-        tenantId: removed.tenantId,
-        cemNodeId: removed.cemNodeId,
-        rmNodeId: removed.rmNodeId,
-        reason: removed.reason,
-      },
-    ]);
+    await this.events.publish([pairingRemoved(removed)]);
   }
 }
