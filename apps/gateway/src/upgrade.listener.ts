@@ -10,19 +10,13 @@ import { TenantAuthService } from '../../api/src/auth/tenant-auth.service.js';
 import { MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { RouterService } from './router.service.js';
 import { Keepalive, markSeen } from './sockets.js';
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  404: 'Not Found',
-  503: 'Service Unavailable',
-};
+import { statusText } from '../../../libs/http/src/error-body.js';
 
 /** Answers an upgrade it will not take with an HTTP status, so that no socket opens. */
 function refuse(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ statusCode: status, error: STATUS_TEXT[status], message });
+  const body = JSON.stringify({ statusCode: status, error: statusText(status), message });
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 

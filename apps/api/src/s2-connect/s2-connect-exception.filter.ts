@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { statusText } from '../../../../libs/http/src/error-body.js';
 import { PairingGateBusyError } from '../../../../libs/connect-state/src/node-pairing-gate.js';
 import {
   NotAcceptedError,
@@ -7,13 +8,6 @@ import {
   PairingStepError,
   SessionError,
 } from '../../../../libs/s2-connect/src/errors.js';
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  503: 'Service Unavailable',
-};
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
@@ -34,6 +28,6 @@ export class S2ConnectExceptionFilter implements ExceptionFilter {
     }
     const status =
       exception instanceof PairingStepError ? exception.status : exception instanceof NotAcceptedError ? 401 : 503;
-    send(res, status, { statusCode: status, error: STATUS_TEXT[status], message: exception.message });
+    send(res, status, { statusCode: status, error: statusText(status), message: exception.message });
   }
 }
