@@ -221,7 +221,11 @@ describe('token exchange', () => {
 
   it('answers a wrong secret and an unknown client alike with 401', async () => {
     const wrong = await call('POST', '/api/v1/auth/token', {
-      body: { clientId: tenant.clientId, clientSecret: `${tenant.clientSecret.slice(0, -1)}A` },
+      // A different last character (the secret may already end in the one we would put there).
+      body: {
+        clientId: tenant.clientId,
+        clientSecret: `${tenant.clientSecret.slice(0, -1)}${tenant.clientSecret.endsWith('A') ? 'B' : 'A'}`,
+      },
     });
     const unknown = await call('POST', '/api/v1/auth/token', {
       body: { clientId: `sa_${randomBytes(16).toString('base64url')}`, clientSecret: tenant.clientSecret },
