@@ -82,7 +82,13 @@ async function startReplica(
   roles: string,
 ) {
   const port = await freePort();
-  const replica = group.spawnNode(`broker ${name}`, MAIN, ['serve'], brokerEnv(settings, secrets, port, name, roles));
+  // BENCH_PROFILE_DIR: a V8 CPU profile of each replica, written when it exits, for finding hot spots.
+  const profileDir = process.env['BENCH_PROFILE_DIR'];
+  const nodeArgs = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+    : [];
+  const env = brokerEnv(settings, secrets, port, name, roles);
+  const replica = group.spawnNode(`broker ${name}`, MAIN, ['serve'], env, false, nodeArgs);
   await waitReady(`http://127.0.0.1:${port}`, name, () => replica.hasExited(), replica.tail);
   if (replica.child.pid === undefined) throw new Error(`broker replica ${name} has no pid`);
   return { name, port, pid: replica.child.pid } satisfies Replica;

@@ -73,8 +73,15 @@ export class ProcessGroup {
   private readonly members = new Set<Managed>();
 
   /** `node script args` with piped output; `ipc` gives it a channel whose end tells it the driver is gone. */
-  spawnNode(name: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv, ipc = false): Managed {
-    const child = spawn(process.execPath, [script, ...args], {
+  spawnNode(
+    name: string,
+    script: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv,
+    ipc = false,
+    nodeArgs: readonly string[] = [],
+  ): Managed {
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
     });

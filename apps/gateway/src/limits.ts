@@ -2,8 +2,6 @@
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** A peer that does not read is closed once this much waits for it. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
-export const PING_INTERVAL_MS = 30_000;
-export const IDLE_TIMEOUT_MS = 75_000;
 /** How long a message sent to another replica may wait for its outcome before TEMPORARY_ERROR. */
 export const DELIVERY_TIMEOUT_MS = 3_000;
 /**
@@ -30,13 +28,16 @@ export const CLOSE = {
 
 /**
  * Per-message deflate, sized for tens of thousands of sockets. Without context takeover, `ws` applies
- * the threshold (small S2 messages go uncompressed, saving CPU) and a socket's zlib state holds no
+ * the threshold and a socket's zlib state holds no
  * history between messages; a 1 KiB window and memLevel 4 keep that state near 12 KiB instead of the
  * 130 KiB of zlib's defaults, at a little compression ratio. The client's window is left to the client:
  * demanding one it did not offer would fail its handshake.
  */
 export const PER_MESSAGE_DEFLATE = {
-  threshold: 256,
+  // Most S2 messages and CEM channel frames are a few hundred bytes, where deflate saves a few hundred
+  // bytes at a high price: compressing them was over a quarter of a CEM channel replica's CPU at
+  // saturation. Snapshots, system descriptions and long instruction lists are compressed.
+  threshold: 1024,
   serverNoContextTakeover: true,
   serverMaxWindowBits: 10,
   zlibDeflateOptions: { memLevel: 4 },

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { SerialQueue } from './serial-queue.js';
 import type { SessionState } from '../../../libs/s2-json/src/session-rules.js';
 import type { S2JsonVersion } from '../../../libs/s2-json/src/versions.js';
 
@@ -15,8 +16,8 @@ export interface LocalRm {
   /** Bound CEM channel, '' for none; effective once that channel's replica wrote session.opened. */
   channelId: string;
   channelReplica: string;
-  /** Frames of this session are handled one after another through this chain. */
-  queue: Promise<void>;
+  /** Frames of this session are handled one after another, behind its registration. */
+  readonly queue: SerialQueue;
   /** Resolves the wait for the first binding. */
   bound?: () => void;
   closeReason?: string;
@@ -30,8 +31,8 @@ export interface LocalChannel {
   readonly socket: WebSocket;
   /** The sessions bound to this channel: rmNodeId -> where the RM is. */
   readonly bound: Map<string, { sessionId: string; replica: string; cemNodeId: string }>;
-  /** Envelopes for this channel are handled in arrival order through this chain. */
-  queue: Promise<void>;
+  /** Envelopes for this channel are handled in arrival order. */
+  readonly queue: SerialQueue;
   closed: boolean;
   /** pairing.removed frames held back until the session.closed of that RM has been written. */
   readonly afterClose: Map<string, string>;

@@ -13,7 +13,11 @@ import { INITIAL_SESSION_STATE, type SessionState } from '../../../libs/s2-json/
 import { PairingRepository } from '../../../libs/store/src/pairings/pairing.repository.js';
 import { errorFrame, messageFrame, parseCemFrame, sessionClosedFrame, sessionOpenedFrame } from './cem-frames.js';
 import { BIND_WAIT_MS, CLOSE, DELIVER_WITHIN_MS, DELIVERY_TIMEOUT_MS } from './limits.js';
+
+/** How often messages awaiting an outcome are checked for their deadline. */
+const SWEEP_MS = 100;
 import { type LocalChannel, type LocalRm, serves } from './local-state.js';
+import { SerialQueue } from './serial-queue.js';
 import { write } from './sockets.js';
 
 type Outcome = Ack['outcome'];
@@ -28,10 +32,12 @@ type Outcome = Ack['outcome'];
 export class RouterService {
   readonly rms = new Map<string, LocalRm>();
   readonly channels = new Map<string, LocalChannel>();
+  /** In the order sent, which is the order of their deadlines. */
   private readonly pending = new Map<
     number,
-    { timer: NodeJS.Timeout; settle: (outcome: Outcome, reply?: string) => void }
+    { deadline: number; settle: (outcome: Outcome, reply?: string) => void }
   >();
+  private sweeper?: NodeJS.Timeout;
   private nextId = 1;
   private readonly logger: Logger;
 
@@ -65,18 +71,16 @@ export class RouterService {
       state: INITIAL_SESSION_STATE,
       channelId: '',
       channelReplica: '',
-      queue: Promise.resolve(),
+      queue: new SerialQueue((error: unknown) =>
+        this.logger.error({ err: error, rmNodeId: grant.rmNodeId }, 'RM session work failed'),
+      ),
     };
     this.rms.set(rm.rmNodeId, rm);
     const firstBinding = new Promise<void>((resolve) => {
       rm.bound = resolve;
       setTimeout(resolve, BIND_WAIT_MS).unref();
     });
-    rm.queue = this.register(rm)
-      .then(() => firstBinding)
-      .catch((error: unknown) =>
-        this.logger.error({ err: error, rmNodeId: rm.rmNodeId }, 'registering the session failed'),
-      );
+    rm.queue.run(() => this.register(rm).then(() => firstBinding));
     return rm;
   }
 
@@ -123,11 +127,7 @@ export class RouterService {
   }
 
   onRmFrame(rm: LocalRm, text: string): void {
-    rm.queue = rm.queue
-      .then(() => this.handleRmFrame(rm, text))
-      .catch((error: unknown) => {
-        this.logger.error({ err: error, rmNodeId: rm.rmNodeId }, 'RM frame failed');
-      });
+    rm.queue.run(() => this.handleRmFrame(rm, text));
   }
 
   private handleRmFrame(rm: LocalRm, text: string): void {
@@ -184,7 +184,7 @@ export class RouterService {
   /** The socket closed (for whatever reason): the session ends everywhere. */
   async closedRm(rm: LocalRm, reason: string): Promise<void> {
     if (this.rms.get(rm.rmNodeId) === rm) this.rms.delete(rm.rmNodeId);
-    await rm.queue;
+    await rm.queue.idle();
     const removed = await this.directory.remove(rm.rmNodeId, {
       sessionId: rm.sessionId,
       tenantId: rm.tenantId,
@@ -253,14 +253,12 @@ export class RouterService {
       cemNodeIds: cemNodeIds === null ? null : new Set(cemNodeIds),
       socket,
       bound: new Map(),
-      queue: Promise.resolve(),
+      queue: new SerialQueue((error: unknown) => this.logger.error({ err: error }, 'channel work failed')),
       closed: false,
       afterClose: new Map(),
     };
     this.channels.set(channel.channelId, channel);
-    channel.queue = this.adopt(channel, cemNodeIds).catch((error: unknown) => {
-      this.logger.error({ err: error }, 'adopting sessions failed');
-    });
+    channel.queue.run(() => this.adopt(channel, cemNodeIds));
     return channel;
   }
 
@@ -297,11 +295,12 @@ export class RouterService {
       );
       return;
     }
-    const [snapshot, descriptions] = await Promise.all([
-      this.directory.snapshot(sessionId),
+    const [saved, descriptions] = await Promise.all([
+      this.savedSnapshot(entry.replica, rmNodeId, sessionId),
       this.pairings.descriptions(entry.pairingId),
     ]);
-    const state = JSON.parse(entry.state) as SessionState;
+    const { snapshot, state: stateText } = saved;
+    const state = JSON.parse(stateText ?? entry.state) as SessionState;
     write(
       channel.socket,
       sessionOpenedFrame({
@@ -325,6 +324,26 @@ export class RouterService {
     });
   }
 
+  /**
+   * The session's snapshot and state as its RM's replica last saw them: that replica saves what it holds
+   * first (the RM's messages are saved behind, see SessionDirectory). If it does not answer in time,
+   * what Redis has.
+   */
+  private async savedSnapshot(
+    rmReplica: string,
+    rmNodeId: string,
+    sessionId: string,
+  ): Promise<{ snapshot: Record<string, string>; state: string | undefined }> {
+    if (rmReplica === this.replicaId) await this.directory.saveNow(sessionId);
+    else {
+      await new Promise<void>((resolve) => {
+        const id = this.track(() => resolve());
+        this.bus.send(rmReplica, { k: 'save-snapshot', id, from: this.replicaId, sessionId });
+      });
+    }
+    return this.directory.savedSession(rmNodeId, sessionId);
+  }
+
   onChannelFrame(channel: LocalChannel, text: string): void {
     const frame = parseCemFrame(text);
     if (!frame.ok) {
@@ -334,8 +353,8 @@ export class RouterService {
     const local = channel.bound.get(frame.rmNodeId);
     if (local) return this.sendToRm(channel, frame.rmNodeId, local, frame.message);
     // Not bound here: a sibling channel of the tenant may hold it, or nobody.
-    channel.queue = channel.queue
-      .then(async () => {
+    channel.queue.run(async () => {
+      try {
         const entry = await this.directory.get(frame.rmNodeId);
         if (entry && entry.tenantId === channel.tenantId) {
           return this.sendToRm(
@@ -357,14 +376,14 @@ export class RouterService {
           'TEMPORARY_ERROR',
           'the RM is not connected',
         );
-      })
-      .catch((error: unknown) => {
+      } catch (error) {
         this.logger.error({ err: error }, 'routing a CEM frame failed');
         write(
           channel.socket,
           errorFrame('unavailable', 'the broker could not route this message now; retry', frame.ref),
         );
-      });
+      }
+    });
   }
 
   private sendToRm(
@@ -412,7 +431,7 @@ export class RouterService {
   async closedChannel(channel: LocalChannel): Promise<void> {
     channel.closed = true;
     this.channels.delete(channel.channelId);
-    await channel.queue;
+    await channel.queue.idle();
     await this.directory.removeChannel(channel.tenantId, channel.channelId, this.replicaId);
     for (const [rmNodeId, target] of channel.bound) {
       await this.bindSomewhere(
@@ -431,12 +450,17 @@ export class RouterService {
 
   private onEnvelope(envelope: Envelope): void {
     switch (envelope.k) {
-      case 'ack': {
-        const waiting = this.pending.get(envelope.id);
-        if (!waiting) return;
-        this.pending.delete(envelope.id);
-        clearTimeout(waiting.timer);
-        waiting.settle(envelope.outcome, envelope.reply);
+      case 'ack':
+        return this.settle(envelope.id, envelope.outcome, envelope.reply);
+      case 'delivered':
+        for (const id of envelope.ids) this.settle(id, 'delivered');
+        return;
+      case 'save-snapshot': {
+        const answer = (outcome: Outcome) => this.bus.send(envelope.from, { k: 'ack', id: envelope.id, outcome });
+        this.directory.saveNow(envelope.sessionId).then(
+          () => answer('delivered'),
+          () => answer('gone'),
+        );
         return;
       }
       case 'to-cem':
@@ -502,16 +526,13 @@ export class RouterService {
     const reply = (outcome: Outcome) => this.bus.send(envelope.from, { k: 'ack', id: envelope.id, outcome });
     if (!channel || this.late(envelope.sentAt)) return reply('gone');
     // Behind a session.opened still being written for this channel, if any: keep the order.
-    channel.queue = channel.queue.then(
-      () => {
-        const ok =
-          !this.late(envelope.sentAt) &&
-          channel.bound.get(envelope.rmNodeId)?.sessionId === envelope.sessionId &&
-          write(channel.socket, messageFrame(envelope, envelope.message));
-        reply(ok ? 'delivered' : 'gone');
-      },
-      () => reply('gone'),
-    );
+    channel.queue.run(() => {
+      const ok =
+        !this.late(envelope.sentAt) &&
+        channel.bound.get(envelope.rmNodeId)?.sessionId === envelope.sessionId &&
+        write(channel.socket, messageFrame(envelope, envelope.message));
+      reply(ok ? 'delivered' : 'gone');
+    });
   }
 
   private onChannel(
@@ -524,11 +545,7 @@ export class RouterService {
       void missing?.().catch((error: unknown) => this.logger.error({ err: error }, 'rebinding failed'));
       return;
     }
-    channel.queue = channel.queue
-      .then(() => work(channel))
-      .catch((error: unknown) => {
-        this.logger.error({ err: error }, 'channel work failed');
-      });
+    channel.queue.run(() => work(channel));
   }
 
   /** Validates a CEM's message against the session and writes it to the RM. */
@@ -545,7 +562,7 @@ export class RouterService {
     if (outcome.kind !== 'forward') return ['gone'];
     if (outcome.state !== rm.state) {
       rm.state = outcome.state;
-      this.directory.recordState(rm.rmNodeId, JSON.stringify(rm.state));
+      this.directory.recordState(rm.rmNodeId, rm.sessionId, JSON.stringify(rm.state));
     }
     return write(rm.socket, text) ? ['delivered'] : ['gone'];
   }
@@ -554,14 +571,35 @@ export class RouterService {
     return Date.now() - sentAt > DELIVER_WITHIN_MS;
   }
 
+  /** One sweep for every message awaiting its outcome, instead of a timer per message. */
   private track(settle: (outcome: Outcome, reply?: string) => void): number {
     const id = this.nextId++;
-    const timer = setTimeout(() => {
-      this.pending.delete(id);
-      settle('gone');
-    }, DELIVERY_TIMEOUT_MS);
-    this.pending.set(id, { timer, settle });
+    this.pending.set(id, { deadline: Date.now() + DELIVERY_TIMEOUT_MS, settle });
+    if (this.sweeper === undefined) {
+      this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+      this.sweeper.unref();
+    }
     return id;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, waiting] of this.pending) {
+      if (waiting.deadline > now) break;
+      this.pending.delete(id);
+      waiting.settle('gone');
+    }
+    if (this.pending.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
+
+  private settle(id: number, outcome: Outcome, reply?: string): void {
+    const waiting = this.pending.get(id);
+    if (!waiting) return;
+    this.pending.delete(id);
+    waiting.settle(outcome, reply);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { CLOSE, IDLE_TIMEOUT_MS, MAX_BUFFERED_BYTES, PING_INTERVAL_MS } from './limits.js';
+import { CLOSE, MAX_BUFFERED_BYTES } from './limits.js';
 
 const lastSeen = new WeakMap<WebSocket, number>();
 
@@ -24,12 +24,18 @@ function onPong(this: WebSocket): void {
 }
 
 /**
- * Pings every socket every 30 s and drops one silent for 75 s. One sweep for all sockets instead of
- * two timers per socket keeps tens of thousands of idle sessions cheap.
+ * Pings every socket every `pingIntervalMs` (30 s by default) and drops one silent for `idleTimeoutMs`
+ * (75 s). One sweep for all sockets instead of two timers per socket keeps tens of thousands of idle
+ * sessions cheap.
  */
 export class Keepalive {
   private readonly sockets = new Set<WebSocket>();
   private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly pingIntervalMs: number,
+    private readonly idleTimeoutMs: number,
+  ) {}
 
   add(socket: WebSocket): void {
     markSeen(socket);
@@ -40,15 +46,18 @@ export class Keepalive {
 
   start(): void {
     let lastPing = Date.now();
-    this.timer = setInterval(() => {
-      const now = Date.now();
-      const ping = now - lastPing >= PING_INTERVAL_MS;
-      if (ping) lastPing = now;
-      for (const socket of this.sockets) {
-        if (now - (lastSeen.get(socket) ?? now) > IDLE_TIMEOUT_MS) socket.terminate();
-        else if (ping && socket.readyState === socket.OPEN) socket.ping();
-      }
-    }, 5_000);
+    this.timer = setInterval(
+      () => {
+        const now = Date.now();
+        const ping = now - lastPing >= this.pingIntervalMs;
+        if (ping) lastPing = now;
+        for (const socket of this.sockets) {
+          if (now - (lastSeen.get(socket) ?? now) > this.idleTimeoutMs) socket.terminate();
+          else if (ping && socket.readyState === socket.OPEN) socket.ping();
+        }
+      },
+      Math.min(5_000, this.pingIntervalMs / 2),
+    );
     this.timer.unref();
   }
 

@@ -1,8 +1,9 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CONFIG, type Config } from '../../../libs/config/src/index.js';
 import { WebsocketTokenStore } from '../../../libs/connect-state/src/websocket-token.store.js';
 import { DrainService } from '../../../libs/health/src/index.js';
 import { CemNodeRepository } from '../../../libs/store/src/cem-node.repository.js';
@@ -37,16 +38,19 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     clientTracking: false,
     perMessageDeflate: PER_MESSAGE_DEFLATE,
   });
-  readonly keepalive = new Keepalive();
+  readonly keepalive: Keepalive;
 
   constructor(
+    @Inject(CONFIG) config: Config,
     private readonly adapterHost: HttpAdapterHost,
     private readonly router: RouterService,
     private readonly websocketTokens: WebsocketTokenStore,
     private readonly tenantAuth: TenantAuthService,
     private readonly cemNodes: CemNodeRepository,
     private readonly drain: DrainService,
-  ) {}
+  ) {
+    this.keepalive = new Keepalive(config.wsPingIntervalMs, config.wsIdleTimeoutMs);
+  }
 
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;

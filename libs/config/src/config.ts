@@ -29,6 +29,9 @@ export interface Config {
   pairingCodeTtlSeconds: number;
   /** Characters in a generated pairing token, never below S2 Connect's minimum for static tokens. */
   pairingTokenLength: number;
+  /** WebSocket ping interval and the silence after which a peer is dropped. */
+  wsPingIntervalMs: number;
+  wsIdleTimeoutMs: number;
   logLevel: LogLevel;
   instanceId: string;
   tls: TlsFiles | null;

@@ -42,6 +42,8 @@ describe('loadConfig', () => {
       drainRate: 500,
       pairingCodeTtlSeconds: 300,
       pairingTokenLength: 10,
+      wsPingIntervalMs: 30_000,
+      wsIdleTimeoutMs: 75_000,
       logLevel: 'info',
       instanceId: 'test-host',
       tls: null,
@@ -63,6 +65,8 @@ describe('loadConfig', () => {
       JWT_TTL_SECONDS: '60',
       PAIRING_CODE_TTL_SECONDS: '86400',
       PAIRING_TOKEN_LENGTH: '64',
+      WS_PING_INTERVAL_SECONDS: '1',
+      WS_IDLE_TIMEOUT_SECONDS: '3',
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgres://u:p@db:5432/x',
@@ -78,6 +82,8 @@ describe('loadConfig', () => {
       drainRate: 500,
       pairingCodeTtlSeconds: 86400,
       pairingTokenLength: 64,
+      wsPingIntervalMs: 1_000,
+      wsIdleTimeoutMs: 3_000,
     });
   });
 
@@ -113,6 +119,9 @@ describe('loadConfig', () => {
     [{ PAIRING_TOKEN_LENGTH: '5' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
     [{ PAIRING_TOKEN_LENGTH: '65' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
     [{ PAIRING_TOKEN_LENGTH: '-8' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
+    [{ WS_PING_INTERVAL_SECONDS: '0' }, 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 3600'],
+    [{ WS_IDLE_TIMEOUT_SECONDS: '1' }, 'WS_IDLE_TIMEOUT_SECONDS must be an integer from 2 to 7200'],
+    [{ WS_IDLE_TIMEOUT_SECONDS: '30' }, 'WS_IDLE_TIMEOUT_SECONDS must be greater than WS_PING_INTERVAL_SECONDS'],
     [{ TLS_CERT_FILE: '/exists/cert.pem' }, 'TLS_KEY_FILE is required when TLS_CERT_FILE is set'],
     [{ TLS_KEY_FILE: '/exists/key.pem' }, 'TLS_CERT_FILE is required when TLS_KEY_FILE is set'],
     [

@@ -32,6 +32,8 @@ export const DEFAULT_JWT_TTL_SECONDS = 900;
 export const DEFAULT_DRAIN_RATE = 500;
 export const DEFAULT_PAIRING_CODE_TTL_SECONDS = 300;
 export const DEFAULT_PAIRING_TOKEN_LENGTH = 10;
+export const DEFAULT_WS_PING_INTERVAL_SECONDS = 30;
+export const DEFAULT_WS_IDLE_TIMEOUT_SECONDS = 75;
 
 function parseUrl(value: string): URL | null {
   try {
@@ -128,6 +130,8 @@ const schema = z.object({
   PAIRING_CODE_TTL_SECONDS: integerIn(30, 86_400, DEFAULT_PAIRING_CODE_TTL_SECONDS),
   // 6 is S2 Connect's minimum for static tokens (dynamic ones need 4), so one length serves both kinds.
   PAIRING_TOKEN_LENGTH: integerIn(6, 64, DEFAULT_PAIRING_TOKEN_LENGTH),
+  WS_PING_INTERVAL_SECONDS: integerIn(1, 3_600, DEFAULT_WS_PING_INTERVAL_SECONDS),
+  WS_IDLE_TIMEOUT_SECONDS: integerIn(2, 7_200, DEFAULT_WS_IDLE_TIMEOUT_SECONDS),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   INSTANCE_ID: z
     .string()
@@ -172,6 +176,10 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
         problem: issue.message,
       }));
   const tls = tlsFiles(env, host, issues);
+  if (parsed.success && parsed.data.WS_IDLE_TIMEOUT_SECONDS <= parsed.data.WS_PING_INTERVAL_SECONDS) {
+    // A peer is answering pings only if it has had one to answer before it counts as silent.
+    issues.push({ variable: 'WS_IDLE_TIMEOUT_SECONDS', problem: 'must be greater than WS_PING_INTERVAL_SECONDS' });
+  }
   if (!parsed.success || issues.length > 0) {
     throw new ConfigError(issues);
   }
@@ -190,6 +198,8 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     drainRate: values.DRAIN_RATE,
     pairingCodeTtlSeconds: values.PAIRING_CODE_TTL_SECONDS,
     pairingTokenLength: values.PAIRING_TOKEN_LENGTH,
+    wsPingIntervalMs: values.WS_PING_INTERVAL_SECONDS * 1_000,
+    wsIdleTimeoutMs: values.WS_IDLE_TIMEOUT_SECONDS * 1_000,
     logLevel: values.LOG_LEVEL,
     instanceId: values.INSTANCE_ID ?? host.hostname(),
     tls,

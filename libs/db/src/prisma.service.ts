@@ -24,6 +24,9 @@ export class PrismaService extends PrismaClient<Options> implements OnModuleInit
         // Without it a connection attempt to an unreachable host waits for the kernel's TCP timeout.
         connectionTimeoutMillis: 5_000,
       }),
+      // Prisma's default waits 2 s for a pooled connection: a reconnect storm on a busy node would get
+      // 500s that a few more seconds of queueing avoid.
+      transactionOptions: { maxWait: 10_000, timeout: 15_000 },
       // As events, so that Prisma's own messages become JSON lines like everything else.
       log: [
         { emit: 'event', level: 'warn' },

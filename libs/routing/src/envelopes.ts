@@ -1,6 +1,6 @@
 // What replicas say to each other over Redis. Each replica listens on its own inbox channel, where each
-// Redis message is a JSON array of envelopes; Redis pub/sub keeps the order of one publisher's messages
-// on one channel, which keeps per-RM order.
+// Redis message is a batch of envelopes (see wire.ts); Redis pub/sub keeps the order of one publisher's
+// messages on one channel, which keeps per-RM order.
 
 /** An S2 message from an RM, for the replica holding the CEM channel its session is bound to. */
 export interface ToCem {
@@ -40,6 +40,24 @@ export interface Ack {
   readonly reply?: string;
 }
 
+/** `delivered` acks of many messages in one envelope: under load, most acks are these. */
+export interface Delivered {
+  readonly k: 'delivered';
+  readonly ids: readonly number[];
+}
+
+/**
+ * Asks the RM's replica to write what it holds of a session's snapshot to Redis now, answered by an
+ * Ack once written: the snapshot is saved behind the messages (see SessionDirectory), and a
+ * session.opened must not carry a stale one.
+ */
+export interface SaveSnapshot {
+  readonly k: 'save-snapshot';
+  readonly id: number;
+  readonly from: string;
+  readonly sessionId: string;
+}
+
 /** Session lifecycle frames for a CEM channel (session.opened is built by the channel's replica). */
 export interface SessionOpen {
   readonly k: 'session-open';
@@ -74,4 +92,4 @@ export interface CloseRm {
   readonly reason: 'replaced' | 'unpaired';
 }
 
-export type Envelope = ToCem | ToRm | Ack | SessionOpen | SessionClosed | Bound | CloseRm;
+export type Envelope = ToCem | ToRm | Ack | Delivered | SaveSnapshot | SessionOpen | SessionClosed | Bound | CloseRm;

@@ -5,8 +5,9 @@ import type { Logger } from 'pino';
 import { CONFIG, type Config } from '../../config/src/index.js';
 import { LOGGER } from '../../observability/src/index.js';
 import { RedisService } from '../../redis/src/redis.service.js';
-import type { Envelope } from './envelopes.js';
+import type { Ack, Envelope } from './envelopes.js';
 import { routingKeys } from './routing-keys.js';
+import { decodeBatch, encodeBatch } from './wire.js';
 
 export const HEARTBEAT_MS = 2_000;
 /** A replica whose heartbeat is older than this is dead: its sessions and channels are reaped. */
@@ -27,7 +28,7 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger: Logger;
   private handler: (envelope: Envelope) => void = () => undefined;
   private readonly outbox = new Map<string, Envelope[]>();
-  private readonly ackOutbox = new Map<string, Envelope[]>();
+  private readonly ackOutbox = new Map<string, Ack[]>();
   /** null once shut down. */
   private heartbeat?: NodeJS.Timeout | null;
 
@@ -50,7 +51,7 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
     this.subscriber.on('message', (_channel: string, text: string) => {
       let batch: Envelope[];
       try {
-        batch = JSON.parse(text) as Envelope[];
+        batch = decodeBatch(text);
       } catch {
         this.logger.error('unreadable envelope batch');
         return;
@@ -102,7 +103,15 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   private flushAcks(): void {
-    for (const [replica, acks] of this.ackOutbox) this.publish(replica, acks);
+    for (const [replica, acks] of this.ackOutbox) {
+      const ids = [];
+      const others: Envelope[] = [];
+      for (const ack of acks) {
+        if (ack.outcome === 'delivered' && ack.reply === undefined) ids.push(ack.id);
+        else others.push(ack);
+      }
+      this.publish(replica, ids.length > 0 ? [{ k: 'delivered', ids }, ...others] : others);
+    }
     this.ackOutbox.clear();
   }
 
@@ -112,7 +121,7 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   private publish(replica: string, batch: readonly Envelope[]): void {
-    this.publisher.publish(routingKeys.inbox(replica), JSON.stringify(batch)).catch((error: unknown) => {
+    this.publisher.publish(routingKeys.inbox(replica), encodeBatch(batch)).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'publish failed');
     });
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ChainableCommander } from 'ioredis';
 import { RedisService } from '../../redis/src/redis.service.js';
 import { routingKeys } from './routing-keys.js';
 
@@ -50,6 +51,23 @@ if redis.call('HGET', KEYS[1], 'channelId') ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], 'channelId', ARGV[3], 'channelReplica', ARGV[4])
 return 1`;
 
+/** How often what sessions changed is written to Redis. */
+export const SNAPSHOT_SAVE_MS = 1_000;
+
+interface Unsaved {
+  readonly rmNodeId: string;
+  readonly snapshot: Map<string, string>;
+  state: string | undefined;
+}
+
+// Save a session's snapshot and state only while it is still the RM's session: a save that crosses the
+// session's removal must not bring its keys back.
+const SAVE = `
+if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return 0 end
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'state', ARGV[2]) end
+if #ARGV > 2 then redis.call('HSET', KEYS[2], unpack(ARGV, 3)) end
+return 1`;
+
 function toEntry(flat: string[] | Record<string, string>): RmEntry | undefined {
   const record: Record<string, string> = Array.isArray(flat)
     ? Object.fromEntries(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]))
@@ -60,10 +78,8 @@ function toEntry(flat: string[] | Record<string, string>): RmEntry | undefined {
 /** The live sessions and CEM channels of every replica, in Redis. */
 @Injectable()
 export class SessionDirectory {
-  private readonly unsaved = new Map<
-    string,
-    { rmNodeId: string; snapshot: Map<string, string>; state: string | undefined }
-  >();
+  private readonly unsaved = new Map<string, Unsaved>();
+  private saveTimer?: NodeJS.Timeout;
 
   constructor(private readonly redis: RedisService) {}
 
@@ -147,8 +163,10 @@ export class SessionDirectory {
   }
 
   /**
-   * Records an RM message for the snapshot (and the state, when it changed). Only the last message of
-   * each type counts, so writes are gathered per event-loop turn and a burst costs one pipeline.
+   * Records an RM message for the snapshot (and the session state, when it changed). Only the last
+   * message of each type counts, so what a session changed is saved at most once per
+   * SNAPSHOT_SAVE_MS, all sessions in one pipeline: a Redis write per message was the largest cost of
+   * an RM's replica at saturation. Whoever needs it current asks for `saveNow` first.
    */
   recordFromRm(
     rmNodeId: string,
@@ -157,33 +175,70 @@ export class SessionDirectory {
     message: string,
     state: string | undefined,
   ): void {
-    let pending = this.unsaved.get(sessionId);
-    if (pending === undefined) {
-      pending = { rmNodeId, snapshot: new Map(), state: undefined };
-      this.unsaved.set(sessionId, pending);
-      if (this.unsaved.size === 1) setImmediate(() => this.save());
-    }
+    const pending = this.pendingOf(rmNodeId, sessionId);
     pending.snapshot.set(messageType, message);
     if (state !== undefined) pending.state = state;
   }
 
-  private save(): void {
+  /** The session state changed by a CEM message; saved with the snapshot. */
+  recordState(rmNodeId: string, sessionId: string, state: string): void {
+    this.pendingOf(rmNodeId, sessionId).state = state;
+  }
+
+  /** Writes what is unsaved of one session now; resolves once Redis has it. */
+  async saveNow(sessionId: string): Promise<void> {
+    const pending = this.unsaved.get(sessionId);
+    if (pending === undefined) return;
+    this.unsaved.delete(sessionId);
     const pipeline = this.redis.client.pipeline();
-    for (const [sessionId, pending] of this.unsaved) {
-      pipeline.hset(routingKeys.snapshot(sessionId), Object.fromEntries(pending.snapshot));
-      if (pending.state !== undefined) pipeline.hset(routingKeys.rm(pending.rmNodeId), 'state', pending.state);
+    this.queueSave(pipeline, sessionId, pending);
+    await pipeline.exec();
+  }
+
+  private pendingOf(rmNodeId: string, sessionId: string): Unsaved {
+    let pending = this.unsaved.get(sessionId);
+    if (pending === undefined) {
+      pending = { rmNodeId, snapshot: new Map(), state: undefined };
+      this.unsaved.set(sessionId, pending);
+      if (this.saveTimer === undefined) {
+        this.saveTimer = setTimeout(() => this.save(), SNAPSHOT_SAVE_MS);
+        this.saveTimer.unref();
+      }
     }
+    return pending;
+  }
+
+  private save(): void {
+    this.saveTimer = undefined;
+    const pipeline = this.redis.client.pipeline();
+    for (const [sessionId, pending] of this.unsaved) this.queueSave(pipeline, sessionId, pending);
     this.unsaved.clear();
     // Not awaited on the hot path; a failure costs a stale snapshot, not a message.
     pipeline.exec().catch(() => undefined);
   }
 
-  recordState(rmNodeId: string, state: string): void {
-    this.redis.client.hset(routingKeys.rm(rmNodeId), 'state', state).catch(() => undefined);
+  private queueSave(pipeline: ChainableCommander, sessionId: string, pending: Unsaved): void {
+    pipeline.eval(
+      SAVE,
+      2,
+      routingKeys.rm(pending.rmNodeId),
+      routingKeys.snapshot(sessionId),
+      sessionId,
+      pending.state ?? '',
+      ...[...pending.snapshot].flat(),
+    );
   }
 
-  async snapshot(sessionId: string): Promise<Record<string, string>> {
-    return this.redis.client.hgetall(routingKeys.snapshot(sessionId));
+  /** The saved snapshot (message_type -> message) and state (JSON) of a session. */
+  async savedSession(
+    rmNodeId: string,
+    sessionId: string,
+  ): Promise<{ snapshot: Record<string, string>; state: string | undefined }> {
+    const [snapshot, state] = await Promise.all([
+      this.redis.client.hgetall(routingKeys.snapshot(sessionId)),
+      this.redis.client.hget(routingKeys.rm(rmNodeId), 'state'),
+    ]);
+    return { snapshot, state: state ?? undefined };
   }
 
   async addChannel(tenantId: string, channel: ChannelEntry): Promise<void> {

@@ -154,36 +154,41 @@ describe('agreement with an independent JSON Schema 2020-12 validator', () => {
   }
 
   for (const version of S2_JSON_VERSIONS) {
-    it(`agrees on every message type, its examples and 5,000 mutations of them (${version})`, async () => {
-      const set = sets[version];
-      const seeds: { id: string; type: string; instance: Json }[] = [];
-      for (const { schema } of set.messages) {
-        const type = (schema['properties'] as { message_type: { const: string } }).message_type.const;
-        seeds.push({ id: schema['$id'] as string, type, instance: minimalInstance(set, schema) });
-      }
-      for (const { example } of loadExamples()) {
-        const seed = seeds.find((s) => s.type === example.message['message_type']);
-        if (seed) seeds.push({ ...seed, instance: example.message as Json });
-      }
-      const random = prng(version === 'v1.0.0' ? 1 : 2);
-      let disagreements: string[] = [];
-      let invalidSeen = 0;
-      for (let i = 0; i < 5000; i++) {
-        const seed = seeds[i % seeds.length] as (typeof seeds)[number];
-        let instance = seed.instance;
-        const rounds = 1 + Math.floor(random() * 3);
-        for (let r = 0; r < rounds; r++) instance = mutate(instance, random);
-        const ours = COMPILED[version][seed.type]?.(instance);
-        const reference = (await referenceValidate(seed.id, instance)).valid;
-        if (!reference) invalidSeen++;
-        if (ours !== reference)
-          disagreements.push(`${seed.type}: ${JSON.stringify(instance)} ours=${ours} reference=${reference}`);
-      }
-      disagreements = disagreements.slice(0, 5);
-      expect(disagreements).toEqual([]);
-      // The fuzzer must exercise both answers, or agreement proves little.
-      expect(invalidSeen).toBeGreaterThan(1000);
-      expect(invalidSeen).toBeLessThan(4990);
-    });
+    // Seconds of work: not the default five-second budget of a unit test on a busy machine.
+    it(
+      `agrees on every message type, its examples and 5,000 mutations of them (${version})`,
+      { timeout: 120_000 },
+      async () => {
+        const set = sets[version];
+        const seeds: { id: string; type: string; instance: Json }[] = [];
+        for (const { schema } of set.messages) {
+          const type = (schema['properties'] as { message_type: { const: string } }).message_type.const;
+          seeds.push({ id: schema['$id'] as string, type, instance: minimalInstance(set, schema) });
+        }
+        for (const { example } of loadExamples()) {
+          const seed = seeds.find((s) => s.type === example.message['message_type']);
+          if (seed) seeds.push({ ...seed, instance: example.message as Json });
+        }
+        const random = prng(version === 'v1.0.0' ? 1 : 2);
+        let disagreements: string[] = [];
+        let invalidSeen = 0;
+        for (let i = 0; i < 5000; i++) {
+          const seed = seeds[i % seeds.length] as (typeof seeds)[number];
+          let instance = seed.instance;
+          const rounds = 1 + Math.floor(random() * 3);
+          for (let r = 0; r < rounds; r++) instance = mutate(instance, random);
+          const ours = COMPILED[version][seed.type]?.(instance);
+          const reference = (await referenceValidate(seed.id, instance)).valid;
+          if (!reference) invalidSeen++;
+          if (ours !== reference)
+            disagreements.push(`${seed.type}: ${JSON.stringify(instance)} ours=${ours} reference=${reference}`);
+        }
+        disagreements = disagreements.slice(0, 5);
+        expect(disagreements).toEqual([]);
+        // The fuzzer must exercise both answers, or agreement proves little.
+        expect(invalidSeen).toBeGreaterThan(1000);
+        expect(invalidSeen).toBeLessThan(4990);
+      },
+    );
   }
 });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { Envelope } from './envelopes.js';
+import { decodeBatch, encodeBatch, WireError } from './wire.js';
+
+const toCem = (message: string, id = 1): Envelope => ({
+  k: 'to-cem',
+  id,
+  from: 'replica-a',
+  channelId: 'c',
+  sessionId: 's',
+  rmNodeId: 'r',
+  cemNodeId: 'n',
+  message,
+  sentAt: 1_700_000_000_000,
+});
+
+describe('wire batches', () => {
+  it('round-trips every kind of envelope, in order', () => {
+    const batch: Envelope[] = [
+      toCem('{"message_type":"FRBC.SystemDescription","x":"a\\nb"}'),
+      { k: 'ack', id: 7, outcome: 'rejected', reply: '{"status":"INVALID_CONTENT"}' },
+      { k: 'to-rm', id: 2, from: 'b', rmNodeId: 'r', sessionId: 's', message: '{\n  "pretty": true\n}', sentAt: 5 },
+      { k: 'delivered', ids: [1, 2, 3] },
+      { k: 'session-closed', channelId: 'c', rmNodeId: 'r', sessionId: 's', cemNodeId: 'n', reason: 'replaced' },
+      toCem('', 9),
+      toCem('ünïcødé 🔋 "quoted" \\ backslash', 10),
+    ];
+    expect(decodeBatch(encodeBatch(batch))).toEqual(batch);
+  });
+
+  it('carries the message text unescaped, so that its bytes are not inflated', () => {
+    const message = '{"message_type":"ReceptionStatus","status":"OK"}';
+    expect(encodeBatch([toCem(message)])).toContain(message);
+  });
+
+  it('decodes an empty batch to nothing', () => {
+    expect(decodeBatch('')).toEqual([]);
+  });
+
+  it.each([
+    ['a line without its end', '{"k":"ack","id":1,"outcome":"gone"}'],
+    ['a line that is not JSON', 'nope\n'],
+    ['a line that is not an envelope', '[1,2]\n'],
+    ['a message length beyond the batch', '{"k":"to-cem","m":99}\n{}'],
+    ['a negative message length', '{"k":"to-cem","m":-1}\n'],
+  ])('refuses %s', (_name, text) => {
+    expect(() => decodeBatch(text)).toThrow(WireError);
+  });
+
+  it('never throws anything but WireError on text cut anywhere', () => {
+    const text = encodeBatch([toCem('{"a":1}'), toCem('{"b":2}', 2)]);
+    for (let cut = 0; cut < text.length; cut++) {
+      try {
+        decodeBatch(text.slice(0, cut));
+      } catch (error) {
+        expect(error).toBeInstanceOf(WireError);
+      }
+    }
+  });
+});
