@@ -13,7 +13,8 @@ import { TenantEventsHandler } from './tenant-events.handler.js';
 
 /**
  * Every replica reads the pairing event stream: it closes its own socket of an RM that was unpaired
- * (SessionRequest RECONNECT, then close) and tells its own CEM channels of the tenant.
+ * (SessionRequest RECONNECT, then close) and tells its own CEM channels of the tenant. Tenant events on
+ * the same stream (suspension, deletion, revocation) close its sockets of that tenant or account.
  */
 @Injectable()
 export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
