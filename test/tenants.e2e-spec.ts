@@ -526,3 +526,39 @@ describe('the session quota', () => {
     await eventually(async () => (await initiate(second)).status === 200);
   });
 });
+
+describe('on every replica', () => {
+  let second: Broker;
+
+  beforeAll(async () => {
+    second = await startBroker();
+  });
+
+  afterAll(async () => {
+    await second?.stop();
+  });
+
+  const wsOf = (replica: Broker, path: string) => replica.url.replace('http', 'ws') + path;
+
+  it("suspension closes the tenant's sockets on the replicas that did not take the request", async () => {
+    const own = await newTenant();
+    const rm = await rmWithSession(broker.url, own);
+    const cem = await connect(wsOf(second, '/cem/v1/ws'), own.jwt);
+    const rmPeer = await connect(wsOf(second, '/s2/v1/ws'), rm.websocketToken);
+    await cem.next((frame) => frame.type === 'session.opened');
+
+    expect((await asOperator.patch(`/admin/v1/tenants/${own.id}`, { status: 'suspended' })).status).toBe(200);
+    expect(await rmPeer.next(isS2('SessionRequest'))).toMatchObject({ request: 'RECONNECT' });
+    expect(await rmPeer.closed).toEqual({ code: 4003, reason: 'tenant-suspended' });
+    expect(await cem.closed).toEqual({ code: 4003, reason: 'tenant-suspended' });
+  });
+
+  it("revocation closes the account's CEM channel on another replica", async () => {
+    const own = await newTenant();
+    const created = await post(api('/api/v1/service-accounts'), { name: 'elsewhere' }, own.jwt);
+    const account = created.body as { id: string; clientId: string; clientSecret: string };
+    const channel = await connect(wsOf(second, '/cem/v1/ws'), await tokenFor(account.clientId, account.clientSecret));
+    expect((await post(api(`/api/v1/service-accounts/${account.id}/revoke`), {}, own.jwt)).status).toBe(200);
+    expect(await channel.closed).toEqual({ code: 4004, reason: 'service-account-revoked' });
+  });
+});
