@@ -23,7 +23,10 @@ export const CLOSE = {
   tryAgainLater: 1013,
   replaced: 4000,
   unpaired: 4001,
+  /** The tenant was suspended (RM sessions and CEM channels) or deleted (CEM channels). */
   tenantUnavailable: 4003,
+  /** The service account whose JWT opened the CEM channel was revoked. */
+  credentialsRevoked: 4004,
 } as const;
 
 /**

@@ -27,6 +27,8 @@ export interface LocalRm {
 export interface LocalChannel {
   readonly channelId: string;
   readonly tenantId: string;
+  /** Whose JWT opened the channel: revoking that account closes it. */
+  readonly serviceAccountId: string;
   readonly cemNodeIds: ReadonlySet<string> | null;
   readonly socket: WebSocket;
   /** The sessions bound to this channel: rmNodeId -> where the RM is. */

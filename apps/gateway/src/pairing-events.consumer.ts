@@ -3,15 +3,18 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PairingEvent } from '../../../libs/connect-state/src/event-bus.js';
 import { keys } from '../../../libs/connect-state/src/keys.js';
+import { isTenantEvent, type TenantEvent } from '../../../libs/connect-state/src/tenant-events.js';
 import { LOGGER } from '../../../libs/observability/src/index.js';
 import { RedisService } from '../../../libs/redis/src/redis.service.js';
 import { pairingFrame } from './cem-frames.js';
 import { CLOSE } from './limits.js';
 import { RouterService } from './router.service.js';
+import { TenantEventsHandler } from './tenant-events.handler.js';
 
 /**
  * Every replica reads the pairing event stream: it closes its own socket of an RM that was unpaired
- * (SessionRequest RECONNECT, then close) and tells its own CEM channels of the tenant.
+ * (SessionRequest RECONNECT, then close) and tells its own CEM channels of the tenant. Tenant events on
+ * the same stream (suspension, deletion, revocation) close its sockets of that tenant or account.
  */
 @Injectable()
 export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,6 +25,7 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
   constructor(
     private readonly redis: RedisService,
     private readonly router: RouterService,
+    private readonly tenantEvents: TenantEventsHandler,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.connection = redis.dedicatedConnection('pairing-events');
@@ -45,7 +49,7 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
         for (const [, entries] of result ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;
-            this.handle(JSON.parse(fields[1] ?? '{}') as PairingEvent);
+            this.handle(JSON.parse(fields[1] ?? '{}') as PairingEvent | TenantEvent);
           }
         }
       } catch (error) {
@@ -56,8 +60,10 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  private handle(event: PairingEvent): void {
-    if (event.type === 'pairing.removed') {
+  private handle(event: PairingEvent | TenantEvent): void {
+    if (isTenantEvent(event)) {
+      this.tenantEvents.handle(event);
+    } else if (event.type === 'pairing.removed') {
       const rm = this.router.rms.get(event.rmNodeId);
       if (rm && rm.cemNodeId === event.cemNodeId)
         this.router.closeRmSocket(rm, CLOSE.unpaired, 'unpaired', 'RECONNECT');

@@ -246,10 +246,15 @@ export class RouterService {
 
   // ---- CEM channels ----------------------------------------------------------------------------
 
-  async openChannel(tenantId: string, cemNodeIds: string[] | null, socket: WebSocket): Promise<LocalChannel> {
+  async openChannel(
+    { tenantId, serviceAccountId }: { tenantId: string; serviceAccountId: string },
+    cemNodeIds: string[] | null,
+    socket: WebSocket,
+  ): Promise<LocalChannel> {
     const channel: LocalChannel = {
       channelId: randomUUID(),
       tenantId,
+      serviceAccountId,
       cemNodeIds: cemNodeIds === null ? null : new Set(cemNodeIds),
       socket,
       bound: new Map(),

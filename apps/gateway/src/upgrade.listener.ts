@@ -7,7 +7,9 @@ import { CONFIG, type Config } from '../../../libs/config/src/index.js';
 import { WebsocketTokenStore } from '../../../libs/connect-state/src/websocket-token.store.js';
 import { DrainService } from '../../../libs/health/src/index.js';
 import { CemNodeRepository } from '../../../libs/store/src/cem-node.repository.js';
+import { SessionAdmission } from '../../../libs/routing/src/session-admission.js';
 import { TenantAuthService } from '../../api/src/auth/tenant-auth.service.js';
+import type { TenantPrincipal } from '../../api/src/auth/tenant-principal.js';
 import { MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { RouterService } from './router.service.js';
 import { Keepalive, markSeen } from './sockets.js';
@@ -48,6 +50,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     private readonly tenantAuth: TenantAuthService,
     private readonly cemNodes: CemNodeRepository,
     private readonly drain: DrainService,
+    private readonly admission: SessionAdmission,
   ) {
     this.keepalive = new Keepalive(config.wsPingIntervalMs, config.wsIdleTimeoutMs);
   }
@@ -76,6 +79,9 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     if (url.pathname === '/s2/v1/ws') {
       const grant = await this.websocketTokens.consume(token);
       if (!grant) return refuse(socket, 401, 'websocket token not accepted');
+      const admission = await this.admission.check(grant.tenantId, grant.rmNodeId);
+      if (admission === 'tenant-unavailable') return refuse(socket, 403, 'the tenant of this CEM node is not active');
+      if (admission === 'quota-reached') return refuse(socket, 403, "the tenant's limit of live sessions is reached");
       return this.accept(req, socket, head, async (ws) => {
         const rm = await this.router.openRm(grant, ws);
         ws.on('message', (data, isBinary) => {
@@ -87,19 +93,20 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
         });
       });
     }
-    let tenantId: string;
+    let principal: TenantPrincipal;
     try {
-      tenantId = (await this.tenantAuth.verifyTenantJwt(token)).tenantId;
+      principal = await this.tenantAuth.verifyTenantJwt(token);
     } catch {
       return refuse(socket, 401, 'tenant token not accepted');
     }
+    const { tenantId } = principal;
     const filter = url.searchParams.getAll('cemNodeId');
     for (const id of filter) {
       if (!(await this.cemNodes.findInTenant(tenantId, id)))
         return refuse(socket, 404, `no CEM node ${id.slice(0, 64)} in this tenant`);
     }
     return this.accept(req, socket, head, async (ws) => {
-      const channel = await this.router.openChannel(tenantId, filter.length > 0 ? filter : null, ws);
+      const channel = await this.router.openChannel(principal, filter.length > 0 ? filter : null, ws);
       ws.on('message', (data) => {
         markSeen(ws);
         this.router.onChannelFrame(channel, data.toString());

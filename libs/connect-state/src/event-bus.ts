@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '../../redis/src/redis.service.js';
 import { keys } from './keys.js';
+import type { TenantEvent } from './tenant-events.js';
 
 /** Pairing lifecycle events; the session gateway closes sessions on `pairing.removed`. */
 export type PairingEvent =
@@ -42,7 +43,7 @@ const STREAM_LENGTH = 100_000;
 export class EventBus {
   constructor(private readonly redis: RedisService) {}
 
-  async publish(events: readonly PairingEvent[]): Promise<void> {
+  async publish(events: readonly (PairingEvent | TenantEvent)[]): Promise<void> {
     if (events.length === 0) return;
     const pipeline = this.redis.client.pipeline();
     for (const event of events) {

@@ -158,6 +158,15 @@ export class SessionDirectory {
     return this.redis.client.smembers(routingKeys.tenantSessions(tenantId));
   }
 
+  /** How many live sessions the tenant has, and whether the RM holds one of them. */
+  async tenantLoad(tenantId: string, rmNodeId: string): Promise<{ live: number; alreadyLive: boolean }> {
+    const [live, member] = await Promise.all([
+      this.redis.client.scard(routingKeys.tenantSessions(tenantId)),
+      this.redis.client.sismember(routingKeys.tenantSessions(tenantId), rmNodeId),
+    ]);
+    return { live, alreadyLive: member === 1 };
+  }
+
   async replicaRms(replica: string): Promise<string[]> {
     return this.redis.client.smembers(routingKeys.replicaRms(replica));
   }

@@ -59,3 +59,29 @@ export interface AuditEntry {
   subjectId: string;
   data: { [key: string]: JsonValue };
 }
+
+/** A tenant as the operator sees it, with its quotas (null: no limit). */
+export interface TenantDetails extends TenantRecord {
+  maxCemNodes: number | null;
+  maxSessions: number | null;
+}
+
+/** A service account as its tenant sees it: never its secret or hash. */
+export interface ServiceAccountRecord {
+  id: string;
+  tenantId: string;
+  name: string;
+  clientId: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface AuditEventRecord extends Omit<AuditEntry, 'actorType' | 'subjectType' | 'subjectId'> {
+  /** A decimal string: the column is a bigint. */
+  id: string;
+  actorType: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  createdAt: Date;
+}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PairingRepository } from './pairings/pairing.repository.js';
 import { DbModule } from '../../db/src/index.js';
+import { AuditEventRepository } from './audit-event.repository.js';
 import { CemNodeRepository } from './cem-node.repository.js';
 import { Clock } from './clock.js';
 import { PairingCodeRepository } from './pairing-code.repository.js';
@@ -14,6 +15,7 @@ const EXPORTED = [
   CemNodeRepository,
   PairingCodeRepository,
   PairingRepository,
+  AuditEventRepository,
 ];
 
 /** The broker's durable state, one repository per aggregate, and the clock its queries compare with. */

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../db/src/index.js';
+import { TenantStatus as DbTenantStatus } from '../../db/src/generated/prisma/enums.js';
 import { auditRow, tenantStatusOf } from './mapping.js';
-import type { AuditEntry, TenantRecord } from './records.js';
+import { type Page, type PageRequest, pageOf } from './keyset-page.js';
+import type { AuditEntry, TenantDetails, TenantRecord, TenantStatus } from './records.js';
+import { isUuid } from './uuid.js';
 
 export interface NewTenant {
   id: string;
@@ -17,7 +20,29 @@ export interface NewServiceAccount {
   secretHash: string;
 }
 
+/** What an operator may change of a tenant; absent fields stay as they are. */
+export interface TenantChanges {
+  name?: string | undefined;
+  logoUrl?: string | null | undefined;
+  status?: TenantStatus | undefined;
+  maxCemNodes?: number | null | undefined;
+  maxSessions?: number | null | undefined;
+}
+
+/** The position after which a page of tenants starts (the last item of the previous page). */
+export interface TenantCursor {
+  createdAt: Date;
+  id: string;
+}
+
 const TENANT_FIELDS = { id: true, name: true, logoUrl: true, status: true, createdAt: true } as const;
+const DETAIL_FIELDS = { ...TENANT_FIELDS, maxCemNodes: true, maxSessions: true } as const;
+
+type DetailRow = Omit<TenantDetails, 'status'> & { status: DbTenantStatus };
+
+function detailsOf(row: DetailRow): TenantDetails {
+  return { ...row, status: tenantStatusOf(row.status) };
+}
 
 /** Tenants themselves. Operator-only: every other repository is scoped by tenant id. */
 @Injectable()
@@ -41,11 +66,77 @@ export class TenantRepository {
   }
 
   /** Oldest first, so that the order is stable while tenants are added. */
-  async list(): Promise<TenantRecord[]> {
+  async list(page: PageRequest & { after?: TenantCursor | undefined }): Promise<Page<TenantDetails>> {
+    const { after } = page;
     const rows = await this.prisma.tenant.findMany({
-      select: TENANT_FIELDS,
+      select: DETAIL_FIELDS,
+      where: after && {
+        OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }],
+      },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: page.limit + 1,
     });
-    return rows.map((row) => ({ ...row, status: tenantStatusOf(row.status) }));
+    return pageOf(rows, page.limit, (row) => [row.createdAt.toISOString(), row.id], detailsOf);
+  }
+
+  async find(id: string): Promise<TenantDetails | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.prisma.tenant.findUnique({ where: { id }, select: DETAIL_FIELDS });
+    return row === null ? null : detailsOf(row);
+  }
+
+  /**
+   * Applies `changes` with the audit entries `auditOf` derives from the tenant before and after, in one
+   * transaction under the tenant's row lock (so two concurrent changes record what each really changed).
+   * null when there is no such tenant.
+   */
+  async update(
+    id: string,
+    changes: TenantChanges,
+    auditOf: (before: TenantDetails, after: TenantDetails) => AuditEntry[],
+  ): Promise<{ before: TenantDetails; after: TenantDetails } | null> {
+    if (!isUuid(id)) return null;
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<unknown[]>`SELECT 1 FROM tenants WHERE id = ${id}::uuid FOR UPDATE`;
+      if (locked.length === 0) return null;
+      const before = detailsOf(await tx.tenant.findUniqueOrThrow({ where: { id }, select: DETAIL_FIELDS }));
+      const { status, ...rest } = changes;
+      const after = detailsOf(
+        await tx.tenant.update({
+          where: { id },
+          data: {
+            ...rest,
+            ...(status === undefined
+              ? {}
+              : { status: status === 'active' ? DbTenantStatus.ACTIVE : DbTenantStatus.SUSPENDED }),
+          },
+          select: DETAIL_FIELDS,
+        }),
+      );
+      const entries = auditOf(before, after);
+      if (entries.length > 0) await tx.auditEvent.createMany({ data: entries.map(auditRow) });
+      return { before, after };
+    });
+  }
+
+  /**
+   * Deletes the tenant and, through the foreign keys, everything it owns (its own audit trail included).
+   * `audit` is written in the same transaction; give it no tenant id, or it would go with the tenant.
+   */
+  async delete(id: string, audit: AuditEntry): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.tenant.deleteMany({ where: { id } });
+      if (count === 0) return false;
+      await tx.auditEvent.create({ data: auditRow(audit), select: { id: true } });
+      return true;
+    });
+  }
+
+  /** What admitting a new RM session needs to know of the tenant; null when it no longer exists. */
+  async sessionPolicy(id: string): Promise<{ status: TenantStatus; maxSessions: number | null } | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.prisma.tenant.findUnique({ where: { id }, select: { status: true, maxSessions: true } });
+    return row === null ? null : { status: tenantStatusOf(row.status), maxSessions: row.maxSessions };
   }
 }

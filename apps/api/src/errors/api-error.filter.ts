@@ -11,6 +11,10 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.CemNodeNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.ExternalRefTaken]: HttpStatus.CONFLICT,
   [ApiErrorCode.PairingNotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.TenantNotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.ServiceAccountNotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.LastActiveServiceAccount]: HttpStatus.CONFLICT,
+  [ApiErrorCode.ServiceAccountRevoked]: HttpStatus.CONFLICT,
 };
 
 export function apiErrorBody(error: ApiError): ErrorBody {

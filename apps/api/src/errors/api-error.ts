@@ -6,6 +6,10 @@ export enum ApiErrorCode {
   CemNodeNotFound = 'cem_node_not_found',
   ExternalRefTaken = 'external_ref_taken',
   PairingNotFound = 'pairing_not_found',
+  TenantNotFound = 'tenant_not_found',
+  ServiceAccountNotFound = 'service_account_not_found',
+  LastActiveServiceAccount = 'last_active_service_account',
+  ServiceAccountRevoked = 'service_account_revoked',
 }
 
 /** A domain error: its message is written for the client, so it never holds a secret or an internal detail. */
@@ -55,5 +59,34 @@ export class ExternalRefTakenError extends ApiError {
 export class PairingNotFoundError extends ApiError {
   constructor() {
     super(ApiErrorCode.PairingNotFound, 'pairing not found');
+  }
+}
+
+export class TenantNotFoundError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.TenantNotFound, 'tenant not found');
+  }
+}
+
+/** Also for another tenant's account. */
+export class ServiceAccountNotFoundError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.ServiceAccountNotFound, 'service account not found');
+  }
+}
+
+/** Revoking it would lock the tenant out: only the operator could let it back in. */
+export class LastActiveServiceAccountError extends ApiError {
+  constructor() {
+    super(
+      ApiErrorCode.LastActiveServiceAccount,
+      "the tenant's last active service account cannot be revoked: create another one first",
+    );
+  }
+}
+
+export class ServiceAccountRevokedError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.ServiceAccountRevoked, 'service account is revoked');
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RandomSource, SecretHasher } from '../../../../libs/security/src/index.js';
 import { type TenantRecord, TenantRepository } from '../../../../libs/store/src/index.js';
+import { newClientId, newClientSecret } from '../service-accounts/client-credentials.js';
 
 export interface NewTenantRequest {
   name: string;
@@ -12,10 +13,6 @@ export interface CreatedTenant {
   /** The only time the secret exists outside its hash: shown once, never stored or logged. */
   serviceAccount: { clientId: string; clientSecret: string };
 }
-
-/** Client ids are not secret, but random all the same, so that they say nothing about the tenant. */
-const CLIENT_ID_BYTES = 16;
-const CLIENT_SECRET_BYTES = 32;
 
 /** `POST /admin/v1/tenants`: a tenant and its first service account. */
 @Injectable()
@@ -29,8 +26,8 @@ export class CreateTenant {
   async execute(request: NewTenantRequest): Promise<CreatedTenant> {
     const tenantId = this.random.uuid();
     const serviceAccountId = this.random.uuid();
-    const clientId = `sa_${this.random.base64Url(CLIENT_ID_BYTES)}`;
-    const clientSecret = this.random.base64Url(CLIENT_SECRET_BYTES);
+    const clientId = newClientId(this.random);
+    const clientSecret = newClientSecret(this.random);
     const tenant = await this.tenants.createWithServiceAccount(
       { id: tenantId, name: request.name, logoUrl: request.logoUrl ?? null },
       { id: serviceAccountId, name: 'default', clientId, secretHash: await this.hasher.hash(clientSecret) },

@@ -1,15 +1,21 @@
 import { Module } from '@nestjs/common';
+import { ConnectStateModule } from '../../../../libs/connect-state/src/connect-state.module.js';
 import { SecurityModule } from '../../../../libs/security/src/index.js';
 import { StoreModule } from '../../../../libs/store/src/index.js';
 import { CreateTenant } from './create-tenant.use-case.js';
+import { DeleteTenant } from './delete-tenant.use-case.js';
+import { GetTenant } from './get-tenant.use-case.js';
+import { ListAllAuditEvents } from './list-all-audit-events.use-case.js';
 import { ListTenants } from './list-tenants.use-case.js';
+import { OperatorAuditEventsController } from './operator-audit-events.controller.js';
 import { OperatorGuard } from './operator.guard.js';
 import { TenantsController } from './tenants.controller.js';
+import { UpdateTenant } from './update-tenant.use-case.js';
 
 /** The operator API, `/admin/v1`. */
 @Module({
-  imports: [StoreModule, SecurityModule],
-  controllers: [TenantsController],
-  providers: [OperatorGuard, CreateTenant, ListTenants],
+  imports: [StoreModule, SecurityModule, ConnectStateModule],
+  controllers: [TenantsController, OperatorAuditEventsController],
+  providers: [OperatorGuard, CreateTenant, ListTenants, GetTenant, UpdateTenant, DeleteTenant, ListAllAuditEvents],
 })
 export class OperatorModule {}

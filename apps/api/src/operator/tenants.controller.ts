@@ -1,13 +1,35 @@
-import { Body, Get, Header, Post } from '@nestjs/common';
+import { Body, Delete, Get, Header, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import type { TenantStatus } from '../../../../libs/store/src/index.js';
+import { decodeTimeIdCursor } from '../../../../libs/store/src/index.js';
+import { TenantNotFoundError } from '../errors/api-error.js';
 import { OperatorApiController } from '../http/api-controller.js';
+import { pageQuery } from '../http/list-query.js';
 import { label, webUrl } from '../http/schemas.js';
+import { UuidParamPipe } from '../http/uuid-param.pipe.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
 import { CreateTenant } from './create-tenant.use-case.js';
+import { DeleteTenant } from './delete-tenant.use-case.js';
+import { GetTenant } from './get-tenant.use-case.js';
 import { ListTenants } from './list-tenants.use-case.js';
+import { type TenantView, tenantView } from './tenant.view.js';
+import { UpdateTenant } from './update-tenant.use-case.js';
 
 const newTenant = z.strictObject({ name: label, logoUrl: webUrl.optional() });
+
+/** A quota: a count the column (int4) can hold, or null for none. */
+const quota = z.int().min(0).max(2_147_483_647).nullable();
+
+const tenantChanges = z.strictObject({
+  name: label.optional(),
+  logoUrl: webUrl.nullable().optional(),
+  status: z.enum(['active', 'suspended']).optional(),
+  maxCemNodes: quota.optional(),
+  maxSessions: quota.optional(),
+});
+
+const listQuery = pageQuery(decodeTimeIdCursor);
+
+const tenantIdPipe = new UuidParamPipe(() => new TenantNotFoundError());
 
 interface CreatedTenantView {
   id: string;
@@ -16,19 +38,14 @@ interface CreatedTenantView {
   serviceAccount: { clientId: string; clientSecret: string };
 }
 
-interface TenantView {
-  id: string;
-  name: string;
-  logoUrl: string | null;
-  status: TenantStatus;
-  createdAt: string;
-}
-
 @OperatorApiController('tenants')
 export class TenantsController {
   constructor(
     private readonly createTenant: CreateTenant,
     private readonly listTenants: ListTenants,
+    private readonly getTenant: GetTenant,
+    private readonly updateTenant: UpdateTenant,
+    private readonly deleteTenant: DeleteTenant,
   ) {}
 
   @Post()
@@ -39,16 +56,29 @@ export class TenantsController {
   }
 
   @Get()
-  async list(): Promise<{ items: TenantView[] }> {
-    const tenants = await this.listTenants.execute();
-    return {
-      items: tenants.map(({ id, name, logoUrl, status, createdAt }) => ({
-        id,
-        name,
-        logoUrl,
-        status,
-        createdAt: createdAt.toISOString(),
-      })),
-    };
+  async list(
+    @Query(new ZodBodyPipe(listQuery)) query: z.output<typeof listQuery>,
+  ): Promise<{ items: TenantView[]; nextCursor: string | null }> {
+    const page = await this.listTenants.execute(query);
+    return { items: page.items.map(tenantView), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  async get(@Param('id', tenantIdPipe) id: string): Promise<TenantView> {
+    return tenantView(await this.getTenant.execute(id));
+  }
+
+  @Patch(':id')
+  async update(
+    @Param('id', tenantIdPipe) id: string,
+    @Body(new ZodBodyPipe(tenantChanges)) body: z.output<typeof tenantChanges>,
+  ): Promise<TenantView> {
+    return tenantView(await this.updateTenant.execute(id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async remove(@Param('id', tenantIdPipe) id: string): Promise<void> {
+    await this.deleteTenant.execute(id);
   }
 }

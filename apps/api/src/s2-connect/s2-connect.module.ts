@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConnectStateModule } from '../../../../libs/connect-state/src/connect-state.module.js';
+import { RedisModule } from '../../../../libs/redis/src/redis.module.js';
+import { SessionAdmission } from '../../../../libs/routing/src/session-admission.js';
+import { SessionDirectory } from '../../../../libs/routing/src/session-directory.js';
 import { StoreModule } from '../../../../libs/store/src/store.module.js';
 import { PairingController } from './pairing.controller.js';
 import { PairingStepsUseCase } from './pairing-steps.use-case.js';
@@ -9,7 +12,7 @@ import { ConfirmAccessTokenUseCase, InitiateSessionUseCase, UnpairUseCase } from
 
 /** S2 Connect towards RMs: the pairing server (`/pairing/`) and session initiation (`/session/`). */
 @Module({
-  imports: [StoreModule, ConnectStateModule],
+  imports: [StoreModule, ConnectStateModule, RedisModule],
   controllers: [PairingController, SessionController],
   providers: [
     RequestPairingUseCase,
@@ -17,6 +20,8 @@ import { ConfirmAccessTokenUseCase, InitiateSessionUseCase, UnpairUseCase } from
     InitiateSessionUseCase,
     ConfirmAccessTokenUseCase,
     UnpairUseCase,
+    SessionDirectory,
+    SessionAdmission,
   ],
 })
 export class S2ConnectModule {}

@@ -20,6 +20,7 @@ import { Clock } from '../../../../libs/store/src/clock.js';
 import { PairingRepository } from '../../../../libs/store/src/pairings/pairing.repository.js';
 import { publicUrls, serverEndpointDescription, serverNodeDescription } from './descriptions.js';
 import { UNPARSABLE_BODY } from '../../../../libs/http/src/lenient-json-body.js';
+import { SessionAdmission } from '../../../../libs/routing/src/session-admission.js';
 
 /** The specification's limit for confirming a pending access token. */
 export const PENDING_TOKEN_TTL_MS = 15_000;
@@ -32,6 +33,7 @@ export class InitiateSessionUseCase {
     private readonly cemNodes: CemNodeRepository,
     private readonly drain: DrainService,
     private readonly clock: Clock,
+    private readonly admission: SessionAdmission,
   ) {}
 
   async execute(accessToken: string | undefined, body: unknown): Promise<InitiateSessionResponse> {
@@ -56,6 +58,10 @@ export class InitiateSessionUseCase {
     const node = await this.cemNodes.findById(holder.pairing.cemNodeId);
     if (!node || !holder.tenantActive || this.drain.draining) {
       throw new SessionError('Other', 'the node cannot take sessions now: retry later');
+    }
+    // Asked here, before the RM's access token is replaced, so that the RM hears why in S2 Connect terms.
+    if ((await this.admission.check(holder.pairing.tenantId, holder.pairing.rmNodeId)) === 'quota-reached') {
+      throw new SessionError('Other', "the tenant's limit of live sessions is reached: retry later");
     }
     const pending = randomBase64(32);
     const now = this.clock.now();

@@ -1,0 +1,22 @@
+import { Get, Query } from '@nestjs/common';
+import { CurrentTenant } from '../auth/current-tenant.decorator.js';
+import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { TenantApiController } from '../http/api-controller.js';
+import { ZodBodyPipe } from '../http/zod-body.pipe.js';
+import { type AuditEventView, auditEventView } from './audit-event.view.js';
+import { type AuditQuery, auditQuery } from './audit-query.js';
+import { ListAuditEvents } from './list-audit-events.use-case.js';
+
+@TenantApiController('audit-events')
+export class AuditEventsController {
+  constructor(private readonly listAuditEvents: ListAuditEvents) {}
+
+  @Get()
+  async list(
+    @CurrentTenant() caller: TenantPrincipal,
+    @Query(new ZodBodyPipe(auditQuery)) query: AuditQuery,
+  ): Promise<{ items: AuditEventView[]; nextCursor: string | null }> {
+    const page = await this.listAuditEvents.execute(caller, query);
+    return { items: page.items.map(auditEventView), nextCursor: page.nextCursor };
+  }
+}

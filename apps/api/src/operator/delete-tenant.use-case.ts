@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { EventBus } from '../../../../libs/connect-state/src/event-bus.js';
+import { TenantRepository } from '../../../../libs/store/src/index.js';
+import { TenantNotFoundError } from '../errors/api-error.js';
+
+/**
+ * `DELETE /admin/v1/tenants/{id}`: the tenant and everything it owns go (foreign keys cascade), then every
+ * replica closes its sockets: RM sessions as for an unpairing, CEM channels.
+ */
+@Injectable()
+export class DeleteTenant {
+  constructor(
+    private readonly tenants: TenantRepository,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(id: string): Promise<void> {
+    const tenant = await this.tenants.find(id);
+    if (tenant === null) throw new TenantNotFoundError();
+    const deleted = await this.tenants.delete(id, {
+      // Without a tenant id: the row would otherwise be deleted with the tenant's own audit trail.
+      tenantId: null,
+      actorType: 'operator',
+      actorId: null,
+      action: 'tenant.deleted',
+      subjectType: 'tenant',
+      subjectId: id,
+      data: { name: tenant.name },
+    });
+    if (!deleted) throw new TenantNotFoundError();
+    await this.events.publish([{ type: 'tenant.deleted', tenantId: id }]);
+  }
+}

@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { type ServiceAccountRecord, ServiceAccountRepository } from '../../../../libs/store/src/index.js';
+import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { ServiceAccountNotFoundError } from '../errors/api-error.js';
+
+/** `GET /api/v1/service-accounts/{id}`. */
+@Injectable()
+export class GetServiceAccount {
+  constructor(private readonly accounts: ServiceAccountRepository) {}
+
+  async execute(caller: TenantPrincipal, id: string): Promise<ServiceAccountRecord> {
+    const account = await this.accounts.findInTenant(caller.tenantId, id);
+    if (account === null) throw new ServiceAccountNotFoundError();
+    return account;
+  }
+}

@@ -1,0 +1,20 @@
+import type { AuditEntry, JsonValue } from '../../../../libs/store/src/index.js';
+import type { TenantPrincipal } from '../auth/tenant-principal.js';
+
+/** A credential event done by a tenant's service account (`caller`) to one of the tenant's accounts. */
+export function serviceAccountAudit(
+  caller: TenantPrincipal,
+  action: 'service_account.created' | 'service_account.secret_rotated' | 'service_account.revoked',
+  serviceAccountId: string,
+  data: { [key: string]: JsonValue } = {},
+): AuditEntry {
+  return {
+    tenantId: caller.tenantId,
+    actorType: 'service_account',
+    actorId: caller.serviceAccountId,
+    action,
+    subjectType: 'service_account',
+    subjectId: serviceAccountId,
+    data,
+  };
+}

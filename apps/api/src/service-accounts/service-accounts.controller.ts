@@ -1,0 +1,83 @@
+import { Body, Get, Header, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { decodeTimeIdCursor } from '../../../../libs/store/src/index.js';
+import { CurrentTenant } from '../auth/current-tenant.decorator.js';
+import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { ServiceAccountNotFoundError } from '../errors/api-error.js';
+import { TenantApiController } from '../http/api-controller.js';
+import { pageQuery } from '../http/list-query.js';
+import { label } from '../http/schemas.js';
+import { UuidParamPipe } from '../http/uuid-param.pipe.js';
+import { ZodBodyPipe } from '../http/zod-body.pipe.js';
+import { CreateServiceAccount } from './create-service-account.use-case.js';
+import { GetServiceAccount } from './get-service-account.use-case.js';
+import { ListServiceAccounts } from './list-service-accounts.use-case.js';
+import { RevokeServiceAccount } from './revoke-service-account.use-case.js';
+import { RotateServiceAccountSecret } from './rotate-service-account-secret.use-case.js';
+import {
+  type ServiceAccountView,
+  serviceAccountView,
+  type ServiceAccountWithSecretView,
+} from './service-account.view.js';
+
+const newServiceAccount = z.strictObject({ name: label });
+const listQuery = pageQuery(decodeTimeIdCursor);
+const serviceAccountIdPipe = new UuidParamPipe(() => new ServiceAccountNotFoundError());
+
+@TenantApiController('service-accounts')
+export class ServiceAccountsController {
+  constructor(
+    private readonly createServiceAccount: CreateServiceAccount,
+    private readonly listServiceAccounts: ListServiceAccounts,
+    private readonly getServiceAccount: GetServiceAccount,
+    private readonly rotateSecret: RotateServiceAccountSecret,
+    private readonly revokeServiceAccount: RevokeServiceAccount,
+  ) {}
+
+  @Post()
+  @Header('cache-control', 'no-store')
+  async create(
+    @CurrentTenant() caller: TenantPrincipal,
+    @Body(new ZodBodyPipe(newServiceAccount)) body: z.output<typeof newServiceAccount>,
+  ): Promise<ServiceAccountWithSecretView> {
+    const { account, clientSecret } = await this.createServiceAccount.execute(caller, body);
+    return { ...serviceAccountView(account), clientSecret };
+  }
+
+  @Get()
+  async list(
+    @CurrentTenant() caller: TenantPrincipal,
+    @Query(new ZodBodyPipe(listQuery)) query: z.output<typeof listQuery>,
+  ): Promise<{ items: ServiceAccountView[]; nextCursor: string | null }> {
+    const page = await this.listServiceAccounts.execute(caller, query);
+    return { items: page.items.map(serviceAccountView), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  async get(
+    @CurrentTenant() caller: TenantPrincipal,
+    @Param('id', serviceAccountIdPipe) id: string,
+  ): Promise<ServiceAccountView> {
+    return serviceAccountView(await this.getServiceAccount.execute(caller, id));
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(HttpStatus.OK)
+  @Header('cache-control', 'no-store')
+  async rotate(
+    @CurrentTenant() caller: TenantPrincipal,
+    @Param('id', serviceAccountIdPipe) id: string,
+  ): Promise<ServiceAccountWithSecretView> {
+    const { account, clientSecret } = await this.rotateSecret.execute(caller, id);
+    return { ...serviceAccountView(account), clientSecret };
+  }
+
+  @Post(':id/revoke')
+  @HttpCode(HttpStatus.OK)
+  async revoke(
+    @CurrentTenant() caller: TenantPrincipal,
+    @Param('id', serviceAccountIdPipe) id: string,
+  ): Promise<ServiceAccountView> {
+    return serviceAccountView(await this.revokeServiceAccount.execute(caller, id));
+  }
+}

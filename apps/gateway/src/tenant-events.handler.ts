@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantEvent } from '../../../libs/connect-state/src/tenant-events.js';
+import { CLOSE } from './limits.js';
+import type { LocalChannel } from './local-state.js';
+import { RouterService } from './router.service.js';
+
+/** What a replica does with its own sockets when a tenant or a service account may no longer be served. */
+export interface SocketClosing {
+  /** RM sessions of the tenant: SessionRequest RECONNECT, then this close. */
+  rms?: { code: number; reason: string };
+  /** CEM channels of the tenant (those of `serviceAccountId` only, when given). */
+  channels: { code: number; reason: string; serviceAccountId?: string };
+}
+
+export function closingFor(event: TenantEvent): SocketClosing {
+  switch (event.type) {
+    case 'tenant.suspended':
+      return {
+        rms: { code: CLOSE.tenantUnavailable, reason: 'tenant-suspended' },
+        channels: { code: CLOSE.tenantUnavailable, reason: 'tenant-suspended' },
+      };
+    case 'tenant.deleted':
+      // Its pairings went with it: for the RM this is an unpairing.
+      return {
+        rms: { code: CLOSE.unpaired, reason: 'tenant-deleted' },
+        channels: { code: CLOSE.tenantUnavailable, reason: 'tenant-deleted' },
+      };
+    case 'service-account.revoked':
+      return {
+        channels: {
+          code: CLOSE.credentialsRevoked,
+          reason: 'service-account-revoked',
+          serviceAccountId: event.serviceAccountId,
+        },
+      };
+  }
+}
+
+/** Closes this replica's sockets that a tenant event ends; every replica does the same with its own. */
+@Injectable()
+export class TenantEventsHandler {
+  constructor(private readonly router: RouterService) {}
+
+  handle(event: TenantEvent): void {
+    const closing = closingFor(event);
+    if (closing.rms) {
+      for (const rm of [...this.router.rms.values()]) {
+        if (rm.tenantId === event.tenantId) {
+          this.router.closeRmSocket(rm, closing.rms.code, closing.rms.reason, 'RECONNECT');
+        }
+      }
+    }
+    const { code, reason, serviceAccountId } = closing.channels;
+    for (const channel of [...this.router.channels.values()]) {
+      if (channel.tenantId !== event.tenantId) continue;
+      if (serviceAccountId !== undefined && channel.serviceAccountId !== serviceAccountId) continue;
+      closeChannel(channel, code, reason);
+    }
+  }
+}
+
+function closeChannel(channel: LocalChannel, code: number, reason: string): void {
+  channel.socket.close(code, reason);
+  // A peer that does not finish the closing handshake is cut off.
+  setTimeout(() => channel.socket.terminate(), 1_000).unref();
+}

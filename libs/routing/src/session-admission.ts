@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { TenantRepository } from '../../store/src/tenant.repository.js';
+import type { TenantStatus } from '../../store/src/records.js';
+import { SessionDirectory } from './session-directory.js';
+
+/** Whether a new RM session may start: `tenant-unavailable` for a suspended or deleted tenant. */
+export type Admission = 'admitted' | 'tenant-unavailable' | 'quota-reached';
+
+/**
+ * The rule on its own. An RM that already has a live session is always admitted: its new session
+ * replaces the old one, so the tenant's count does not grow.
+ */
+export function admissionOf(
+  tenant: { status: TenantStatus; maxSessions: number | null } | null,
+  load: { live: number; alreadyLive: boolean },
+): Admission {
+  if (tenant === null || tenant.status !== 'active') return 'tenant-unavailable';
+  if (tenant.maxSessions === null || load.alreadyLive) return 'admitted';
+  return load.live < tenant.maxSessions ? 'admitted' : 'quota-reached';
+}
+
+/**
+ * Asked by `initiateSession` (to answer the RM in S2 Connect terms) and again by the RM's WebSocket
+ * upgrade (websocket tokens outlive the check by up to 45 s). Two RMs that connect within the same few
+ * milliseconds may both pass: the count is read, not reserved.
+ */
+@Injectable()
+export class SessionAdmission {
+  constructor(
+    private readonly tenants: TenantRepository,
+    private readonly directory: SessionDirectory,
+  ) {}
+
+  async check(tenantId: string, rmNodeId: string): Promise<Admission> {
+    const tenant = await this.tenants.sessionPolicy(tenantId);
+    if (tenant === null || tenant.status !== 'active' || tenant.maxSessions === null) {
+      return admissionOf(tenant, { live: 0, alreadyLive: false });
+    }
+    return admissionOf(tenant, await this.directory.tenantLoad(tenantId, rmNodeId));
+  }
+}
