@@ -136,8 +136,3 @@ export function sha256Fingerprint(der: Uint8Array): string {
   const hex = createHash('sha256').update(der).digest('hex').toUpperCase();
   return hex.match(/../g)?.join(':') ?? '';
 }
-
-/** The `certificateFingerprint` map; the key `SHA256` must always be there. */
-export function certificateFingerprint(der: Uint8Array): { SHA256: string } {
-  return { SHA256: sha256Fingerprint(der) };
-}

@@ -6,6 +6,12 @@ export enum ApiErrorCode {
   CemNodeNotFound = 'cem_node_not_found',
   ExternalRefTaken = 'external_ref_taken',
   PairingNotFound = 'pairing_not_found',
+  PairingUrlInvalid = 'pairing_url_invalid',
+  PairingClientUnavailable = 'pairing_client_unavailable',
+  PairingRefused = 'pairing_refused',
+  PairingCodeRejected = 'pairing_code_rejected',
+  PeerFailed = 'peer_failed',
+  PeerTimeout = 'peer_timeout',
 }
 
 /** A domain error: its message is written for the client, so it never holds a secret or an internal detail. */
@@ -55,5 +61,39 @@ export class ExternalRefTakenError extends ApiError {
 export class PairingNotFoundError extends ApiError {
   constructor() {
     super(ApiErrorCode.PairingNotFound, 'pairing not found');
+  }
+}
+
+export class PairingUrlInvalidError extends ApiError {
+  constructor(problem: string) {
+    super(ApiErrorCode.PairingUrlInvalid, `pairingUrl: ${problem}`);
+  }
+}
+
+/** The broker cannot send the `certificateFingerprint` S2 Connect requires: it has no CA certificate. */
+export class PairingClientUnavailableError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.PairingClientUnavailable, 'this broker is not set up to pair as client (no CA certificate)');
+  }
+}
+
+/** What the RM endpoint answered, when it answered something: S2 Connect's own words, passed on. */
+export interface PeerAnswer {
+  readonly status: number;
+  readonly errorMessage?: string;
+  readonly additionalInfo?: string;
+}
+
+export type PeerErrorCode =
+  ApiErrorCode.PairingRefused | ApiErrorCode.PairingCodeRejected | ApiErrorCode.PeerFailed | ApiErrorCode.PeerTimeout;
+
+/** Pairing with an RM endpoint did not go through; `peer` carries its answer when there was one. */
+export class PeerPairingError extends ApiError {
+  constructor(
+    code: PeerErrorCode,
+    message: string,
+    readonly peer?: PeerAnswer,
+  ) {
+    super(code, message);
   }
 }
