@@ -6,6 +6,7 @@ import { CemNodesModule } from './cem-nodes/cem-nodes.module.js';
 import { OperatorModule } from './operator/operator.module.js';
 import { ServiceAccountsModule } from './service-accounts/service-accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { RmPairingModule } from './rm-pairing/rm-pairing.module.js';
 
 /** The `api` role: S2 Connect pairing and session HTTP endpoints, tenant and operator APIs. */
 @Module({
@@ -17,6 +18,7 @@ import { AuditModule } from './audit/audit.module.js';
     PairingsModule,
     ServiceAccountsModule,
     AuditModule,
+    RmPairingModule,
   ],
 })
 export class ApiModule {}

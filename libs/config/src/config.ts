@@ -9,6 +9,20 @@ export interface TlsFiles {
   keyFile: string;
 }
 
+/** The broker as S2 Connect pairing client of RM endpoints (`POST /api/v1/cem-nodes/{id}/pairings`). */
+export interface PairingClientConfig {
+  /**
+   * SHA-256 fingerprint (`AB:CD:...`) of the CA certificate that signs this broker's TLS certificate,
+   * sent as `certificateFingerprint` so the RM can pin it; null when TLS_CA_CERT_FILE is not set, and
+   * then the broker cannot pair as client.
+   */
+  caCertificateFingerprint: string | null;
+  /** Whether a pairing URL may be plain http (tests, development); S2 Connect itself is https only. */
+  allowHttp: boolean;
+  /** Deadline of each request to the RM endpoint. */
+  timeoutMs: number;
+}
+
 /** The broker's validated environment. Everything else reads this, never process.env. */
 export interface Config {
   databaseUrl: string;
@@ -35,6 +49,7 @@ export interface Config {
   logLevel: LogLevel;
   instanceId: string;
   tls: TlsFiles | null;
+  pairingClient: PairingClientConfig;
 }
 
 /** Injection token of the `Config` object. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config.error.js';
 import { type ConfigHost, type Environment, loadConfig } from './load-config.js';
@@ -6,9 +7,23 @@ const OPERATOR_TOKEN = 'operator-token-0123456789abcdefghijklmnop';
 const JWT_SECRET = 'jwt-secret-0123456789abcdefghijklmnopqrstu';
 const required = { OPERATOR_TOKEN, JWT_SECRET };
 
+const CA_PEM = readFileSync(new URL('../../../test/support/tls/ca.pem', import.meta.url));
+const LEAF_PEM = readFileSync(new URL('../../../test/support/tls/leaf.pem', import.meta.url));
+// What `openssl x509 -noout -fingerprint -sha256 -in test/support/tls/ca.pem` prints.
+const CA_FINGERPRINT =
+  'D2:4D:69:2C:36:5F:73:D1:6E:FF:25:B9:07:0C:A1:60:6B:B3:8B:FD:D3:37:D4:0D:2D:59:AB:26:0B:CD:DB:84';
+
+const FILES: Record<string, Buffer> = {
+  '/exists/ca.pem': CA_PEM,
+  '/exists/leaf.pem': LEAF_PEM,
+  '/exists/chain.pem': Buffer.concat([LEAF_PEM, CA_PEM]),
+  '/exists/junk.pem': Buffer.from('-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n'),
+};
+
 const host: ConfigHost = {
   hostname: () => 'test-host',
   isFile: (path) => path.startsWith('/exists/'),
+  readFile: (path) => FILES[path],
 };
 
 function load(env: Environment) {
@@ -47,6 +62,21 @@ describe('loadConfig', () => {
       logLevel: 'info',
       instanceId: 'test-host',
       tls: null,
+      pairingClient: { caCertificateFingerprint: null, allowHttp: false, timeoutMs: 10_000 },
+    });
+  });
+
+  it('reads the pairing client settings and fingerprints the CA certificate', () => {
+    const config = load({
+      ...required,
+      TLS_CA_CERT_FILE: '/exists/ca.pem',
+      PAIRING_CLIENT_ALLOW_HTTP: 'true',
+      PAIRING_CLIENT_TIMEOUT_SECONDS: '2',
+    });
+    expect(config.pairingClient).toEqual({
+      caCertificateFingerprint: CA_FINGERPRINT,
+      allowHttp: true,
+      timeoutMs: 2000,
     });
   });
 
@@ -132,6 +162,17 @@ describe('loadConfig', () => {
       { TLS_CERT_FILE: '/exists/cert.pem', TLS_KEY_FILE: '/missing/key.pem' },
       'TLS_KEY_FILE must name an existing file',
     ],
+    [{ TLS_CA_CERT_FILE: '/missing/ca.pem' }, 'TLS_CA_CERT_FILE must name an existing, readable file'],
+    [{ TLS_CA_CERT_FILE: '/exists/other.pem' }, 'TLS_CA_CERT_FILE must name an existing, readable file'],
+    [{ TLS_CA_CERT_FILE: '/exists/leaf.pem' }, 'TLS_CA_CERT_FILE must be a CA certificate (basicConstraints CA:TRUE)'],
+    [
+      { TLS_CA_CERT_FILE: '/exists/chain.pem' },
+      'TLS_CA_CERT_FILE must hold exactly one PEM certificate (the CA certificate)',
+    ],
+    [{ TLS_CA_CERT_FILE: '/exists/junk.pem' }, 'TLS_CA_CERT_FILE is not a PEM certificate'],
+    [{ PAIRING_CLIENT_ALLOW_HTTP: 'yes' }, 'PAIRING_CLIENT_ALLOW_HTTP must be true or false'],
+    [{ PAIRING_CLIENT_TIMEOUT_SECONDS: '0' }, 'PAIRING_CLIENT_TIMEOUT_SECONDS must be an integer from 1 to 15'],
+    [{ PAIRING_CLIENT_TIMEOUT_SECONDS: '16' }, 'PAIRING_CLIENT_TIMEOUT_SECONDS must be an integer from 1 to 15'],
   ] satisfies [Environment, string][])('rejects %o', (override, expected) => {
     const error = errorOf({ ...required, ...override });
     expect(error.message).toContain(`invalid configuration: ${expected}`);

@@ -1,8 +1,10 @@
-import { statSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { type Config, LOG_LEVELS, ROLES, type Role, type TlsFiles } from './config.js';
 import { ConfigError, type ConfigIssue } from './config.error.js';
+import { sha256Fingerprint } from '../../s2-connect/src/pairing-client.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -10,6 +12,8 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export interface ConfigHost {
   hostname(): string;
   isFile(path: string): boolean;
+  /** The file's contents, or undefined when it cannot be read. */
+  readFile(path: string): Buffer | undefined;
 }
 
 const nodeHost: ConfigHost = {
@@ -19,6 +23,13 @@ const nodeHost: ConfigHost = {
       return statSync(path).isFile();
     } catch {
       return false;
+    }
+  },
+  readFile(path) {
+    try {
+      return readFileSync(path);
+    } catch {
+      return undefined;
     }
   },
 };
@@ -34,6 +45,7 @@ export const DEFAULT_PAIRING_CODE_TTL_SECONDS = 300;
 export const DEFAULT_PAIRING_TOKEN_LENGTH = 10;
 export const DEFAULT_WS_PING_INTERVAL_SECONDS = 30;
 export const DEFAULT_WS_IDLE_TIMEOUT_SECONDS = 75;
+export const DEFAULT_PAIRING_CLIENT_TIMEOUT_SECONDS = 10;
 
 function parseUrl(value: string): URL | null {
   try {
@@ -132,6 +144,12 @@ const schema = z.object({
   PAIRING_TOKEN_LENGTH: integerIn(6, 64, DEFAULT_PAIRING_TOKEN_LENGTH),
   WS_PING_INTERVAL_SECONDS: integerIn(1, 3_600, DEFAULT_WS_PING_INTERVAL_SECONDS),
   WS_IDLE_TIMEOUT_SECONDS: integerIn(2, 7_200, DEFAULT_WS_IDLE_TIMEOUT_SECONDS),
+  // At most the 15 s a whole pairing attempt may take.
+  PAIRING_CLIENT_TIMEOUT_SECONDS: integerIn(1, 15, DEFAULT_PAIRING_CLIENT_TIMEOUT_SECONDS),
+  PAIRING_CLIENT_ALLOW_HTTP: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .default(false),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   INSTANCE_ID: z
     .string()
@@ -163,6 +181,37 @@ function tlsFiles(env: Environment, host: ConfigHost, issues: ConfigIssue[]): Tl
   return { certFile, keyFile };
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----/g;
+
+/** The fingerprint of the one CA certificate in TLS_CA_CERT_FILE (PEM). */
+function caCertificateFingerprint(env: Environment, host: ConfigHost, issues: ConfigIssue[]): string | null {
+  const path = env.TLS_CA_CERT_FILE;
+  if (path === undefined) return null;
+  const variable = 'TLS_CA_CERT_FILE';
+  const pem = host.isFile(path) ? host.readFile(path) : undefined;
+  if (pem === undefined) {
+    issues.push({ variable, problem: 'must name an existing, readable file' });
+    return null;
+  }
+  // One certificate: with a chain it would be a guess which one the RM is to pin.
+  if ((pem.toString('latin1').match(PEM_CERTIFICATE) ?? []).length !== 1) {
+    issues.push({ variable, problem: 'must hold exactly one PEM certificate (the CA certificate)' });
+    return null;
+  }
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(pem);
+  } catch {
+    issues.push({ variable, problem: 'is not a PEM certificate' });
+    return null;
+  }
+  if (!certificate.ca) {
+    issues.push({ variable, problem: 'must be a CA certificate (basicConstraints CA:TRUE)' });
+    return null;
+  }
+  return sha256Fingerprint(certificate.raw);
+}
+
 /**
  * Reads and validates the broker's configuration. Throws a `ConfigError` naming every bad variable,
  * so that a misconfigured process stops before it opens any connection.
@@ -180,6 +229,7 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     // A peer is answering pings only if it has had one to answer before it counts as silent.
     issues.push({ variable: 'WS_IDLE_TIMEOUT_SECONDS', problem: 'must be greater than WS_PING_INTERVAL_SECONDS' });
   }
+  const caFingerprint = caCertificateFingerprint(env, host, issues);
   if (!parsed.success || issues.length > 0) {
     throw new ConfigError(issues);
   }
@@ -203,5 +253,10 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     logLevel: values.LOG_LEVEL,
     instanceId: values.INSTANCE_ID ?? host.hostname(),
     tls,
+    pairingClient: {
+      caCertificateFingerprint: caFingerprint,
+      allowHttp: values.PAIRING_CLIENT_ALLOW_HTTP,
+      timeoutMs: values.PAIRING_CLIENT_TIMEOUT_SECONDS * 1000,
+    },
   };
 }

@@ -32,6 +32,20 @@ export function pairingRemoved(removed: Omit<PairingRemoved, 'type'>): PairingRe
   };
 }
 
+/** The event for a pairing that was made (any record carrying these fields, such as the repository's). */
+export function pairingCreated(pairing: {
+  readonly tenantId: string;
+  readonly cemNodeId: string;
+  readonly rmNodeId: string;
+}): PairingEvent {
+  return {
+    type: 'pairing.created',
+    tenantId: pairing.tenantId,
+    cemNodeId: pairing.cemNodeId,
+    rmNodeId: pairing.rmNodeId,
+  };
+}
+
 /** How many events the stream keeps for consumers that were away. */
 const STREAM_LENGTH = 100_000;
 

@@ -8,13 +8,18 @@ export const API_VERSIONS = ['v1'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
 
 export interface SelectApiVersionOptions {
+  readonly timeoutMs?: number;
   readonly fetch?: FetchLike;
 }
 
 /** The best version both sides implement; throws INCOMPATIBLE_API_VERSION when there is none. */
 export async function selectApiVersion(base: string, options: SelectApiVersionOptions = {}): Promise<ApiVersion> {
   const step: ClientStep = 'selectApiVersion';
-  const answer = await call(step, baseUrl(step, base), { method: 'GET', fetch: options.fetch });
+  const answer = await call(step, baseUrl(step, base), {
+    method: 'GET',
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    fetch: options.fetch,
+  });
   if (answer.status !== 200) throw rejected(step, answer);
   const offered = answer.json;
   if (!Array.isArray(offered) || !offered.every((item) => typeof item === 'string')) {

@@ -9,6 +9,7 @@ export type ClientStep =
   | 'selectApiVersion'
   | 'requestPairing'
   | 'requestConnectionDetails'
+  | 'postConnectionDetails'
   | 'finalizePairing'
   | 'initiateSession'
   | 'confirmAccessToken'

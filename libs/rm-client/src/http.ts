@@ -7,6 +7,9 @@ export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 /** Steps without a protocol deadline of their own; the pairing server alone waits 1 s by design. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** No S2 Connect answer comes near this; a peer that sends more is not one to trust with memory. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
 export interface HttpAnswer {
   readonly status: number;
   /** The parsed body; undefined when it was empty or not JSON. */
@@ -18,6 +21,7 @@ export interface CallOptions {
   readonly body?: unknown;
   readonly bearer?: string;
   readonly timeoutMs?: number;
+  readonly maxBodyBytes?: number;
   readonly fetch?: FetchLike;
 }
 
@@ -38,8 +42,9 @@ export async function call(step: ClientStep, url: string, options: CallOptions):
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    text = await response.text();
+    text = await readText(step, response, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   } catch (error) {
+    if (error instanceof S2ConnectClientError) throw error;
     const origin = new URL(url).origin;
     if (isTimeout(error)) {
       throw new S2ConnectClientError('TIMEOUT', step, `no answer from ${origin} within ${timeoutMs} ms`);
@@ -49,6 +54,25 @@ export async function call(step: ClientStep, url: string, options: CallOptions):
     });
   }
   return { status: response.status, json: parseJson(text) };
+}
+
+/** The body as text, refusing more than `limit` bytes instead of buffering whatever the peer sends. */
+async function readText(step: ClientStep, response: Response, limit: number): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new S2ConnectClientError('INVALID_RESPONSE', step, `the answer is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJson(text: string): unknown {

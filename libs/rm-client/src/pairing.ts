@@ -1,17 +1,8 @@
 // The RM as pairing client of a CEM's pairing server (S2 Connect v1 "Pairing interaction", steps 1 to 10
 // with 6A-8A: the CEM's endpoint becomes the communication server).
-import {
-  domainOf,
-  challengeResponse,
-  isAcceptableChallenge,
-  newChallenge,
-  verifyChallengeResponse,
-} from '../../s2-connect/src/challenge.js';
-import type {
-  EndpointDescription,
-  NodeDescription,
-  RequestPairingRequest,
-} from '../../s2-connect/src/generated/types.js';
+import { domainOf, challengeResponse, newChallenge } from '../../s2-connect/src/challenge.js';
+import type { EndpointDescription, NodeDescription } from '../../s2-connect/src/generated/types.js';
+import { checkRequestPairingResponse, requestPairingBody } from '../../s2-connect/src/pairing-client.js';
 import { parsePairingCode } from '../../s2-connect/src/pairing-code.js';
 import { validateBody } from '../../s2-connect/src/schemas.js';
 import { S2_JSON_VERSIONS } from '../../s2-json/src/versions.js';
@@ -72,41 +63,33 @@ export async function pairWithCem(options: PairWithCemOptions): Promise<Pairing>
   const url = (operation: ClientStep) => operationUrl(base, version, operation);
 
   const clientHmacChallenge = newChallenge();
-  const request: RequestPairingRequest = {
-    clientNodeDescription: options.node,
-    clientEndpointDescription: options.endpoint,
-    ...(code.nodeIdAlias === undefined ? {} : { nodeIdAlias: code.nodeIdAlias }),
-    supportedCommunicationProtocols: [...(options.supportedCommunicationProtocols ?? DEFAULT_COMMUNICATION_PROTOCOLS)],
-    supportedS2MessageVersions: [...(options.supportedS2MessageVersions ?? S2_JSON_VERSIONS)],
-    supportedHmacHashingAlgorithms: ['SHA256'],
+  const request = requestPairingBody({
+    node: options.node,
+    endpoint: options.endpoint,
+    code,
     clientHmacChallenge,
+    supportedCommunicationProtocols: options.supportedCommunicationProtocols ?? DEFAULT_COMMUNICATION_PROTOCOLS,
+    supportedS2MessageVersions: options.supportedS2MessageVersions ?? S2_JSON_VERSIONS,
     ...(options.forcePairing === undefined ? {} : { forcePairing: options.forcePairing }),
-  };
+  });
   const answer = await call('requestPairing', url('requestPairing'), { method: 'POST', body: request, fetch: fetchFn });
   if (answer.status !== 200) throw rejected('requestPairing', answer, 'PairingResponseErrorMessage');
   const attemptEnds = Date.now() + PAIRING_ATTEMPT_MS;
 
-  const parsed = validateBody('RequestPairingResponse', answer.json);
-  if (!parsed.ok) {
-    const attemptId = attemptIdOf(answer.json);
-    if (attemptId !== undefined) await abandon(url('finalizePairing'), attemptId, fetchFn);
-    throw new S2ConnectClientError('INVALID_RESPONSE', 'requestPairing', `the answer ${parsed.problem}`);
+  const checked = checkRequestPairingResponse(answer.json, {
+    clientHmacChallenge,
+    token: code.token,
+    domain,
+    serverRole: 'CEM',
+  });
+  if (!checked.ok) {
+    if (checked.pairingAttemptId !== undefined)
+      await abandon(url('finalizePairing'), checked.pairingAttemptId, fetchFn);
+    const errorCode = checked.problem === 'challenge-mismatch' ? 'CHALLENGE_MISMATCH' : 'INVALID_RESPONSE';
+    throw new S2ConnectClientError(errorCode, 'requestPairing', checked.detail);
   }
-  const response = parsed.value;
+  const response = checked.response;
   const attemptId = response.pairingAttemptId;
-  const fail = async (errorCode: 'INVALID_RESPONSE' | 'CHALLENGE_MISMATCH', detail: string): Promise<never> => {
-    await abandon(url('finalizePairing'), attemptId, fetchFn);
-    throw new S2ConnectClientError(errorCode, 'requestPairing', detail);
-  };
-  if (response.serverNodeDescription.role !== 'CEM') {
-    await fail('INVALID_RESPONSE', `the server node has the role ${response.serverNodeDescription.role}, not CEM`);
-  }
-  if (!verifyChallengeResponse(clientHmacChallenge, code.token, domain, response.clientHmacChallengeResponse)) {
-    await fail('CHALLENGE_MISMATCH', 'the server does not know this pairing token (or it is not the server named)');
-  }
-  if (!isAcceptableChallenge(response.serverHmacChallenge)) {
-    await fail('INVALID_RESPONSE', 'serverHmacChallenge is not Base64 of at least 32 bytes');
-  }
 
   const detailsAnswer = await call('requestConnectionDetails', url('requestConnectionDetails'), {
     method: 'POST',
@@ -153,12 +136,6 @@ async function abandon(url: string, attemptId: string, fetchFn: FetchLike | unde
   } catch {
     // The server forgets the attempt after 15 s anyway.
   }
-}
-
-function attemptIdOf(json: unknown): string | undefined {
-  if (typeof json !== 'object' || json === null) return undefined;
-  const id = (json as { pairingAttemptId?: unknown }).pairingAttemptId;
-  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 function remaining(step: ClientStep, attemptEnds: number): number {

@@ -7,3 +7,4 @@ export * from './request-pairing.js';
 export * from './schemas.js';
 export * from './session-initiation.js';
 export type * from './generated/types.js';
+export * from './pairing-client.js';

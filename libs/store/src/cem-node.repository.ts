@@ -75,6 +75,12 @@ export class CemNodeRepository {
     return withTenantStatus(await this.prisma.cemNode.findUnique({ where: { nodeIdAlias }, select: WITH_TENANT }));
   }
 
+  /** A node of the tenant with its owner, for when the broker presents the node as pairing client. */
+  async findInTenantWithTenant(tenantId: string, id: string): Promise<CemNodeWithTenant | null> {
+    if (!isUuid(id)) return null;
+    return withTenantStatus(await this.prisma.cemNode.findFirst({ where: { id, tenantId }, select: WITH_TENANT }));
+  }
+
   private async hasExternalRef(tenantId: string, externalRef: string): Promise<boolean> {
     return (await this.prisma.cemNode.findFirst({ where: { tenantId, externalRef }, select: { id: true } })) !== null;
   }

@@ -6,6 +6,7 @@ import {
   ClientCredentialsInvalidError,
   ExternalRefTakenError,
   OperatorTokenInvalidError,
+  PeerPairingError,
 } from './api-error.js';
 import { API_ERROR_STATUS, apiErrorBody } from './api-error.filter.js';
 
@@ -18,6 +19,17 @@ describe('apiErrorBody', () => {
     [new ExternalRefTakenError(), 409, 'Conflict'],
   ])('maps %s', (error, statusCode, text) => {
     expect(apiErrorBody(error)).toEqual({ statusCode, error: text, message: error.message });
+  });
+
+  it("carries the RM endpoint's answer of a failed pairing", () => {
+    const peer = { status: 400, errorMessage: 'NoValidPairingTokenOnPairingServer' };
+    const error = new PeerPairingError(ApiErrorCode.PairingRefused, 'refused', peer);
+    expect(apiErrorBody(error)).toEqual({ statusCode: 409, error: 'Conflict', message: 'refused', peer });
+    expect(apiErrorBody(new PeerPairingError(ApiErrorCode.PeerTimeout, 'slow'))).toEqual({
+      statusCode: 504,
+      error: 'Gateway Timeout',
+      message: 'slow',
+    });
   });
 
   it('has a status for every code', () => {

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { type ErrorBody, sendErrorBody, statusText } from '../../../../libs/http/src/index.js';
-import { ApiError, ApiErrorCode } from './api-error.js';
+import { ApiError, ApiErrorCode, type PeerAnswer, PeerPairingError } from './api-error.js';
 
 /** The one place where a domain error becomes an HTTP status. */
 export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
@@ -15,11 +15,20 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.ServiceAccountNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.LastActiveServiceAccount]: HttpStatus.CONFLICT,
   [ApiErrorCode.ServiceAccountRevoked]: HttpStatus.CONFLICT,
+  [ApiErrorCode.PairingUrlInvalid]: HttpStatus.BAD_REQUEST,
+  [ApiErrorCode.PairingClientUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  // The RM endpoint, or what the user typed, says no: the caller's to fix, not the broker's.
+  [ApiErrorCode.PairingRefused]: HttpStatus.CONFLICT,
+  [ApiErrorCode.PairingCodeRejected]: HttpStatus.UNPROCESSABLE_ENTITY,
+  // The RM endpoint failed or broke the protocol: a gateway's failure, retrying may help.
+  [ApiErrorCode.PeerFailed]: HttpStatus.BAD_GATEWAY,
+  [ApiErrorCode.PeerTimeout]: HttpStatus.GATEWAY_TIMEOUT,
 };
 
-export function apiErrorBody(error: ApiError): ErrorBody {
+export function apiErrorBody(error: ApiError): ErrorBody & { peer?: PeerAnswer } {
   const status = API_ERROR_STATUS[error.code];
-  return { statusCode: status, error: statusText(status), message: error.message };
+  const body = { statusCode: status, error: statusText(status), message: error.message };
+  return error instanceof PeerPairingError && error.peer !== undefined ? { ...body, peer: error.peer } : body;
 }
 
 /**

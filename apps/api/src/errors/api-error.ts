@@ -10,6 +10,12 @@ export enum ApiErrorCode {
   ServiceAccountNotFound = 'service_account_not_found',
   LastActiveServiceAccount = 'last_active_service_account',
   ServiceAccountRevoked = 'service_account_revoked',
+  PairingUrlInvalid = 'pairing_url_invalid',
+  PairingClientUnavailable = 'pairing_client_unavailable',
+  PairingRefused = 'pairing_refused',
+  PairingCodeRejected = 'pairing_code_rejected',
+  PeerFailed = 'peer_failed',
+  PeerTimeout = 'peer_timeout',
 }
 
 /** A domain error: its message is written for the client, so it never holds a secret or an internal detail. */
@@ -88,5 +94,39 @@ export class LastActiveServiceAccountError extends ApiError {
 export class ServiceAccountRevokedError extends ApiError {
   constructor() {
     super(ApiErrorCode.ServiceAccountRevoked, 'service account is revoked');
+  }
+}
+
+export class PairingUrlInvalidError extends ApiError {
+  constructor(problem: string) {
+    super(ApiErrorCode.PairingUrlInvalid, `pairingUrl: ${problem}`);
+  }
+}
+
+/** The broker cannot send the `certificateFingerprint` S2 Connect requires: it has no CA certificate. */
+export class PairingClientUnavailableError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.PairingClientUnavailable, 'this broker is not set up to pair as client (no CA certificate)');
+  }
+}
+
+/** What the RM endpoint answered, when it answered something: S2 Connect's own words, passed on. */
+export interface PeerAnswer {
+  readonly status: number;
+  readonly errorMessage?: string;
+  readonly additionalInfo?: string;
+}
+
+export type PeerErrorCode =
+  ApiErrorCode.PairingRefused | ApiErrorCode.PairingCodeRejected | ApiErrorCode.PeerFailed | ApiErrorCode.PeerTimeout;
+
+/** Pairing with an RM endpoint did not go through; `peer` carries its answer when there was one. */
+export class PeerPairingError extends ApiError {
+  constructor(
+    code: PeerErrorCode,
+    message: string,
+    readonly peer?: PeerAnswer,
+  ) {
+    super(code, message);
   }
 }

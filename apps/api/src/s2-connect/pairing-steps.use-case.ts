@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { EventBus, pairingRemoved } from '../../../../libs/connect-state/src/event-bus.js';
+import { EventBus, pairingCreated, pairingRemoved } from '../../../../libs/connect-state/src/event-bus.js';
 import { type AttemptSnapshot, PairingAttemptStore } from '../../../../libs/connect-state/src/pairing-attempt.store.js';
 import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
 import { decodeBase64 } from '../../../../libs/s2-connect/src/challenge.js';
@@ -95,15 +95,7 @@ export class PairingStepsUseCase {
           rmEndpoint: attempt.rmEndpoint,
           accessTokenHash: hashToken(attempt.issuedAccessToken ?? ''),
         });
-        await this.events.publish([
-          ...removed.map(pairingRemoved),
-          {
-            type: 'pairing.created',
-            tenantId: pairing.tenantId,
-            cemNodeId: pairing.cemNodeId,
-            rmNodeId: pairing.rmNodeId,
-          },
-        ]);
+        await this.events.publish([...removed.map(pairingRemoved), pairingCreated(pairing)]);
         return;
       }
       case 'fail':

@@ -3,6 +3,8 @@ import type { Prisma } from '../../../db/src/generated/prisma/client.js';
 import { PrismaService } from '../../../db/src/prisma.service.js';
 import type { EndpointDescription, NodeDescription } from '../../../s2-connect/src/generated/types.js';
 import type { PairingEvent } from '../../../connect-state/src/event-bus.js';
+import { auditRow } from '../mapping.js';
+import type { AuditEntry } from '../records.js';
 
 type RemovalReason = Extract<PairingEvent, { type: 'pairing.removed' }>['reason'];
 
@@ -39,6 +41,7 @@ export class PairingRepository {
   /**
    * Stores a new pairing with its first access token. A pairing the RM already had (with this CEM
    * node or another) is unpaired in the same transaction and returned, so its sessions can be closed.
+   * `audit` is written in the same transaction, when a tenant's caller made the pairing.
    */
   async completePairing(input: {
     tenantId: string;
@@ -46,7 +49,8 @@ export class PairingRepository {
     rmNode: NodeDescription;
     rmEndpoint: EndpointDescription;
     accessTokenHash: string;
-  }): Promise<{ pairing: PairingRecord; removed: RemovedPairing[] }> {
+    audit?: AuditEntry;
+  }): Promise<{ pairing: PairingRecord; removed: RemovedPairing[]; pairedAt: Date }> {
     return this.prisma.$transaction(async (tx) => {
       await this.lockRm(tx, input.rmNode.id);
       const existing = await tx.pairing.findUnique({ where: { rmNodeId: input.rmNode.id }, select: PAIRING_FIELDS });
@@ -56,7 +60,7 @@ export class PairingRepository {
         await this.removeInTx(tx, existing.id, reason);
         removed.push({ ...existing, reason });
       }
-      const pairing = await tx.pairing.create({
+      const { pairedAt, ...pairing } = await tx.pairing.create({
         data: {
           tenantId: input.tenantId,
           cemNodeId: input.cemNodeId,
@@ -67,9 +71,10 @@ export class PairingRepository {
             create: { tenantId: input.tenantId, tokenHash: input.accessTokenHash, state: 'ACTIVE' },
           },
         },
-        select: PAIRING_FIELDS,
+        select: { ...PAIRING_FIELDS, pairedAt: true },
       });
-      return { pairing, removed };
+      if (input.audit) await tx.auditEvent.create({ data: auditRow(input.audit), select: { id: true } });
+      return { pairing, removed, pairedAt };
     });
   }
 
