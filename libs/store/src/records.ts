@@ -59,3 +59,15 @@ export interface AuditEntry {
   subjectId: string;
   data: { [key: string]: JsonValue };
 }
+
+/** Where a page of a listing (oldest first) starts: after the row with this time and id. */
+export interface ListPosition {
+  at: Date;
+  id: string;
+}
+
+/** One page: `limit` rows at most, and whether more follow. */
+export interface Page<T> {
+  items: T[];
+  more: boolean;
+}

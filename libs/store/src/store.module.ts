@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PairingRepository } from './pairings/pairing.repository.js';
+import { PairingViewRepository } from './pairings/pairing-view.repository.js';
 import { DbModule } from '../../db/src/index.js';
 import { CemNodeRepository } from './cem-node.repository.js';
 import { Clock } from './clock.js';
@@ -14,6 +15,7 @@ const EXPORTED = [
   CemNodeRepository,
   PairingCodeRepository,
   PairingRepository,
+  PairingViewRepository,
 ];
 
 /** The broker's durable state, one repository per aggregate, and the clock its queries compare with. */

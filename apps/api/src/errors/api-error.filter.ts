@@ -11,6 +11,9 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.CemNodeNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.ExternalRefTaken]: HttpStatus.CONFLICT,
   [ApiErrorCode.PairingNotFound]: HttpStatus.NOT_FOUND,
+  // The request is fine; the tenant's state (its quota) does not allow it now.
+  [ApiErrorCode.CemNodeQuotaExceeded]: HttpStatus.CONFLICT,
+  [ApiErrorCode.RmNotFound]: HttpStatus.NOT_FOUND,
 };
 
 export function apiErrorBody(error: ApiError): ErrorBody {

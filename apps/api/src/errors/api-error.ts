@@ -6,6 +6,8 @@ export enum ApiErrorCode {
   CemNodeNotFound = 'cem_node_not_found',
   ExternalRefTaken = 'external_ref_taken',
   PairingNotFound = 'pairing_not_found',
+  CemNodeQuotaExceeded = 'cem_node_quota_exceeded',
+  RmNotFound = 'rm_not_found',
 }
 
 /** A domain error: its message is written for the client, so it never holds a secret or an internal detail. */
@@ -46,8 +48,9 @@ export class CemNodeNotFoundError extends ApiError {
 }
 
 export class ExternalRefTakenError extends ApiError {
-  constructor() {
-    super(ApiErrorCode.ExternalRefTaken, 'externalRef: another CEM node of this tenant has it');
+  /** `field` names it in a batch (`nodes[3].externalRef`); `detail` says what holds it. */
+  constructor(field = 'externalRef', detail = 'another CEM node of this tenant has it') {
+    super(ApiErrorCode.ExternalRefTaken, `${field}: ${detail}`);
   }
 }
 
@@ -55,5 +58,21 @@ export class ExternalRefTakenError extends ApiError {
 export class PairingNotFoundError extends ApiError {
   constructor() {
     super(ApiErrorCode.PairingNotFound, 'pairing not found');
+  }
+}
+
+export class CemNodeQuotaExceededError extends ApiError {
+  constructor(max: number, existing: number, adding: number) {
+    super(
+      ApiErrorCode.CemNodeQuotaExceeded,
+      `maxCemNodes: the tenant may have ${max} CEM nodes; it has ${existing}, so ${adding} more would exceed the quota`,
+    );
+  }
+}
+
+/** An RM not paired with any of the caller's CEM nodes, whether or not another tenant has it. */
+export class RmNotFoundError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.RmNotFound, 'RM not found');
   }
 }
