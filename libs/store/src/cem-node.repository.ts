@@ -123,36 +123,19 @@ export class CemNodeRepository {
         if (quota) return { quota };
         const refs = batch.nodes.flatMap((node) => (node.externalRef === null ? [] : [node.externalRef]));
         if (refs.length > 0) {
-          const taken = await tx.cemNode.findFirst({
-            where: { tenantId, externalRef: { in: refs } },
-            select: { externalRef: true },
-          });
-          if (taken?.externalRef) return { conflict: 'externalRef', externalRef: taken.externalRef };
+          const [taken] = await tx.$queryRaw<{ ref: string }[]>`
+            SELECT external_ref AS ref FROM cem_nodes
+            WHERE tenant_id = ${tenantId}::uuid AND external_ref = ANY(${refs}::text[]) LIMIT 1`;
+          if (taken) return { conflict: 'externalRef', externalRef: taken.ref };
         }
         const nodes = await this.withFreeAliases(tx, batch.nodes, batch.drawAlias);
-        const rows = await tx.cemNode.createManyAndReturn({ data: nodes, select: NODE_FIELDS });
-        if (batch.pairingCode) {
-          const codes = batch.pairingCode;
-          await tx.pairingCode.createMany({
-            data: nodes.map((node, i) => {
-              const code = codes[i] as (typeof codes)[number];
-              return {
-                tenantId,
-                cemNodeId: node.id,
-                token: code.token,
-                kind: dbPairingCodeKind(code.kind),
-                expiresAt: code.expiresAt,
-              };
-            }),
-          });
-        }
-        await tx.auditEvent.createMany({ data: batch.audit(nodes).map(auditRow) });
-        // createManyAndReturn does not promise the order of the rows it returns.
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        return { nodes: nodes.map((node) => byId.get(node.id) as CemNodeRecord) };
+        const createdAt = await insertNodes(tx, tenantId, nodes);
+        if (batch.pairingCode) await insertPairingCodes(tx, tenantId, nodes, batch.pairingCode);
+        await insertAudit(tx, batch.audit(nodes));
+        return { nodes: nodes.map((node) => ({ ...node, createdAt })) };
       }, BATCH_TRANSACTION);
     } catch (error) {
-      if (isUniqueViolationOn(error, 'node_id_alias')) return { conflict: 'nodeIdAlias' };
+      if (error instanceof AliasTakenMeanwhile) return { conflict: 'nodeIdAlias' };
       throw error;
     }
   }
@@ -266,11 +249,9 @@ export class CemNodeRepository {
         if (seen.has(node.nodeIdAlias)) clashing.add(i);
         seen.add(node.nodeIdAlias);
       });
-      const taken = await tx.cemNode.findMany({
-        where: { nodeIdAlias: { in: [...seen] } },
-        select: { nodeIdAlias: true },
-      });
-      const takenAliases = new Set(taken.map((row) => row.nodeIdAlias));
+      const taken = await tx.$queryRaw<{ alias: string }[]>`
+        SELECT node_id_alias AS alias FROM cem_nodes WHERE node_id_alias = ANY(${[...seen]}::text[])`;
+      const takenAliases = new Set(taken.map((row) => row.alias));
       result.forEach((node, i) => {
         if (takenAliases.has(node.nodeIdAlias)) clashing.add(i);
       });
@@ -279,6 +260,53 @@ export class CemNodeRepository {
     }
     throw new Error(`no free node id aliases in ${ALIAS_ROUNDS} rounds`);
   }
+}
+
+/** Rolls the batch back: a concurrent creation took an alias between the check and the insert. */
+class AliasTakenMeanwhile extends Error {}
+
+// Bulk writes in plain SQL, one statement per table with one array parameter per column: Prisma's
+// createMany spends milliseconds per row building and checking its query, which made a batch of a
+// thousand nodes take seconds.
+
+/** Inserts the nodes; their creation time (the transaction's, the same for all). */
+async function insertNodes(tx: Tx, tenantId: string, nodes: readonly NewCemNode[]): Promise<Date> {
+  const column = <K extends keyof NewCemNode>(key: K) => nodes.map((node) => node[key]);
+  const rows = await tx.$queryRaw<{ createdAt: Date }[]>`
+    INSERT INTO cem_nodes (id, tenant_id, node_id_alias, brand, type, model_name, user_defined_name, logo_url,
+                           external_ref, updated_at)
+    SELECT id, ${tenantId}::uuid, alias, brand, type, model, name, logo, ref, now()
+    FROM unnest(${column('id')}::uuid[], ${column('nodeIdAlias')}::text[], ${column('brand')}::text[],
+                ${column('type')}::text[], ${column('modelName')}::text[], ${column('userDefinedName')}::text[],
+                ${column('logoUrl')}::text[], ${column('externalRef')}::text[])
+         AS n(id, alias, brand, type, model, name, logo, ref)
+    ON CONFLICT (node_id_alias) DO NOTHING
+    RETURNING created_at AS "createdAt"`;
+  if (rows.length !== nodes.length) throw new AliasTakenMeanwhile();
+  return (rows[0] as { createdAt: Date }).createdAt;
+}
+
+async function insertPairingCodes(
+  tx: Tx,
+  tenantId: string,
+  nodes: readonly NewCemNode[],
+  codes: readonly Pick<NewPairingCode, 'token' | 'kind' | 'expiresAt'>[],
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO pairing_codes (id, tenant_id, cem_node_id, token, kind, expires_at)
+    SELECT gen_random_uuid(), ${tenantId}::uuid, node, token, kind::"PairingCodeKind", expires
+    FROM unnest(${nodes.map((node) => node.id)}::uuid[], ${codes.map((code) => code.token)}::text[],
+                ${codes.map((code) => dbPairingCodeKind(code.kind))}::text[],
+                ${codes.map((code) => code.expiresAt)}::timestamptz[]) AS c(node, token, kind, expires)`;
+}
+
+async function insertAudit(tx: Tx, entries: readonly AuditEntry[]): Promise<void> {
+  const column = <K extends keyof AuditEntry>(key: K) => entries.map((entry) => entry[key]);
+  await tx.$executeRaw`
+    INSERT INTO audit_events (tenant_id, actor_type, actor_id, action, subject_type, subject_id, data)
+    SELECT * FROM unnest(${column('tenantId')}::uuid[], ${column('actorType')}::text[], ${column('actorId')}::text[],
+                         ${column('action')}::text[], ${column('subjectType')}::text[], ${column('subjectId')}::text[],
+                         ${entries.map((entry) => JSON.stringify(entry.data))}::jsonb[])`;
 }
 
 type RowWithTenant = Omit<CemNodeWithTenant, 'tenant'> & {
