@@ -7,6 +7,7 @@ import { OperatorModule } from './operator/operator.module.js';
 import { ServiceAccountsModule } from './service-accounts/service-accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { RmPairingModule } from './rm-pairing/rm-pairing.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 
 /** The `api` role: S2 Connect pairing and session HTTP endpoints, tenant and operator APIs. */
 @Module({
@@ -19,6 +20,7 @@ import { RmPairingModule } from './rm-pairing/rm-pairing.module.js';
     ServiceAccountsModule,
     AuditModule,
     RmPairingModule,
+    SessionsModule,
   ],
 })
 export class ApiModule {}

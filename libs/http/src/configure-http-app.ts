@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { HttpRequestLogger } from '../../observability/src/index.js';
+import { bulkJsonBody } from './bulk-json-body.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { LENIENT_BODY_PATHS, lenientJsonBody } from './lenient-json-body.js';
 
@@ -13,5 +14,6 @@ export function configureHttpApp(app: NestExpressApplication, logger: Logger): v
   app.use(new HttpRequestLogger(logger).use);
   // Before Nest registers its JSON parser (in init), so these routes read their bodies first.
   app.use(LENIENT_BODY_PATHS, lenientJsonBody);
+  app.use(bulkJsonBody);
   app.useGlobalFilters(new HttpErrorFilter(logger));
 }

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../../db/src/generated/prisma/client.js';
 import type { TenantStatus as DbTenantStatus } from '../../db/src/generated/prisma/enums.js';
 import { PrismaService } from '../../db/src/index.js';
-import { auditRow, tenantStatusOf } from './mapping.js';
-import type { AuditEntry, CemNodeRecord, CemNodeWithTenant } from './records.js';
+import { auditRow, dbPairingCodeKind, tenantStatusOf } from './mapping.js';
+import type { NewPairingCode } from './pairing-code.repository.js';
+import { PairingRepository, type RemovedPairing } from './pairings/pairing.repository.js';
+import type { AuditEntry, CemNodeRecord, CemNodeWithTenant, ListPosition, RowPage } from './records.js';
 import { isUniqueViolationOn } from './unique-violation.js';
 import { isUuid } from './uuid.js';
 
@@ -11,7 +14,51 @@ export type NewCemNode = Omit<CemNodeRecord, 'createdAt'>;
 /** A unique column another node already holds; the row was not written. */
 export type CemNodeConflict = 'nodeIdAlias' | 'externalRef';
 
-export type CreateCemNodeResult = { node: CemNodeRecord } | { conflict: CemNodeConflict };
+/** The tenant's `maxCemNodes`, which the write would have exceeded; nothing was written. */
+export interface CemNodeQuota {
+  max: number;
+  existing: number;
+}
+
+export type CreateCemNodeResult = { node: CemNodeRecord } | { conflict: CemNodeConflict } | { quota: CemNodeQuota };
+
+/** The descriptive fields a tenant may change; absent means unchanged, null clears. */
+export type CemNodeChanges = Partial<
+  Pick<CemNodeRecord, 'brand' | 'type' | 'modelName' | 'userDefinedName' | 'logoUrl' | 'externalRef'>
+>;
+
+export type UpdateCemNodeResult = { node: CemNodeRecord } | { conflict: 'externalRef' } | { notFound: true };
+
+export interface NewCemNodeBatch {
+  tenantId: string;
+  /** Each with its id and a first alias; taken aliases are replaced with `drawAlias`. */
+  nodes: NewCemNode[];
+  drawAlias: () => string;
+  /** A pairing code for every node, or none. */
+  pairingCode: Pick<NewPairingCode, 'token' | 'kind' | 'expiresAt'>[] | null;
+  /** The audit rows of the batch, built once the aliases are final. */
+  audit: (nodes: readonly NewCemNode[]) => AuditEntry[];
+}
+
+export type CreateCemNodesResult =
+  | { nodes: CemNodeRecord[] }
+  | { conflict: 'nodeIdAlias' }
+  | { conflict: 'externalRef'; externalRef: string }
+  | { quota: CemNodeQuota };
+
+export interface CemNodeListing {
+  after?: ListPosition | undefined;
+  limit: number;
+  externalRef?: string | undefined;
+}
+
+/** Redrawing taken aliases round after round: more rounds than this means the alias space is full. */
+const ALIAS_ROUNDS = 5;
+
+/** A batch of a thousand nodes holds its transaction for a while; the interactive default (5 s) is tight. */
+const BATCH_TRANSACTION = { maxWait: 10_000, timeout: 60_000 } as const;
+
+type Tx = Prisma.TransactionClient;
 
 const NODE_FIELDS = {
   id: true,
@@ -38,7 +85,10 @@ const WITH_TENANT = {
  */
 @Injectable()
 export class CemNodeRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pairings: PairingRepository,
+  ) {}
 
   async create(node: NewCemNode, audit: AuditEntry): Promise<CreateCemNodeResult> {
     // Asked first because a client's duplicate is an everyday 409, and a failed insert is logged as a
@@ -47,16 +97,112 @@ export class CemNodeRepository {
       return { conflict: 'externalRef' };
     }
     try {
-      const [created] = await this.prisma.$transaction([
-        this.prisma.cemNode.create({ data: node, select: NODE_FIELDS }),
-        this.prisma.auditEvent.create({ data: auditRow(audit), select: { id: true } }),
-      ]);
-      return { node: created };
+      return await this.prisma.$transaction(async (tx): Promise<CreateCemNodeResult> => {
+        const quota = await this.exceededQuota(tx, node.tenantId, 1);
+        if (quota) return { quota };
+        const created = await tx.cemNode.create({ data: node, select: NODE_FIELDS });
+        await tx.auditEvent.create({ data: auditRow(audit), select: { id: true } });
+        return { node: created };
+      });
     } catch (error) {
       if (isUniqueViolationOn(error, 'node_id_alias')) return { conflict: 'nodeIdAlias' };
       if (isUniqueViolationOn(error, 'external_ref')) return { conflict: 'externalRef' };
       throw error;
     }
+  }
+
+  /**
+   * Every node of the batch, its pairing code and audit rows, in one transaction: all or nothing.
+   * Multi-row inserts, and one query per round for the aliases, whatever the size of the batch.
+   */
+  async createMany(batch: NewCemNodeBatch): Promise<CreateCemNodesResult> {
+    const { tenantId } = batch;
+    try {
+      return await this.prisma.$transaction(async (tx): Promise<CreateCemNodesResult> => {
+        const quota = await this.exceededQuota(tx, tenantId, batch.nodes.length);
+        if (quota) return { quota };
+        const refs = batch.nodes.flatMap((node) => (node.externalRef === null ? [] : [node.externalRef]));
+        if (refs.length > 0) {
+          const [taken] = await tx.$queryRaw<{ ref: string }[]>`
+            SELECT external_ref AS ref FROM cem_nodes
+            WHERE tenant_id = ${tenantId}::uuid AND external_ref = ANY(${refs}::text[]) LIMIT 1`;
+          if (taken) return { conflict: 'externalRef', externalRef: taken.ref };
+        }
+        const nodes = await this.withFreeAliases(tx, batch.nodes, batch.drawAlias);
+        const createdAt = await insertNodes(tx, tenantId, nodes);
+        if (batch.pairingCode) await insertPairingCodes(tx, tenantId, nodes, batch.pairingCode);
+        await insertAudit(tx, batch.audit(nodes));
+        return { nodes: nodes.map((node) => ({ ...node, createdAt })) };
+      }, BATCH_TRANSACTION);
+    } catch (error) {
+      if (error instanceof AliasTakenMeanwhile) return { conflict: 'nodeIdAlias' };
+      throw error;
+    }
+  }
+
+  /** Oldest first (then by id), `limit` at most, after `after`; optionally only the one with an externalRef. */
+  async listInTenant(tenantId: string, listing: CemNodeListing): Promise<RowPage<CemNodeRecord>> {
+    const { after, limit } = listing;
+    const rows = await this.prisma.cemNode.findMany({
+      where: {
+        tenantId,
+        ...(listing.externalRef === undefined ? {} : { externalRef: listing.externalRef }),
+        ...(after === undefined
+          ? {}
+          : { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] }),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit + 1,
+      select: NODE_FIELDS,
+    });
+    return { items: rows.slice(0, limit), more: rows.length > limit };
+  }
+
+  async updateInTenant(
+    tenantId: string,
+    id: string,
+    changes: CemNodeChanges,
+    audit: AuditEntry,
+  ): Promise<UpdateCemNodeResult> {
+    if (!isUuid(id)) return { notFound: true };
+    if (changes.externalRef !== undefined && changes.externalRef !== null) {
+      const holder = await this.prisma.cemNode.findFirst({
+        where: { tenantId, externalRef: changes.externalRef, id: { not: id } },
+        select: { id: true },
+      });
+      if (holder) return { conflict: 'externalRef' };
+    }
+    try {
+      return await this.prisma.$transaction(async (tx): Promise<UpdateCemNodeResult> => {
+        const { count } = await tx.cemNode.updateMany({ where: { id, tenantId }, data: changes });
+        if (count === 0) return { notFound: true };
+        await tx.auditEvent.create({ data: auditRow(audit), select: { id: true } });
+        return { node: await tx.cemNode.findUniqueOrThrow({ where: { id }, select: NODE_FIELDS }) };
+      });
+    } catch (error) {
+      if (isUniqueViolationOn(error, 'external_ref')) return { conflict: 'externalRef' };
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes the node with its pairing codes, unpairing every RM paired with it exactly as a tenant's
+   * unpair does (tombstones included), in one transaction. The removed pairings, for their events;
+   * undefined when the node is not the tenant's.
+   */
+  async deleteInTenant(tenantId: string, id: string, audit: AuditEntry): Promise<RemovedPairing[] | undefined> {
+    if (!isUuid(id)) return undefined;
+    return this.prisma.$transaction(async (tx) => {
+      const removed = await this.pairings.unpairAllOfNode(tx, tenantId, id, 'cem-node-deleted', async () => {
+        const locked = await tx.$queryRaw<unknown[]>`
+          SELECT 1 FROM cem_nodes WHERE id = ${id}::uuid AND tenant_id = ${tenantId}::uuid FOR UPDATE`;
+        return locked.length > 0;
+      });
+      if (removed === undefined) return undefined;
+      await tx.cemNode.delete({ where: { id }, select: { id: true } });
+      await tx.auditEvent.create({ data: auditRow(audit), select: { id: true } });
+      return removed;
+    }, BATCH_TRANSACTION);
   }
 
   async findInTenant(tenantId: string, id: string): Promise<CemNodeRecord | null> {
@@ -84,6 +230,89 @@ export class CemNodeRepository {
   private async hasExternalRef(tenantId: string, externalRef: string): Promise<boolean> {
     return (await this.prisma.cemNode.findFirst({ where: { tenantId, externalRef }, select: { id: true } })) !== null;
   }
+
+  /**
+   * The tenant's quota if adding `adding` nodes would exceed it. The tenant row stays locked until the
+   * transaction ends, so that concurrent creations take turns and cannot both take the last slot.
+   * `FOR NO KEY UPDATE` rather than `FOR UPDATE`: foreign-key checks of other inserts for the tenant
+   * (pairings, audit rows) do not wait for it.
+   */
+  private async exceededQuota(tx: Tx, tenantId: string, adding: number): Promise<CemNodeQuota | undefined> {
+    const [tenant] = await tx.$queryRaw<{ max: number | null }[]>`
+      SELECT max_cem_nodes AS max FROM tenants WHERE id = ${tenantId}::uuid FOR NO KEY UPDATE`;
+    if (tenant === undefined || tenant.max === null) return undefined;
+    const existing = await tx.cemNode.count({ where: { tenantId } });
+    return existing + adding > tenant.max ? { max: tenant.max, existing } : undefined;
+  }
+
+  /** `nodes` with aliases that no node holds (unscoped: aliases are unique across the broker). */
+  private async withFreeAliases(tx: Tx, nodes: readonly NewCemNode[], drawAlias: () => string): Promise<NewCemNode[]> {
+    const result = nodes.map((node) => ({ ...node }));
+    for (let round = 1; round <= ALIAS_ROUNDS; round++) {
+      const seen = new Set<string>();
+      const clashing = new Set<number>();
+      result.forEach((node, i) => {
+        if (seen.has(node.nodeIdAlias)) clashing.add(i);
+        seen.add(node.nodeIdAlias);
+      });
+      const taken = await tx.$queryRaw<{ alias: string }[]>`
+        SELECT node_id_alias AS alias FROM cem_nodes WHERE node_id_alias = ANY(${[...seen]}::text[])`;
+      const takenAliases = new Set(taken.map((row) => row.alias));
+      result.forEach((node, i) => {
+        if (takenAliases.has(node.nodeIdAlias)) clashing.add(i);
+      });
+      if (clashing.size === 0) return result;
+      for (const i of clashing) (result[i] as NewCemNode).nodeIdAlias = drawAlias();
+    }
+    throw new Error(`no free node id aliases in ${ALIAS_ROUNDS} rounds`);
+  }
+}
+
+/** Rolls the batch back: a concurrent creation took an alias between the check and the insert. */
+class AliasTakenMeanwhile extends Error {}
+
+// Bulk writes in plain SQL, one statement per table with one array parameter per column: Prisma's
+// createMany spends milliseconds per row building and checking its query, which made a batch of a
+// thousand nodes take seconds.
+
+/** Inserts the nodes; their creation time (the transaction's, the same for all). */
+async function insertNodes(tx: Tx, tenantId: string, nodes: readonly NewCemNode[]): Promise<Date> {
+  const column = <K extends keyof NewCemNode>(key: K) => nodes.map((node) => node[key]);
+  const rows = await tx.$queryRaw<{ createdAt: Date }[]>`
+    INSERT INTO cem_nodes (id, tenant_id, node_id_alias, brand, type, model_name, user_defined_name, logo_url,
+                           external_ref, updated_at)
+    SELECT id, ${tenantId}::uuid, alias, brand, type, model, name, logo, ref, now()
+    FROM unnest(${column('id')}::uuid[], ${column('nodeIdAlias')}::text[], ${column('brand')}::text[],
+                ${column('type')}::text[], ${column('modelName')}::text[], ${column('userDefinedName')}::text[],
+                ${column('logoUrl')}::text[], ${column('externalRef')}::text[])
+         AS n(id, alias, brand, type, model, name, logo, ref)
+    ON CONFLICT (node_id_alias) DO NOTHING
+    RETURNING created_at AS "createdAt"`;
+  if (rows.length !== nodes.length) throw new AliasTakenMeanwhile();
+  return (rows[0] as { createdAt: Date }).createdAt;
+}
+
+async function insertPairingCodes(
+  tx: Tx,
+  tenantId: string,
+  nodes: readonly NewCemNode[],
+  codes: readonly Pick<NewPairingCode, 'token' | 'kind' | 'expiresAt'>[],
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO pairing_codes (id, tenant_id, cem_node_id, token, kind, expires_at)
+    SELECT gen_random_uuid(), ${tenantId}::uuid, node, token, kind::"PairingCodeKind", expires
+    FROM unnest(${nodes.map((node) => node.id)}::uuid[], ${codes.map((code) => code.token)}::text[],
+                ${codes.map((code) => dbPairingCodeKind(code.kind))}::text[],
+                ${codes.map((code) => code.expiresAt)}::timestamptz[]) AS c(node, token, kind, expires)`;
+}
+
+async function insertAudit(tx: Tx, entries: readonly AuditEntry[]): Promise<void> {
+  const column = <K extends keyof AuditEntry>(key: K) => entries.map((entry) => entry[key]);
+  await tx.$executeRaw`
+    INSERT INTO audit_events (tenant_id, actor_type, actor_id, action, subject_type, subject_id, data)
+    SELECT * FROM unnest(${column('tenantId')}::uuid[], ${column('actorType')}::text[], ${column('actorId')}::text[],
+                         ${column('action')}::text[], ${column('subjectType')}::text[], ${column('subjectId')}::text[],
+                         ${entries.map((entry) => JSON.stringify(entry.data))}::jsonb[])`;
 }
 
 type RowWithTenant = Omit<CemNodeWithTenant, 'tenant'> & {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PairingRepository } from './pairings/pairing.repository.js';
+import { PairingViewRepository } from './pairings/pairing-view.repository.js';
 import { DbModule } from '../../db/src/index.js';
 import { AuditEventRepository } from './audit-event.repository.js';
 import { CemNodeRepository } from './cem-node.repository.js';
@@ -16,6 +17,7 @@ const EXPORTED = [
   PairingCodeRepository,
   PairingRepository,
   AuditEventRepository,
+  PairingViewRepository,
 ];
 
 /** The broker's durable state, one repository per aggregate, and the clock its queries compare with. */

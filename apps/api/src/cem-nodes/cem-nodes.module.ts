@@ -1,18 +1,34 @@
 import { Module } from '@nestjs/common';
+import { ConnectStateModule } from '../../../../libs/connect-state/src/connect-state.module.js';
 import { SecurityModule } from '../../../../libs/security/src/index.js';
 import { StoreModule } from '../../../../libs/store/src/index.js';
 import { TenantAuthModule } from '../auth/tenant-auth.module.js';
 import { IssuePairingCode } from '../pairing-codes/issue-pairing-code.use-case.js';
 import { PairingCodesController } from '../pairing-codes/pairing-codes.controller.js';
+import { CemNodesBatchController } from './cem-nodes-batch.controller.js';
 import { CemNodesController } from './cem-nodes.controller.js';
 import { CreateCemNode } from './create-cem-node.use-case.js';
+import { CreateCemNodes } from './create-cem-nodes.use-case.js';
+import { DeleteCemNode } from './delete-cem-node.use-case.js';
 import { GetCemNode } from './get-cem-node.use-case.js';
+import { ListCemNodes } from './list-cem-nodes.use-case.js';
+import { UpdateCemNode } from './update-cem-node.use-case.js';
 import { NodeCodeGenerator } from './node-code.generator.js';
 
 /** The tenant API's CEM nodes and their pairing codes. */
 @Module({
-  imports: [StoreModule, SecurityModule, TenantAuthModule],
-  controllers: [CemNodesController, PairingCodesController],
-  providers: [CreateCemNode, GetCemNode, IssuePairingCode, NodeCodeGenerator],
+  imports: [StoreModule, SecurityModule, TenantAuthModule, ConnectStateModule],
+  // The batch controller first: its path must be matched before any pattern that could take it.
+  controllers: [CemNodesBatchController, CemNodesController, PairingCodesController],
+  providers: [
+    CreateCemNode,
+    CreateCemNodes,
+    GetCemNode,
+    ListCemNodes,
+    UpdateCemNode,
+    DeleteCemNode,
+    IssuePairingCode,
+    NodeCodeGenerator,
+  ],
 })
 export class CemNodesModule {}

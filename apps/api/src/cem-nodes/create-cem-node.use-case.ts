@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RandomSource } from '../../../../libs/security/src/index.js';
 import { type CemNodeRecord, CemNodeRepository } from '../../../../libs/store/src/index.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
-import { ExternalRefTakenError } from '../errors/api-error.js';
+import { CemNodeQuotaExceededError, ExternalRefTakenError } from '../errors/api-error.js';
 import { NodeCodeGenerator } from './node-code.generator.js';
 
 export interface NewCemNodeRequest {
@@ -54,6 +54,7 @@ export class CreateCemNode {
         data: { nodeIdAlias: node.nodeIdAlias, externalRef: node.externalRef },
       });
       if ('node' in result) return result.node;
+      if ('quota' in result) throw new CemNodeQuotaExceededError(result.quota.max, result.quota.existing, 1);
       if (result.conflict === 'externalRef') throw new ExternalRefTakenError();
     }
     throw new Error(`no free node id alias in ${NODE_ID_ALIAS_ATTEMPTS} attempts`);

@@ -23,6 +23,9 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   // The RM endpoint failed or broke the protocol: a gateway's failure, retrying may help.
   [ApiErrorCode.PeerFailed]: HttpStatus.BAD_GATEWAY,
   [ApiErrorCode.PeerTimeout]: HttpStatus.GATEWAY_TIMEOUT,
+  // The request is fine; the tenant's state (its quota) does not allow it now.
+  [ApiErrorCode.CemNodeQuotaExceeded]: HttpStatus.CONFLICT,
+  [ApiErrorCode.RmNotFound]: HttpStatus.NOT_FOUND,
 };
 
 export function apiErrorBody(error: ApiError): ErrorBody & { peer?: PeerAnswer } {

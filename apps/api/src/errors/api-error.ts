@@ -16,6 +16,8 @@ export enum ApiErrorCode {
   PairingCodeRejected = 'pairing_code_rejected',
   PeerFailed = 'peer_failed',
   PeerTimeout = 'peer_timeout',
+  CemNodeQuotaExceeded = 'cem_node_quota_exceeded',
+  RmNotFound = 'rm_not_found',
 }
 
 /** A domain error: its message is written for the client, so it never holds a secret or an internal detail. */
@@ -56,8 +58,9 @@ export class CemNodeNotFoundError extends ApiError {
 }
 
 export class ExternalRefTakenError extends ApiError {
-  constructor() {
-    super(ApiErrorCode.ExternalRefTaken, 'externalRef: another CEM node of this tenant has it');
+  /** `field` names it in a batch (`nodes[3].externalRef`); `detail` says what holds it. */
+  constructor(field = 'externalRef', detail = 'another CEM node of this tenant has it') {
+    super(ApiErrorCode.ExternalRefTaken, `${field}: ${detail}`);
   }
 }
 
@@ -87,6 +90,15 @@ export class LastActiveServiceAccountError extends ApiError {
     super(
       ApiErrorCode.LastActiveServiceAccount,
       "the tenant's last active service account cannot be revoked: create another one first",
+    );
+  }
+}
+
+export class CemNodeQuotaExceededError extends ApiError {
+  constructor(max: number, existing: number, adding: number) {
+    super(
+      ApiErrorCode.CemNodeQuotaExceeded,
+      `maxCemNodes: the tenant may have ${max} CEM nodes; it has ${existing}, so ${adding} more would exceed the quota`,
     );
   }
 }
@@ -128,5 +140,12 @@ export class PeerPairingError extends ApiError {
     readonly peer?: PeerAnswer,
   ) {
     super(code, message);
+  }
+}
+
+/** An RM not paired with any of the caller's CEM nodes, whether or not another tenant has it. */
+export class RmNotFoundError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.RmNotFound, 'RM not found');
   }
 }

@@ -6,11 +6,12 @@ import { cemNodeIdPipe } from '../cem-nodes/cem-node-id.pipe.js';
 import { TenantApiController } from '../http/api-controller.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
 import { IssuePairingCode } from './issue-pairing-code.use-case.js';
+import { type PairingCodeView, pairingCodeView } from './pairing-code.view.js';
 
 const MIN_TTL_SECONDS = 30;
 const MAX_TTL_SECONDS = 86_400;
 
-const pairingCodeRequest = z
+export const pairingCodeRequest = z
   .strictObject({
     kind: z.enum(['dynamic', 'static']).default('dynamic'),
     ttlSeconds: z.int().min(MIN_TTL_SECONDS).max(MAX_TTL_SECONDS).optional(),
@@ -19,13 +20,6 @@ const pairingCodeRequest = z
     path: ['ttlSeconds'],
     error: 'is only allowed for dynamic codes',
   });
-
-interface PairingCodeView {
-  pairingUrl: string;
-  pairingCode: string;
-  nodeIdAlias: string;
-  expiresAt: string | null;
-}
 
 @TenantApiController('cem-nodes/:id/pairing-codes')
 export class PairingCodesController {
@@ -38,7 +32,6 @@ export class PairingCodesController {
     @Param('id', cemNodeIdPipe) id: string,
     @Body(new ZodBodyPipe(pairingCodeRequest)) body: z.output<typeof pairingCodeRequest>,
   ): Promise<PairingCodeView> {
-    const issued = await this.issuePairingCode.execute(caller, { cemNodeId: id, ...body });
-    return { ...issued, expiresAt: issued.expiresAt?.toISOString() ?? null };
+    return pairingCodeView(await this.issuePairingCode.execute(caller, { cemNodeId: id, ...body }));
   }
 }

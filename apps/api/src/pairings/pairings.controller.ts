@@ -1,12 +1,39 @@
-import { Delete, HttpCode, Param } from '@nestjs/common';
+import { Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
+import { z } from 'zod';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 import { TenantApiController } from '../http/api-controller.js';
+import { encodeCursor, type PageView, pageQuery, uuidQuery } from '../http/pagination.js';
+import { ZodBodyPipe } from '../http/zod-body.pipe.js';
+import { ListPairings } from './list-pairings.use-case.js';
+import { type PairingView, pairingView } from './pairing.view.js';
 import { UnpairRm } from './unpair-rm.use-case.js';
+
+const pairingListQuery = z.strictObject({ ...pageQuery, cemNodeId: uuidQuery });
 
 @TenantApiController('pairings')
 export class PairingsController {
-  constructor(private readonly unpairRm: UnpairRm) {}
+  constructor(
+    private readonly unpairRm: UnpairRm,
+    private readonly listPairings: ListPairings,
+  ) {}
+
+  @Get()
+  async list(
+    @CurrentTenant() caller: TenantPrincipal,
+    @Query(new ZodBodyPipe(pairingListQuery)) query: z.output<typeof pairingListQuery>,
+  ): Promise<PageView<PairingView>> {
+    const page = await this.listPairings.execute(caller, {
+      cemNodeId: query.cemNodeId,
+      after: query.cursor,
+      limit: query.limit,
+    });
+    const last = page.items.at(-1)?.pairing;
+    return {
+      items: page.items.map(({ pairing, connected }) => pairingView(pairing, connected)),
+      nextCursor: page.more && last ? encodeCursor({ at: last.pairedAt, id: last.id }) : null,
+    };
+  }
 
   @Delete(':rmNodeId')
   @HttpCode(204)

@@ -179,6 +179,41 @@ export class PairingRepository {
     });
   }
 
+  /**
+   * Unpairs every RM of a CEM node, as `unpair` does each, inside the caller's transaction (which then
+   * deletes the node). The RMs are locked before the node (`lockNode`: false when it is not the
+   * tenant's), in the order completePairing takes them, so that a pairing finishing at that moment
+   * waits rather than deadlocks.
+   */
+  async unpairAllOfNode(
+    tx: Tx,
+    tenantId: string,
+    cemNodeId: string,
+    reason: RemovalReason,
+    lockNode: () => Promise<boolean>,
+  ): Promise<RemovedPairing[] | undefined> {
+    const locked = new Set<string>();
+    const lockPaired = async () => {
+      const pairings = await tx.pairing.findMany({
+        where: { tenantId, cemNodeId },
+        select: PAIRING_FIELDS,
+        orderBy: { rmNodeId: 'asc' },
+      });
+      for (const pairing of pairings) {
+        if (locked.has(pairing.rmNodeId)) continue;
+        await this.lockRm(tx, pairing.rmNodeId);
+        locked.add(pairing.rmNodeId);
+      }
+      return pairings;
+    };
+    await lockPaired();
+    if (!(await lockNode())) return undefined;
+    // Again under the node's lock: a pairing may have been added or removed in between.
+    const pairings = await lockPaired();
+    for (const pairing of pairings) await this.removeInTx(tx, pairing.id, reason);
+    return pairings.map((pairing) => ({ ...pairing, reason }));
+  }
+
   private async lockRm(tx: Tx, rmNodeId: string): Promise<void> {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${rmNodeId}, 0))`;
   }

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type CemNodeListing,
+  type CemNodeRecord,
+  CemNodeRepository,
+  type RowPage,
+} from '../../../../libs/store/src/index.js';
+import type { TenantPrincipal } from '../auth/tenant-principal.js';
+
+/** `GET /api/v1/cem-nodes`: one page of the caller's nodes, oldest first, or the one with an externalRef. */
+@Injectable()
+export class ListCemNodes {
+  constructor(private readonly nodes: CemNodeRepository) {}
+
+  execute(caller: TenantPrincipal, listing: CemNodeListing): Promise<RowPage<CemNodeRecord>> {
+    return this.nodes.listInTenant(caller.tenantId, listing);
+  }
+}

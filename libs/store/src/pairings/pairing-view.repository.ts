@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../../../db/src/prisma.service.js';
+import type { ListPosition, RowPage } from '../records.js';
+import type { PairingRecord } from './pairing.repository.js';
+
+/** A pairing as the tenant API shows it. */
+export interface PairingDetails extends PairingRecord {
+  readonly rmNodeDescription: unknown;
+  readonly rmEndpointDescription: unknown;
+  readonly pairedAt: Date;
+}
+
+export interface PairingListing {
+  cemNodeId?: string | undefined;
+  after?: ListPosition | undefined;
+  limit: number;
+}
+
+const DETAILS = {
+  id: true,
+  tenantId: true,
+  cemNodeId: true,
+  rmNodeId: true,
+  rmNodeDescription: true,
+  rmEndpointDescription: true,
+  pairedAt: true,
+} as const;
+
+/** Reads of pairings for the tenant API; every method takes the tenant id. Changes are `PairingRepository`'s. */
+@Injectable()
+export class PairingViewRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Oldest first (then by id), `limit` at most, after `after`. */
+  async listInTenant(tenantId: string, listing: PairingListing): Promise<RowPage<PairingDetails>> {
+    const { after, limit } = listing;
+    const rows = await this.prisma.pairing.findMany({
+      where: {
+        tenantId,
+        ...(listing.cemNodeId === undefined ? {} : { cemNodeId: listing.cemNodeId }),
+        ...(after === undefined
+          ? {}
+          : { OR: [{ pairedAt: { gt: after.at } }, { pairedAt: after.at, id: { gt: after.id } }] }),
+      },
+      orderBy: [{ pairedAt: 'asc' }, { id: 'asc' }],
+      take: limit + 1,
+      select: DETAILS,
+    });
+    return { items: rows.slice(0, limit), more: rows.length > limit };
+  }
+
+  async findInTenant(tenantId: string, rmNodeId: string): Promise<PairingDetails | undefined> {
+    return (await this.prisma.pairing.findFirst({ where: { tenantId, rmNodeId }, select: DETAILS })) ?? undefined;
+  }
+}
