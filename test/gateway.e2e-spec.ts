@@ -363,3 +363,40 @@ describe('without a CEM channel', () => {
     cem.close();
   });
 });
+
+describe('metrics', () => {
+  const scrape = async () => (await fetch(`${broker.url}/metrics`)).text();
+  const value = (text: string, series: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? 0 : Number(line.slice(series.length + 1));
+  };
+  const delivered = 's2b_messages_total{direction="rm_to_cem",outcome="delivered"}';
+  const rejected = 's2b_messages_total{direction="rm_to_cem",outcome="rejected"}';
+  const temporary = 's2b_messages_total{direction="cem_to_rm",outcome="temporary_error"}';
+
+  it('count sessions, channels and how each message ended', async () => {
+    const own = await createTenant(broker.url);
+    const rm = await pairedRm(own);
+    const before = await scrape();
+    const cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);
+    const peer = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
+    await cem.next(isType('session.opened'));
+    const during = await scrape();
+    expect(value(during, 's2b_rm_sessions')).toBeGreaterThanOrEqual(1);
+    expect(value(during, 's2b_cem_channels')).toBeGreaterThanOrEqual(1);
+    peer.send(measurement());
+    await cem.next(isType('message'));
+    peer.send({ message_type: 'PowerMeasurement', message_id: randomUUID() });
+    await peer.next(isS2('ReceptionStatus'));
+    peer.close();
+    await cem.next(isType('session.closed'));
+    const select = { message_type: 'SelectControlType', message_id: randomUUID(), control_type: 'NO_SELECTION' };
+    cem.send({ type: 'message', rmNodeId: rm.rmNodeId, message: select });
+    await cem.next((f) => f.type === 'message' && (f.message as { status?: string }).status === 'TEMPORARY_ERROR');
+    const after = await scrape();
+    expect(value(after, delivered) - value(before, delivered)).toBeGreaterThanOrEqual(1);
+    expect(value(after, rejected) - value(before, rejected)).toBeGreaterThanOrEqual(1);
+    expect(value(after, temporary) - value(before, temporary)).toBeGreaterThanOrEqual(1);
+    cem.close();
+  });
+});

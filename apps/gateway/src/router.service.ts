@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { WebsocketGrant } from '../../../libs/connect-state/src/websocket-token.store.js';
-import { LOGGER } from '../../../libs/observability/src/index.js';
+import type { Counter } from 'prom-client';
+import { LOGGER, type MessageDirection, type MessageOutcome, Metrics } from '../../../libs/observability/src/index.js';
 import type { Ack, Envelope, ToCem } from '../../../libs/routing/src/envelopes.js';
 import { ReplicaBus } from '../../../libs/routing/src/replica-bus.js';
 import { type RmEntry, SessionDirectory } from '../../../libs/routing/src/session-directory.js';
@@ -40,15 +41,30 @@ export class RouterService {
   private sweeper?: NodeJS.Timeout;
   private nextId = 1;
   private readonly logger: Logger;
+  private readonly counted: Record<'rmToCem' | 'cemToRm', Record<MessageOutcome, Counter.Internal>>;
 
   constructor(
     private readonly bus: ReplicaBus,
     private readonly directory: SessionDirectory,
     private readonly pairings: PairingRepository,
     @Inject(LOGGER) logger: Logger,
+    metrics: Metrics,
   ) {
     this.logger = logger.child({ component: 'router' });
     bus.onMessage((envelope) => this.onEnvelope(envelope));
+    const outcomes = (direction: MessageDirection) => ({
+      delivered: metrics.messageCounter(direction, 'delivered'),
+      rejected: metrics.messageCounter(direction, 'rejected'),
+      temporary_error: metrics.messageCounter(direction, 'temporary_error'),
+    });
+    this.counted = { rmToCem: outcomes('rm_to_cem'), cemToRm: outcomes('cem_to_rm') };
+    metrics.gaugeOf('s2b_rm_sessions', 'RM sessions whose socket this replica holds', () => this.rms.size);
+    metrics.gaugeOf('s2b_cem_channels', 'CEM channels whose socket this replica holds', () => this.channels.size);
+    metrics.gaugeOf(
+      's2b_pending_deliveries',
+      'messages sent to another replica, awaiting their outcome',
+      () => this.pending.size,
+    );
   }
 
   get replicaId(): string {
@@ -133,6 +149,7 @@ export class RouterService {
   private handleRmFrame(rm: LocalRm, text: string): void {
     const outcome = inspectFrame(text, { version: rm.s2Version, sender: 'RM', state: rm.state });
     if (outcome.kind === 'reject') {
+      this.counted.rmToCem.rejected.inc();
       write(rm.socket, JSON.stringify(outcome.reply));
       return;
     }
@@ -152,6 +169,7 @@ export class RouterService {
     );
     const messageId = 'message_id' in message ? message.message_id : undefined;
     const fail = () => {
+      this.counted.rmToCem.temporary_error.inc();
       // A ReceptionStatus cannot itself be answered with one.
       if (messageId !== undefined) {
         write(
@@ -165,10 +183,12 @@ export class RouterService {
     const local = this.channels.get(rm.channelId);
     if (rm.channelReplica === this.replicaId) {
       if (!local || !local.bound.has(rm.rmNodeId) || !write(local.socket, messageFrame(session, text))) fail();
+      else this.counted.rmToCem.delivered.inc();
       return;
     }
     const id = this.track((result) => {
-      if (result !== 'delivered') fail();
+      if (result === 'delivered') this.counted.rmToCem.delivered.inc();
+      else fail();
     });
     this.bus.send(rm.channelReplica, {
       k: 'to-cem',
@@ -374,6 +394,7 @@ export class RouterService {
           write(channel.socket, errorFrame('unknown_rm', 'no RM with this id is paired with this tenant', frame.ref));
           return;
         }
+        this.counted.cemToRm.temporary_error.inc();
         this.answerCem(
           channel,
           { sessionId: '', rmNodeId: frame.rmNodeId, cemNodeId: pairing.cemNodeId },
@@ -400,9 +421,14 @@ export class RouterService {
     const session = { sessionId: target.sessionId, rmNodeId, cemNodeId: target.cemNodeId };
     const text = JSON.stringify(message);
     const settle = (outcome: Outcome, reply?: string) => {
-      if (outcome === 'delivered') return;
-      if (outcome === 'rejected' && reply !== undefined) write(channel.socket, messageFrame(session, reply));
-      else this.answerCem(channel, session, message, 'TEMPORARY_ERROR', 'the RM could not take this message now');
+      if (outcome === 'delivered') return this.counted.cemToRm.delivered.inc();
+      if (outcome === 'rejected' && reply !== undefined) {
+        this.counted.cemToRm.rejected.inc();
+        write(channel.socket, messageFrame(session, reply));
+      } else {
+        this.counted.cemToRm.temporary_error.inc();
+        this.answerCem(channel, session, message, 'TEMPORARY_ERROR', 'the RM could not take this message now');
+      }
     };
     if (target.replica === this.replicaId) {
       const [outcome, reply] = this.deliverToRm(rmNodeId, target.sessionId, text);

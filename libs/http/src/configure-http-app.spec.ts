@@ -1,8 +1,9 @@
-import { Controller, Get, Module, NotFoundException } from '@nestjs/common';
+import { Controller, Get, Module, NotFoundException, Param } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricsModule } from '../../observability/src/metrics.module.js';
 import { memoryLogger } from '../../observability/src/testing.js';
 import { configureHttpApp } from './configure-http-app.js';
 
@@ -17,9 +18,14 @@ class ProbeController {
   missing(): never {
     throw new NotFoundException('no such thing');
   }
+
+  @Get('item/:id')
+  item(@Param('id') id: string): { id: string } {
+    return { id };
+  }
 }
 
-@Module({ controllers: [ProbeController] })
+@Module({ imports: [MetricsModule], controllers: [ProbeController] })
 class ProbeModule {}
 
 describe('configureHttpApp', () => {
@@ -71,5 +77,25 @@ describe('configureHttpApp', () => {
     const line = lines().find((entry) => entry.msg === 'request' && entry.path === '/probe/missing');
     expect(line).toMatchObject({ method: 'GET', status: 404 });
     expect(JSON.stringify(lines())).not.toContain('987654');
+  });
+
+  it('serves Prometheus metrics with requests counted by route pattern, never by the ids in paths', async () => {
+    const id = 'a1b2c3d4-0000-4000-8000-000000000001';
+    expect((await fetch(`${base}/probe/item/${id}`)).status).toBe(200);
+    await fetch(`${base}/probe/missing`);
+    await fetch(`${base}/no/such/route`);
+    const response = await fetch(`${base}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toContain(
+      's2b_http_request_duration_seconds_count{method="GET",route="/probe/item/:id",status="200"} 1',
+    );
+    expect(text).toMatch(
+      /s2b_http_request_duration_seconds_count\{method="GET",route="\/probe\/missing",status="404"\} [1-9]/,
+    );
+    expect(text).toContain('route="unmatched",status="404"');
+    expect(text).not.toContain(id);
+    expect(text).toContain('s2b_process_cpu_seconds_total');
   });
 });

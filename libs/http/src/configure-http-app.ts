@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
-import { HttpRequestLogger } from '../../observability/src/index.js';
+import { HttpRequestLogger, Metrics } from '../../observability/src/index.js';
 import { bulkJsonBody } from './bulk-json-body.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { LENIENT_BODY_PATHS, lenientJsonBody } from './lenient-json-body.js';
@@ -11,9 +11,19 @@ import { LENIENT_BODY_PATHS, lenientJsonBody } from './lenient-json-body.js';
  */
 export function configureHttpApp(app: NestExpressApplication, logger: Logger): void {
   app.disable('x-powered-by');
-  app.use(new HttpRequestLogger(logger).use);
+  const metrics = metricsOf(app);
+  app.use(new HttpRequestLogger(logger, metrics?.httpRequestSeconds).use);
   // Before Nest registers its JSON parser (in init), so these routes read their bodies first.
   app.use(LENIENT_BODY_PATHS, lenientJsonBody);
   app.use(bulkJsonBody);
   app.useGlobalFilters(new HttpErrorFilter(logger));
+}
+
+/** In-process test apps may run without the metrics module. */
+function metricsOf(app: NestExpressApplication): Metrics | undefined {
+  try {
+    return app.get(Metrics, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Histogram } from 'prom-client';
 
-type Request = IncomingMessage & { originalUrl?: string };
+type Request = IncomingMessage & { originalUrl?: string; baseUrl?: string; route?: { path?: unknown } };
 
 // Probes hit every few seconds per replica; at info level they would drown everything else.
 const QUIET_PATHS = /^\/(health\/|metrics$)/;
@@ -13,7 +14,10 @@ const QUIET_PATHS = /^\/(health\/|metrics$)/;
 export class HttpRequestLogger {
   private readonly logger: Logger;
 
-  constructor(logger: Logger) {
+  constructor(
+    logger: Logger,
+    private readonly durations?: Histogram<'method' | 'route' | 'status'>,
+  ) {
     this.logger = logger.child({ component: 'http' });
   }
 
@@ -30,6 +34,12 @@ export class HttpRequestLogger {
         // A response closed before it finished was cut off (client gone, or socket destroyed).
         ...(res.writableFinished ? {} : { aborted: true }),
       };
+      // The route's pattern, never the path itself: ids in paths would make a series per object.
+      const route = typeof req.route?.path === 'string' ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched';
+      this.durations?.observe(
+        { method: req.method ?? '', route, status: String(res.statusCode) },
+        fields.durationMs / 1_000,
+      );
       if (QUIET_PATHS.test(path)) {
         this.logger.debug(fields, 'request');
       } else {

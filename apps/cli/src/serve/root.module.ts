@@ -2,11 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { type Config, ConfigModule } from '../../../../libs/config/src/index.js';
 import { HealthModule } from '../../../../libs/health/src/index.js';
-import { LoggerModule } from '../../../../libs/observability/src/index.js';
+import { LoggerModule, MetricsModule } from '../../../../libs/observability/src/index.js';
 import { roleModules } from './role-modules.js';
 
 /**
- * The process's module tree: configuration, logging and health are always there, the role modules
+ * The process's module tree: configuration, logging, metrics and health are always there, the role modules
  * only when ROLES names them, so that one image can run as any mix of gateway, api and worker.
  */
 @Module({})
@@ -14,7 +14,13 @@ export class RootModule {
   static register(config: Config, logger: Logger): DynamicModule {
     return {
       module: RootModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), HealthModule, ...roleModules(config.roles)],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(logger),
+        MetricsModule,
+        HealthModule,
+        ...roleModules(config.roles),
+      ],
     };
   }
 }
