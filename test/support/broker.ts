@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { fetchTrusting } from './tls.js';
 
 export const MAIN = fileURLToPath(new URL('../../dist/apps/cli/src/main.js', import.meta.url));
 
@@ -17,6 +18,11 @@ export interface BrokerOptions {
   env?: EnvOverrides;
   /** How long to wait for `/health/live`. */
   startTimeoutMs?: number;
+  /**
+   * Serve HTTPS/WSS with these files (`TLS_CERT_FILE`, `TLS_KEY_FILE`), with `PUBLIC_URL` and `url`
+   * `https://localhost:<port>`; `ca` is trusted while waiting for `/health/live`.
+   */
+  tls?: { certFile: string; keyFile: string; ca: string | Buffer };
 }
 
 export interface Broker {
@@ -129,8 +135,13 @@ function parseLogs(lines: readonly string[]): Record<string, unknown>[] {
 /** Starts `s2-broker serve` on a free port and waits until `/health/live` answers. */
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const { child, stdout, stderr } = spawnBroker(['serve'], brokerEnv(port, options.env));
+  const tls = options.tls;
+  const url = tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+  const env: EnvOverrides | undefined = tls
+    ? { TLS_CERT_FILE: tls.certFile, TLS_KEY_FILE: tls.keyFile, PUBLIC_URL: url, ...options.env }
+    : options.env;
+  const { child, stdout, stderr } = spawnBroker(['serve'], brokerEnv(port, env));
+  const healthFetch = tls ? fetchTrusting(tls.ca) : fetch;
   const exit = exited(child);
 
   const stop = async (): Promise<number | null> => {
@@ -157,7 +168,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       throw new Error(`broker did not answer /health/live in time:\n${[...stderr, ...stdout].join('\n')}`);
     }
     try {
-      const response = await fetch(`${url}/health/live`);
+      const response = await healthFetch(`${url}/health/live`);
       await response.arrayBuffer();
       if (response.ok) break;
     } catch {

@@ -1,5 +1,5 @@
 // A WebSocket peer for end-to-end tests: collects every frame, and waits for the one a test expects.
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 
 export interface Peer {
   readonly socket: WebSocket;
@@ -12,11 +12,13 @@ export interface Peer {
   close(): void;
 }
 
-export function connect(url: string, bearer?: string): Promise<Peer> {
+/** `options` go to `ws` (a `ca` to trust, per-message deflate off); the Authorization header is ours. */
+export function connect(url: string, bearer?: string, options: ClientOptions = {}): Promise<Peer> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, {
-      headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` },
       perMessageDeflate: true,
+      ...options,
+      headers: { ...options.headers, ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }) },
     });
     const frames: Record<string, unknown>[] = [];
     let taken = 0;
