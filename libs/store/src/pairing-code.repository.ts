@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../db/src/index.js';
 import { PairingCodeKind } from '../../db/src/generated/prisma/enums.js';
-import { auditRow, dbPairingCodeKind, pairingCodeKindOf } from './mapping.js';
+import { dbPairingCodeKind, pairingCodeKindOf } from './mapping.js';
 import type { AuditEntry, PairingCodeKind as Kind, ValidPairingToken } from './records.js';
 import { isUuid } from './uuid.js';
 
@@ -24,21 +24,31 @@ export class PairingCodeRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Replaces the node's pairing code by `code` and records `audit`, in one transaction. False, and
-   * nothing written, when the node is not the tenant's.
+   * Replaces the node's pairing code by `code` and records `audit`, in one statement (one round trip:
+   * issuing codes for a fleet is a bulk job). False, and nothing written, when the node is not the
+   * tenant's. The node's row lock makes concurrent issues for one node take turns; otherwise both could
+   * delete, then both insert, and leave two codes.
    */
   async replaceForNode(code: NewPairingCode, audit: AuditEntry): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      // The row lock makes concurrent issues for one node take turns; otherwise both could delete,
-      // then both insert, and leave two codes.
-      const locked = await tx.$queryRaw<unknown[]>`
-        SELECT 1 FROM cem_nodes WHERE id = ${code.cemNodeId}::uuid AND tenant_id = ${code.tenantId}::uuid FOR UPDATE`;
-      if (locked.length === 0) return false;
-      await tx.pairingCode.deleteMany({ where: { tenantId: code.tenantId, cemNodeId: code.cemNodeId } });
-      await tx.pairingCode.create({ data: { ...code, kind: dbPairingCodeKind(code.kind) }, select: { id: true } });
-      await tx.auditEvent.create({ data: auditRow(audit), select: { id: true } });
-      return true;
-    });
+    const [row] = await this.prisma.$queryRaw<{ issued: bigint }[]>`
+      WITH node AS (
+        SELECT id FROM cem_nodes WHERE id = ${code.cemNodeId}::uuid AND tenant_id = ${code.tenantId}::uuid FOR UPDATE
+      ), removed AS (
+        DELETE FROM pairing_codes WHERE cem_node_id IN (SELECT id FROM node)
+      ), issued AS (
+        INSERT INTO pairing_codes (id, tenant_id, cem_node_id, token, kind, expires_at)
+        SELECT gen_random_uuid(), ${code.tenantId}::uuid, id, ${code.token},
+          ${dbPairingCodeKind(code.kind)}::"PairingCodeKind", ${code.expiresAt}::timestamptz
+        FROM node
+        RETURNING id
+      ), audited AS (
+        INSERT INTO audit_events (tenant_id, actor_type, actor_id, action, subject_type, subject_id, data)
+        SELECT ${audit.tenantId}::uuid, ${audit.actorType}, ${audit.actorId}, ${audit.action}, ${audit.subjectType},
+          ${audit.subjectId}, ${JSON.stringify(audit.data ?? {})}::jsonb
+        FROM node
+      )
+      SELECT count(*) AS issued FROM issued`;
+    return row !== undefined && row.issued > 0n;
   }
 
   /**
