@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import type { WebsocketGrant } from '../../../libs/connect-state/src/websocket-token.store.js';
 import type { Counter } from 'prom-client';
 import { LOGGER, type MessageDirection, type MessageOutcome, Metrics } from '../../../libs/observability/src/index.js';
-import type { Ack, Envelope, ToCem } from '../../../libs/routing/src/envelopes.js';
+import type { Envelope, ToCem } from '../../../libs/routing/src/envelopes.js';
 import { ReplicaBus } from '../../../libs/routing/src/replica-bus.js';
 import { type RmEntry, SessionDirectory } from '../../../libs/routing/src/session-directory.js';
 import { receptionStatus, sessionRequest } from '../../../libs/s2-json/src/builders.js';
@@ -13,15 +13,12 @@ import { inspectFrame, inspectMessage } from '../../../libs/s2-json/src/frame.js
 import { INITIAL_SESSION_STATE, type SessionState } from '../../../libs/s2-json/src/session-rules.js';
 import { PairingRepository } from '../../../libs/store/src/pairings/pairing.repository.js';
 import { errorFrame, messageFrame, parseCemFrame, sessionClosedFrame, sessionOpenedFrame } from './cem-frames.js';
-import { BIND_WAIT_MS, CLOSE, DELIVER_WITHIN_MS, DELIVERY_TIMEOUT_MS } from './limits.js';
+import { BIND_WAIT_MS, CLOSE, DELIVER_WITHIN_MS } from './limits.js';
 
-/** How often messages awaiting an outcome are checked for their deadline. */
-const SWEEP_MS = 100;
 import { type LocalChannel, type LocalRm, serves } from './local-state.js';
+import { type Outcome, PendingOutcomes, RecentDeliveries } from './outcomes.js';
 import { SerialQueue } from './serial-queue.js';
 import { write } from './sockets.js';
-
-type Outcome = Ack['outcome'];
 
 /**
  * Routes S2 messages between the RM sockets and CEM channels of this replica and, over Redis, of every
@@ -33,13 +30,8 @@ type Outcome = Ack['outcome'];
 export class RouterService {
   readonly rms = new Map<string, LocalRm>();
   readonly channels = new Map<string, LocalChannel>();
-  /** In the order sent, which is the order of their deadlines. */
-  private readonly pending = new Map<
-    number,
-    { deadline: number; settle: (outcome: Outcome, reply?: string) => void }
-  >();
-  private sweeper?: NodeJS.Timeout;
-  private nextId = 1;
+  private readonly outcomes: PendingOutcomes;
+  private readonly delivered = new RecentDeliveries();
   private readonly logger: Logger;
   private readonly counted: Record<'rmToCem' | 'cemToRm', Record<MessageOutcome, Counter.Internal>>;
 
@@ -52,6 +44,10 @@ export class RouterService {
   ) {
     this.logger = logger.child({ component: 'router' });
     bus.onMessage((envelope) => this.onEnvelope(envelope));
+    this.outcomes = new PendingOutcomes(
+      (replica, ids) => this.bus.send(replica, { k: 'query', from: this.replicaId, ids }),
+      (replica) => this.bus.isAlive(replica),
+    );
     const outcomes = (direction: MessageDirection) => ({
       delivered: metrics.messageCounter(direction, 'delivered'),
       rejected: metrics.messageCounter(direction, 'rejected'),
@@ -63,7 +59,7 @@ export class RouterService {
     metrics.gaugeOf(
       's2b_pending_deliveries',
       'messages sent to another replica, awaiting their outcome',
-      () => this.pending.size,
+      () => this.outcomes.size,
     );
   }
 
@@ -72,7 +68,7 @@ export class RouterService {
   }
 
   get pendingDeliveries(): number {
-    return this.pending.size;
+    return this.outcomes.size;
   }
 
   // ---- RM sessions ---------------------------------------------------------------------------
@@ -186,7 +182,7 @@ export class RouterService {
       else this.counted.rmToCem.delivered.inc();
       return;
     }
-    const id = this.track((result) => {
+    const id = this.outcomes.track(rm.channelReplica, (result) => {
       if (result === 'delivered') this.counted.rmToCem.delivered.inc();
       else fail();
     });
@@ -362,7 +358,7 @@ export class RouterService {
     if (rmReplica === this.replicaId) await this.directory.saveNow(sessionId);
     else {
       await new Promise<void>((resolve) => {
-        const id = this.track(() => resolve());
+        const id = this.outcomes.track(rmReplica, () => resolve());
         this.bus.send(rmReplica, { k: 'save-snapshot', id, from: this.replicaId, sessionId });
       });
     }
@@ -434,7 +430,7 @@ export class RouterService {
       const [outcome, reply] = this.deliverToRm(rmNodeId, target.sessionId, text);
       return settle(outcome, reply);
     }
-    const id = this.track(settle);
+    const id = this.outcomes.track(target.replica, settle);
     this.bus.send(target.replica, {
       k: 'to-rm',
       id,
@@ -482,9 +478,19 @@ export class RouterService {
   private onEnvelope(envelope: Envelope): void {
     switch (envelope.k) {
       case 'ack':
-        return this.settle(envelope.id, envelope.outcome, envelope.reply);
+        return this.outcomes.settle(envelope.id, envelope.outcome, envelope.reply);
       case 'delivered':
-        for (const id of envelope.ids) this.settle(id, 'delivered');
+        for (const id of envelope.ids) this.outcomes.settle(id, 'delivered');
+        return;
+      case 'query':
+        // Asked DELIVERY_TIMEOUT_MS after sending: a message not written by now never will be (it is late).
+        for (const id of envelope.ids) {
+          this.bus.send(envelope.from, {
+            k: 'ack',
+            id,
+            outcome: this.delivered.has(envelope.from, id) ? 'delivered' : 'gone',
+          });
+        }
         return;
       case 'save-snapshot': {
         const answer = (outcome: Outcome) => this.bus.send(envelope.from, { k: 'ack', id: envelope.id, outcome });
@@ -497,9 +503,12 @@ export class RouterService {
       case 'to-cem':
         return this.onToCem(envelope);
       case 'to-rm': {
-        const [outcome, reply] = this.late(envelope.sentAt)
-          ? (['gone'] as const)
-          : this.deliverToRm(envelope.rmNodeId, envelope.sessionId, envelope.message);
+        const [outcome, reply] = this.delivered.has(envelope.from, envelope.id)
+          ? (['delivered'] as const)
+          : this.late(envelope.sentAt)
+            ? (['gone'] as const)
+            : this.deliverToRm(envelope.rmNodeId, envelope.sessionId, envelope.message);
+        if (outcome === 'delivered') this.delivered.add(envelope.from, envelope.id);
         this.bus.send(
           envelope.from,
           reply === undefined ? { k: 'ack', id: envelope.id, outcome } : { k: 'ack', id: envelope.id, outcome, reply },
@@ -555,6 +564,8 @@ export class RouterService {
   private onToCem(envelope: ToCem): void {
     const channel = this.channels.get(envelope.channelId);
     const reply = (outcome: Outcome) => this.bus.send(envelope.from, { k: 'ack', id: envelope.id, outcome });
+    // Redis may carry a message twice (a command resent after a reconnection): it is written once.
+    if (this.delivered.has(envelope.from, envelope.id)) return reply('delivered');
     if (!channel || this.late(envelope.sentAt)) return reply('gone');
     // Behind a session.opened still being written for this channel, if any: keep the order.
     channel.queue.run(() => {
@@ -562,6 +573,7 @@ export class RouterService {
         !this.late(envelope.sentAt) &&
         channel.bound.get(envelope.rmNodeId)?.sessionId === envelope.sessionId &&
         write(channel.socket, messageFrame(envelope, envelope.message));
+      if (ok) this.delivered.add(envelope.from, envelope.id);
       reply(ok ? 'delivered' : 'gone');
     });
   }
@@ -600,37 +612,6 @@ export class RouterService {
 
   private late(sentAt: number): boolean {
     return Date.now() - sentAt > DELIVER_WITHIN_MS;
-  }
-
-  /** One sweep for every message awaiting its outcome, instead of a timer per message. */
-  private track(settle: (outcome: Outcome, reply?: string) => void): number {
-    const id = this.nextId++;
-    this.pending.set(id, { deadline: Date.now() + DELIVERY_TIMEOUT_MS, settle });
-    if (this.sweeper === undefined) {
-      this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
-      this.sweeper.unref();
-    }
-    return id;
-  }
-
-  private sweep(): void {
-    const now = Date.now();
-    for (const [id, waiting] of this.pending) {
-      if (waiting.deadline > now) break;
-      this.pending.delete(id);
-      waiting.settle('gone');
-    }
-    if (this.pending.size === 0) {
-      clearInterval(this.sweeper);
-      this.sweeper = undefined;
-    }
-  }
-
-  private settle(id: number, outcome: Outcome, reply?: string): void {
-    const waiting = this.pending.get(id);
-    if (!waiting) return;
-    this.pending.delete(id);
-    waiting.settle(outcome, reply);
   }
 
   /**

@@ -8,6 +8,9 @@ export function write(socket: WebSocket, frame: string): boolean {
   if (socket.readyState !== socket.OPEN) return false;
   if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
     socket.close(CLOSE.tryAgainLater, 'too slow: outbound buffer full');
+    // A peer that does not read will not read the close frame either: its session ends now, not when
+    // ws gives up on the closing handshake half a minute later.
+    setTimeout(() => socket.terminate(), 1_000).unref();
     return false;
   }
   socket.send(frame);

@@ -46,6 +46,13 @@ export interface Delivered {
   readonly ids: readonly number[];
 }
 
+/** What became of these messages? Answered with an Ack each (`gone` for one never written). */
+export interface Query {
+  readonly k: 'query';
+  readonly from: string;
+  readonly ids: readonly number[];
+}
+
 /**
  * Asks the RM's replica to write what it holds of a session's snapshot to Redis now, answered by an
  * Ack once written: the snapshot is saved behind the messages (see SessionDirectory), and a
@@ -92,4 +99,5 @@ export interface CloseRm {
   readonly reason: 'replaced' | 'unpaired';
 }
 
-export type Envelope = ToCem | ToRm | Ack | Delivered | SaveSnapshot | SessionOpen | SessionClosed | Bound | CloseRm;
+export type Envelope =
+  ToCem | ToRm | Ack | Delivered | Query | SaveSnapshot | SessionOpen | SessionClosed | Bound | CloseRm;

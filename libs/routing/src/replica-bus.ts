@@ -58,9 +58,12 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
       }
       for (const envelope of batch) this.handler(envelope);
     });
-    // Redis may be down at start: the replica still starts (readiness says so) and subscribes once it
-    // can; ioredis subscribes again by itself after later reconnections.
-    void this.subscribe();
+    // Subscribed whenever the connection becomes ready, and only then: a SUBSCRIBE sent before ioredis
+    // finished its ready check puts the connection in subscriber mode, the check fails, and after the
+    // reconnection ioredis does not subscribe again, leaving a replica that hears nothing. Redis may be
+    // down at start: the replica still starts (readiness says so) and subscribes once it can.
+    this.subscriber.on('ready', () => void this.subscribe());
+    if (this.subscriber.status === 'ready') void this.subscribe();
     await this.beat();
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();

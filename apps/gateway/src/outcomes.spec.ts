@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DELIVERY_TIMEOUT_MS } from './limits.js';
+import { OUTCOME_QUERIES, PendingOutcomes, RecentDeliveries, REMEMBER_DELIVERED_MS } from './outcomes.js';
+
+describe('PendingOutcomes', () => {
+  afterEach(() => vi.useRealTimers());
+
+  const setup = (alive: () => Promise<boolean> = async () => true) => {
+    let now = 1_000_000;
+    const asked: [string, number[]][] = [];
+    const outcomes = new PendingOutcomes(
+      (replica, ids) => asked.push([replica, ids]),
+      alive,
+      () => now,
+    );
+    return { outcomes, asked, advance: (ms: number) => (now += ms) };
+  };
+
+  it('settles once, with the answer that comes first', () => {
+    const { outcomes } = setup();
+    const settled: string[] = [];
+    const id = outcomes.track('b', (outcome) => settled.push(outcome));
+    outcomes.settle(id, 'delivered');
+    outcomes.settle(id, 'gone');
+    expect(settled).toEqual(['delivered']);
+    expect(outcomes.size).toBe(0);
+  });
+
+  it('asks the other replica when an acknowledgement is late, instead of answering gone', async () => {
+    const { outcomes, asked, advance } = setup();
+    const settled: string[] = [];
+    const id = outcomes.track('b', (outcome) => settled.push(outcome));
+    outcomes.track('c', () => undefined);
+    advance(DELIVERY_TIMEOUT_MS);
+    outcomes.sweep();
+    await Promise.resolve();
+    expect(asked).toEqual([
+      ['b', [id]],
+      ['c', [id + 1]],
+    ]);
+    expect(settled).toEqual([]);
+    outcomes.settle(id, 'delivered');
+    expect(settled).toEqual(['delivered']);
+  });
+
+  it('answers gone after OUTCOME_QUERIES unanswered questions', () => {
+    const { outcomes, asked, advance } = setup();
+    const settled: string[] = [];
+    outcomes.track('b', (outcome) => settled.push(outcome));
+    for (let i = 0; i <= OUTCOME_QUERIES; i++) {
+      advance(DELIVERY_TIMEOUT_MS);
+      outcomes.sweep();
+    }
+    expect(asked).toHaveLength(OUTCOME_QUERIES);
+    expect(settled).toEqual(['gone']);
+  });
+
+  it('answers gone at once for a replica known to be dead, and keeps asking when liveness is unknown', async () => {
+    const dead = setup(async () => false);
+    const settled: string[] = [];
+    dead.outcomes.track('b', (outcome) => settled.push(outcome));
+    dead.advance(DELIVERY_TIMEOUT_MS);
+    dead.outcomes.sweep();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toEqual(['gone']);
+
+    const unknown = setup(() => Promise.reject(new Error('redis down')));
+    const waiting: string[] = [];
+    unknown.outcomes.track('b', (outcome) => waiting.push(outcome));
+    unknown.advance(DELIVERY_TIMEOUT_MS);
+    unknown.outcomes.sweep();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(waiting).toEqual([]);
+    expect(unknown.outcomes.size).toBe(1);
+  });
+});
+
+describe('RecentDeliveries', () => {
+  it('remembers what was written per sender for at least REMEMBER_DELIVERED_MS, and forgets later', () => {
+    let now = 0;
+    const recent = new RecentDeliveries(() => now);
+    recent.add('a', 1);
+    expect(recent.has('a', 1)).toBe(true);
+    expect(recent.has('b', 1)).toBe(false);
+    now += REMEMBER_DELIVERED_MS - 1;
+    recent.add('a', 2);
+    now += REMEMBER_DELIVERED_MS - 1;
+    expect(recent.has('a', 1)).toBe(true);
+    expect(recent.has('a', 2)).toBe(true);
+    now += 3 * REMEMBER_DELIVERED_MS;
+    expect(recent.has('a', 1)).toBe(false);
+    expect(recent.has('a', 2)).toBe(false);
+  });
+});

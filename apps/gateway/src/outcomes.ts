@@ -1,0 +1,133 @@
+import type { Ack } from '../../../libs/routing/src/envelopes.js';
+import { DELIVERY_TIMEOUT_MS } from './limits.js';
+
+export type Outcome = Ack['outcome'];
+type Settle = (outcome: Outcome, reply?: string) => void;
+
+/**
+ * How many times a sender asks the other replica what became of a message whose acknowledgement did
+ * not come, DELIVERY_TIMEOUT_MS apart, before it answers TEMPORARY_ERROR: an acknowledgement lost in a
+ * Redis blip of up to this many periods does not turn a delivered message into a TEMPORARY_ERROR.
+ */
+export const OUTCOME_QUERIES = 4;
+/** How long a replica remembers what it delivered, at least: longer than a sender asks. */
+export const REMEMBER_DELIVERED_MS = DELIVERY_TIMEOUT_MS * (OUTCOME_QUERIES + 1);
+const SWEEP_MS = 100;
+
+interface Waiting {
+  readonly replica: string;
+  readonly settle: Settle;
+  deadline: number;
+  queries: number;
+}
+
+/**
+ * Messages this replica sent to others, until each has its outcome. The other replica acknowledges
+ * each message; when an acknowledgement is late, the sender asks (`ask`) rather than guess, until the
+ * other replica answers, is known dead, or OUTCOME_QUERIES went unanswered. One sweep for all of them
+ * instead of a timer per message.
+ */
+export class PendingOutcomes {
+  /** In the order of their deadlines: every deadline is set DELIVERY_TIMEOUT_MS ahead. */
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 1;
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly ask: (replica: string, ids: number[]) => void,
+    private readonly isAlive: (replica: string) => Promise<boolean>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.waiting.size;
+  }
+
+  track(replica: string, settle: Settle): number {
+    const id = this.nextId++;
+    this.waiting.set(id, { replica, settle, deadline: this.now() + DELIVERY_TIMEOUT_MS, queries: 0 });
+    if (this.sweeper === undefined) {
+      this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+      this.sweeper.unref();
+    }
+    return id;
+  }
+
+  /** The other replica's answer; a second answer for the same message is ignored. */
+  settle(id: number, outcome: Outcome, reply?: string): void {
+    const waiting = this.waiting.get(id);
+    if (waiting === undefined) return;
+    this.waiting.delete(id);
+    waiting.settle(outcome, reply);
+  }
+
+  sweep(): void {
+    const now = this.now();
+    const asked = new Map<string, number[]>();
+    for (const [id, waiting] of this.waiting) {
+      if (waiting.deadline > now) break;
+      this.waiting.delete(id);
+      if (waiting.queries >= OUTCOME_QUERIES) {
+        waiting.settle('gone');
+        continue;
+      }
+      waiting.queries++;
+      waiting.deadline = now + DELIVERY_TIMEOUT_MS;
+      this.waiting.set(id, waiting);
+      const ids = asked.get(waiting.replica) ?? [];
+      ids.push(id);
+      asked.set(waiting.replica, ids);
+    }
+    for (const [replica, ids] of asked) {
+      this.ask(replica, ids);
+      // A dead replica answers nothing: its messages end at once. When Redis cannot tell, ask again.
+      this.isAlive(replica).then(
+        (alive) => {
+          if (!alive) for (const id of ids) this.settle(id, 'gone');
+        },
+        () => undefined,
+      );
+    }
+    if (this.waiting.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
+}
+
+/**
+ * What this replica wrote to a socket for other replicas' messages, for REMEMBER_DELIVERED_MS at least:
+ * to answer a sender that asks, and to write a message Redis carried twice only once.
+ */
+export class RecentDeliveries {
+  private current = new Map<string, Set<number>>();
+  private previous = new Map<string, Set<number>>();
+  private rotatedAt: number;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.rotatedAt = now();
+  }
+
+  add(from: string, id: number): void {
+    this.rotate();
+    let ids = this.current.get(from);
+    if (ids === undefined) {
+      ids = new Set();
+      this.current.set(from, ids);
+    }
+    ids.add(id);
+  }
+
+  has(from: string, id: number): boolean {
+    this.rotate();
+    return this.current.get(from)?.has(id) === true || this.previous.get(from)?.has(id) === true;
+  }
+
+  private rotate(): void {
+    const now = this.now();
+    if (now - this.rotatedAt < REMEMBER_DELIVERED_MS) return;
+    this.previous = now - this.rotatedAt < 2 * REMEMBER_DELIVERED_MS ? this.current : new Map();
+    this.current = new Map();
+    this.rotatedAt = now;
+  }
+}
