@@ -26,7 +26,8 @@ export const rmViewSchema = component(
   'Rm',
   z.object({
     pairing: pairingViewSchema,
-    session: sessionViewSchema.nullable(),
+    // Inline: OpenAPI 3.0 cannot make a $ref nullable.
+    session: z.object(sessionViewSchema.shape).nullable(),
     snapshot: z.array(z.unknown()),
   }),
 );
