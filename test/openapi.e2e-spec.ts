@@ -76,10 +76,8 @@ function validatorOf(schema: object): ValidateFunction {
 describe('the document', () => {
   it('is a valid OpenAPI 3.0 document of /api/v1 and /admin/v1 only', async () => {
     expect(document.openapi).toMatch(/^3\.0\./);
-    const output = await validateOpenApi(
-      'https://spec.openapis.org/oas/3.0/schema',
-      structuredClone(document) as never,
-    );
+    // `as never`: the validator's Json type wants an index signature that the document's interface lacks.
+    const output = await validateOpenApi('https://spec.openapis.org/oas/3.0/schema', document as never);
     expect(output.valid).toBe(true);
     for (const path of Object.keys(document.paths)) expect(path).toMatch(/^\/(api|admin)\/v1\//);
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['operatorToken', 'tenantJwt']);
