@@ -1,17 +1,28 @@
+import { z } from 'zod';
 import type { AuditEventRecord, JsonValue } from '../../../../libs/store/src/index.js';
+import { component, isoDateTime, page } from '../openapi/components.js';
 
-export interface AuditEventView {
-  id: string;
-  tenantId: string | null;
-  /** `operator` or `service_account`. */
-  actorType: string;
-  actorId: string | null;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
+export const auditEventViewSchema = component(
+  'AuditEvent',
+  z.object({
+    id: z.string(),
+    tenantId: z.uuid().nullable(),
+    actorType: z.string().meta({ description: '`operator` or `service_account`' }),
+    actorId: z.string().nullable(),
+    action: z.string(),
+    subjectType: z.string().nullable(),
+    subjectId: z.string().nullable(),
+    // Any JSON: z.json() would need a recursive shared definition, which OpenAPI 3.0 cannot name.
+    data: z.record(z.string(), z.unknown()),
+    createdAt: isoDateTime,
+  }),
+);
+
+export type AuditEventView = Omit<z.output<typeof auditEventViewSchema>, 'data'> & {
   data: { [key: string]: JsonValue };
-  createdAt: string;
-}
+};
+
+export const auditEventPageSchema = component('AuditEventPage', page(auditEventViewSchema));
 
 export function auditEventView(event: AuditEventRecord): AuditEventView {
   return {

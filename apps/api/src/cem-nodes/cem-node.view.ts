@@ -1,16 +1,25 @@
+import { z } from 'zod';
 import type { CemNodeRecord } from '../../../../libs/store/src/index.js';
+import { component, isoDateTime, page } from '../openapi/components.js';
 
-export interface CemNodeView {
-  id: string;
-  nodeIdAlias: string;
-  brand: string;
-  type: string;
-  modelName: string;
-  userDefinedName: string | null;
-  logoUrl: string | null;
-  externalRef: string | null;
-  createdAt: string;
-}
+export const cemNodeViewSchema = component(
+  'CemNode',
+  z.object({
+    id: z.uuid(),
+    nodeIdAlias: z.string(),
+    brand: z.string(),
+    type: z.string(),
+    modelName: z.string(),
+    userDefinedName: z.string().nullable(),
+    logoUrl: z.string().nullable(),
+    externalRef: z.string().nullable(),
+    createdAt: isoDateTime,
+  }),
+);
+
+export type CemNodeView = z.output<typeof cemNodeViewSchema>;
+
+export const cemNodePageSchema = component('CemNodePage', page(cemNodeViewSchema));
 
 export function cemNodeView(node: CemNodeRecord): CemNodeView {
   return {

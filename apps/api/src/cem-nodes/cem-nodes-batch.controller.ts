@@ -1,13 +1,16 @@
-import { Body, Header, Post } from '@nestjs/common';
+import { Body, Header, HttpStatus, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 import { TenantApiController } from '../http/api-controller.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
+import { component } from '../openapi/components.js';
+import { ApiEndpoint } from '../openapi/api-endpoint.decorator.js';
 import { pairingCodeRequest } from '../pairing-codes/pairing-codes.controller.js';
-import { type PairingCodeView, pairingCodeView } from '../pairing-codes/pairing-code.view.js';
+import { type PairingCodeView, pairingCodeView, pairingCodeViewSchema } from '../pairing-codes/pairing-code.view.js';
 import { newCemNode } from './cem-node.schemas.js';
-import { type CemNodeView, cemNodeView } from './cem-node.view.js';
+import { type CemNodeView, cemNodeView, cemNodeViewSchema } from './cem-node.view.js';
 import { CreateCemNodes } from './create-cem-nodes.use-case.js';
 
 export const MAX_BATCH_NODES = 1000;
@@ -19,16 +22,28 @@ const batch = z.strictObject({
 
 type CreatedView = CemNodeView & { pairingCode?: PairingCodeView };
 
+const createdCemNodesSchema = component(
+  'CreatedCemNodes',
+  z.object({ items: z.array(cemNodeViewSchema.extend({ pairingCode: pairingCodeViewSchema.optional() })) }),
+);
+
 /**
  * `POST /api/v1/cem-nodes:batch`, in the AIP-136 custom-method style. The colon is escaped for the
  * router, which would read `:batch` as a path parameter; with no slash before it, the route cannot be
  * taken for `cem-nodes/{id}`.
  */
 @TenantApiController('cem-nodes\\:batch')
+@ApiTags('CEM nodes')
 export class CemNodesBatchController {
   constructor(private readonly createCemNodes: CreateCemNodes) {}
 
   @Post()
+  @ApiEndpoint({
+    summary: 'Create up to 1000 CEM nodes at once, optionally with a pairing code each',
+    body: batch,
+    ok: { status: HttpStatus.CREATED, schema: createdCemNodesSchema },
+    errors: [HttpStatus.CONFLICT],
+  })
   @Header('cache-control', 'no-store')
   async create(
     @CurrentTenant() caller: TenantPrincipal,

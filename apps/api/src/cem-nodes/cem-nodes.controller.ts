@@ -1,13 +1,15 @@
-import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 import { TenantApiController } from '../http/api-controller.js';
 import { type PageView, pageView } from '../http/pagination.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
+import { ApiEndpoint } from '../openapi/api-endpoint.decorator.js';
 import { cemNodeIdPipe } from './cem-node-id.pipe.js';
 import { cemNodeChanges, cemNodeListQuery, newCemNode } from './cem-node.schemas.js';
-import { type CemNodeView, cemNodeView } from './cem-node.view.js';
+import { cemNodePageSchema, type CemNodeView, cemNodeView, cemNodeViewSchema } from './cem-node.view.js';
 import { CreateCemNode } from './create-cem-node.use-case.js';
 import { DeleteCemNode } from './delete-cem-node.use-case.js';
 import { GetCemNode } from './get-cem-node.use-case.js';
@@ -15,6 +17,7 @@ import { ListCemNodes } from './list-cem-nodes.use-case.js';
 import { UpdateCemNode } from './update-cem-node.use-case.js';
 
 @TenantApiController('cem-nodes')
+@ApiTags('CEM nodes')
 export class CemNodesController {
   constructor(
     private readonly createCemNode: CreateCemNode,
@@ -25,6 +28,12 @@ export class CemNodesController {
   ) {}
 
   @Post()
+  @ApiEndpoint({
+    summary: 'Create a CEM node',
+    body: newCemNode,
+    ok: { status: HttpStatus.CREATED, schema: cemNodeViewSchema },
+    errors: [HttpStatus.CONFLICT],
+  })
   async create(
     @CurrentTenant() caller: TenantPrincipal,
     @Body(new ZodBodyPipe(newCemNode)) body: z.output<typeof newCemNode>,
@@ -33,6 +42,11 @@ export class CemNodesController {
   }
 
   @Get()
+  @ApiEndpoint({
+    summary: "List the tenant's CEM nodes",
+    query: cemNodeListQuery,
+    ok: { status: HttpStatus.OK, schema: cemNodePageSchema },
+  })
   async list(
     @CurrentTenant() caller: TenantPrincipal,
     @Query(new ZodBodyPipe(cemNodeListQuery)) query: z.output<typeof cemNodeListQuery>,
@@ -46,11 +60,22 @@ export class CemNodesController {
   }
 
   @Get(':id')
+  @ApiEndpoint({
+    summary: 'Get a CEM node',
+    ok: { status: HttpStatus.OK, schema: cemNodeViewSchema },
+    errors: [HttpStatus.NOT_FOUND],
+  })
   async get(@CurrentTenant() caller: TenantPrincipal, @Param('id', cemNodeIdPipe) id: string): Promise<CemNodeView> {
     return cemNodeView(await this.getCemNode.execute(caller, id));
   }
 
   @Patch(':id')
+  @ApiEndpoint({
+    summary: 'Change a CEM node',
+    body: cemNodeChanges,
+    ok: { status: HttpStatus.OK, schema: cemNodeViewSchema },
+    errors: [HttpStatus.NOT_FOUND, HttpStatus.CONFLICT],
+  })
   async update(
     @CurrentTenant() caller: TenantPrincipal,
     @Param('id', cemNodeIdPipe) id: string,
@@ -61,6 +86,11 @@ export class CemNodesController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiEndpoint({
+    summary: 'Delete a CEM node (unpairs its RMs)',
+    ok: { status: HttpStatus.NO_CONTENT },
+    errors: [HttpStatus.NOT_FOUND],
+  })
   async remove(@CurrentTenant() caller: TenantPrincipal, @Param('id', cemNodeIdPipe) id: string): Promise<void> {
     await this.deleteCemNode.execute(caller, id);
   }

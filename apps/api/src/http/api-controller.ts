@@ -1,10 +1,20 @@
-import { applyDecorators, Controller, UseFilters, UseGuards } from '@nestjs/common';
+import { applyDecorators, Controller, HttpStatus, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
 import { TenantJwtGuard } from '../auth/tenant-jwt.guard.js';
 import { ApiErrorFilter } from '../errors/api-error.filter.js';
 import { OperatorGuard } from '../operator/operator.guard.js';
+import { OPERATOR_SECURITY, TENANT_SECURITY } from '../openapi/api-docs.js';
+import { componentRef, errorBody } from '../openapi/components.js';
 
 // Every controller of the api role is declared through one of these, so that none can forget the
 // error mapping or, behind its prefix, the authentication.
+
+// The guard's refusal, in the OpenAPI document of every operation behind it.
+const unauthorized = ApiResponse({
+  status: HttpStatus.UNAUTHORIZED,
+  description: 'Unauthorized',
+  schema: componentRef(errorBody),
+});
 
 /** A controller that needs no caller identity (or checks it itself). */
 export function PublicApiController(path: string): ClassDecorator {
@@ -13,10 +23,22 @@ export function PublicApiController(path: string): ClassDecorator {
 
 /** Under `/api/v1/`, for a tenant's service account with a JWT. */
 export function TenantApiController(path: string): ClassDecorator {
-  return applyDecorators(Controller(`api/v1/${path}`), UseFilters(ApiErrorFilter), UseGuards(TenantJwtGuard));
+  return applyDecorators(
+    Controller(`api/v1/${path}`),
+    UseFilters(ApiErrorFilter),
+    UseGuards(TenantJwtGuard),
+    ApiBearerAuth(TENANT_SECURITY),
+    unauthorized,
+  );
 }
 
 /** Under `/admin/v1/`, for the operator with `OPERATOR_TOKEN`. */
 export function OperatorApiController(path: string): ClassDecorator {
-  return applyDecorators(Controller(`admin/v1/${path}`), UseFilters(ApiErrorFilter), UseGuards(OperatorGuard));
+  return applyDecorators(
+    Controller(`admin/v1/${path}`),
+    UseFilters(ApiErrorFilter),
+    UseGuards(OperatorGuard),
+    ApiBearerAuth(OPERATOR_SECURITY),
+    unauthorized,
+  );
 }

@@ -50,7 +50,11 @@ export interface PageView<V> {
   nextCursor: string | null;
 }
 
-export function pageView<T, V>(page: RowPage<T>, view: (item: T) => V, position: (item: T) => ListPosition): PageView<V> {
+export function pageView<T, V>(
+  page: RowPage<T>,
+  view: (item: T) => V,
+  position: (item: T) => ListPosition,
+): PageView<V> {
   const last = page.items.at(-1);
   return {
     items: page.items.map(view),

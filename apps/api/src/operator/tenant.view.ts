@@ -1,15 +1,36 @@
-import type { TenantDetails, TenantStatus } from '../../../../libs/store/src/index.js';
+import { z } from 'zod';
+import type { TenantDetails } from '../../../../libs/store/src/index.js';
+import { component, isoDateTime, page } from '../openapi/components.js';
 
-export interface TenantView {
-  id: string;
-  name: string;
-  logoUrl: string | null;
-  status: TenantStatus;
-  /** null: no limit. */
-  maxCemNodes: number | null;
-  maxSessions: number | null;
-  createdAt: string;
-}
+const quota = z.int().nullable().meta({ description: 'null: no limit' });
+
+export const tenantViewSchema = component(
+  'Tenant',
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    logoUrl: z.string().nullable(),
+    status: z.enum(['active', 'suspended']),
+    maxCemNodes: quota,
+    maxSessions: quota,
+    createdAt: isoDateTime,
+  }),
+);
+
+export type TenantView = z.output<typeof tenantViewSchema>;
+
+export const tenantPageSchema = component('TenantPage', page(tenantViewSchema));
+
+/** The answer that created a tenant: its first service account's secret is shown only there. */
+export const createdTenantViewSchema = component(
+  'CreatedTenant',
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    logoUrl: z.string().nullable(),
+    serviceAccount: z.object({ clientId: z.string(), clientSecret: z.string() }),
+  }),
+);
 
 export function tenantView(tenant: TenantDetails): TenantView {
   return {

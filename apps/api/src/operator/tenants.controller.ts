@@ -1,4 +1,5 @@
 import { Body, Delete, Get, Header, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { decodeTimeIdCursor } from '../../../../libs/store/src/index.js';
 import { TenantNotFoundError } from '../errors/api-error.js';
@@ -7,11 +8,18 @@ import { pageQuery } from '../http/list-query.js';
 import { label, webUrl } from '../http/schemas.js';
 import { UuidParamPipe } from '../http/uuid-param.pipe.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
+import { ApiEndpoint } from '../openapi/api-endpoint.decorator.js';
 import { CreateTenant } from './create-tenant.use-case.js';
 import { DeleteTenant } from './delete-tenant.use-case.js';
 import { GetTenant } from './get-tenant.use-case.js';
 import { ListTenants } from './list-tenants.use-case.js';
-import { type TenantView, tenantView } from './tenant.view.js';
+import {
+  createdTenantViewSchema,
+  tenantPageSchema,
+  type TenantView,
+  tenantView,
+  tenantViewSchema,
+} from './tenant.view.js';
 import { UpdateTenant } from './update-tenant.use-case.js';
 
 const newTenant = z.strictObject({ name: label, logoUrl: webUrl.optional() });
@@ -31,14 +39,10 @@ const listQuery = pageQuery(decodeTimeIdCursor);
 
 const tenantIdPipe = new UuidParamPipe(() => new TenantNotFoundError());
 
-interface CreatedTenantView {
-  id: string;
-  name: string;
-  logoUrl: string | null;
-  serviceAccount: { clientId: string; clientSecret: string };
-}
+type CreatedTenantView = z.output<typeof createdTenantViewSchema>;
 
 @OperatorApiController('tenants')
+@ApiTags('Operator')
 export class TenantsController {
   constructor(
     private readonly createTenant: CreateTenant,
@@ -49,6 +53,11 @@ export class TenantsController {
   ) {}
 
   @Post()
+  @ApiEndpoint({
+    summary: 'Create a tenant and its first service account (the secret is shown once)',
+    body: newTenant,
+    ok: { status: HttpStatus.CREATED, schema: createdTenantViewSchema },
+  })
   @Header('cache-control', 'no-store')
   async create(@Body(new ZodBodyPipe(newTenant)) body: z.output<typeof newTenant>): Promise<CreatedTenantView> {
     const { tenant, serviceAccount } = await this.createTenant.execute(body);
@@ -56,6 +65,7 @@ export class TenantsController {
   }
 
   @Get()
+  @ApiEndpoint({ summary: 'List tenants', query: listQuery, ok: { status: HttpStatus.OK, schema: tenantPageSchema } })
   async list(
     @Query(new ZodBodyPipe(listQuery)) query: z.output<typeof listQuery>,
   ): Promise<{ items: TenantView[]; nextCursor: string | null }> {
@@ -64,11 +74,22 @@ export class TenantsController {
   }
 
   @Get(':id')
+  @ApiEndpoint({
+    summary: 'Get a tenant',
+    ok: { status: HttpStatus.OK, schema: tenantViewSchema },
+    errors: [HttpStatus.NOT_FOUND],
+  })
   async get(@Param('id', tenantIdPipe) id: string): Promise<TenantView> {
     return tenantView(await this.getTenant.execute(id));
   }
 
   @Patch(':id')
+  @ApiEndpoint({
+    summary: 'Change a tenant: name, logo, status (suspend), quotas',
+    body: tenantChanges,
+    ok: { status: HttpStatus.OK, schema: tenantViewSchema },
+    errors: [HttpStatus.NOT_FOUND],
+  })
   async update(
     @Param('id', tenantIdPipe) id: string,
     @Body(new ZodBodyPipe(tenantChanges)) body: z.output<typeof tenantChanges>,
@@ -77,6 +98,11 @@ export class TenantsController {
   }
 
   @Delete(':id')
+  @ApiEndpoint({
+    summary: 'Delete a tenant and everything it has',
+    ok: { status: HttpStatus.NO_CONTENT },
+    errors: [HttpStatus.NOT_FOUND],
+  })
   @HttpCode(HttpStatus.NO_CONTENT)
   async remove(@Param('id', tenantIdPipe) id: string): Promise<void> {
     await this.deleteTenant.execute(id);

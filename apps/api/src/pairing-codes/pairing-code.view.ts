@@ -1,9 +1,17 @@
-export interface PairingCodeView {
-  pairingUrl: string;
-  pairingCode: string;
-  nodeIdAlias: string;
-  expiresAt: string | null;
-}
+import { z } from 'zod';
+import { component, isoDateTime } from '../openapi/components.js';
+
+export const pairingCodeViewSchema = component(
+  'PairingCode',
+  z.object({
+    pairingUrl: z.string(),
+    pairingCode: z.string(),
+    nodeIdAlias: z.string(),
+    expiresAt: isoDateTime.nullable().meta({ description: 'null for a static code' }),
+  }),
+);
+
+export type PairingCodeView = z.output<typeof pairingCodeViewSchema>;
 
 export function pairingCodeView(issued: {
   pairingUrl: string;

@@ -1,12 +1,14 @@
-import { Body, Header, Param, Post } from '@nestjs/common';
+import { Body, Header, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 import { cemNodeIdPipe } from '../cem-nodes/cem-node-id.pipe.js';
 import { TenantApiController } from '../http/api-controller.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
+import { ApiEndpoint } from '../openapi/api-endpoint.decorator.js';
 import { IssuePairingCode } from './issue-pairing-code.use-case.js';
-import { type PairingCodeView, pairingCodeView } from './pairing-code.view.js';
+import { type PairingCodeView, pairingCodeView, pairingCodeViewSchema } from './pairing-code.view.js';
 
 const MIN_TTL_SECONDS = 30;
 const MAX_TTL_SECONDS = 86_400;
@@ -22,10 +24,17 @@ export const pairingCodeRequest = z
   });
 
 @TenantApiController('cem-nodes/:id/pairing-codes')
+@ApiTags('CEM nodes')
 export class PairingCodesController {
   constructor(private readonly issuePairingCode: IssuePairingCode) {}
 
   @Post()
+  @ApiEndpoint({
+    summary: 'Issue a pairing code for a CEM node',
+    body: pairingCodeRequest,
+    ok: { status: HttpStatus.CREATED, schema: pairingCodeViewSchema },
+    errors: [HttpStatus.NOT_FOUND],
+  })
   @Header('cache-control', 'no-store')
   async issue(
     @CurrentTenant() caller: TenantPrincipal,

@@ -1,17 +1,20 @@
-import { Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
+import { Delete, Get, HttpCode, HttpStatus, Param, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 import { TenantApiController } from '../http/api-controller.js';
 import { encodeCursor, type PageView, pageQuery, uuidQuery } from '../http/pagination.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
+import { ApiEndpoint } from '../openapi/api-endpoint.decorator.js';
 import { ListPairings } from './list-pairings.use-case.js';
-import { type PairingView, pairingView } from './pairing.view.js';
+import { pairingPageSchema, type PairingView, pairingView } from './pairing.view.js';
 import { UnpairRm } from './unpair-rm.use-case.js';
 
 const pairingListQuery = z.strictObject({ ...pageQuery, cemNodeId: uuidQuery });
 
 @TenantApiController('pairings')
+@ApiTags('Pairings')
 export class PairingsController {
   constructor(
     private readonly unpairRm: UnpairRm,
@@ -19,6 +22,12 @@ export class PairingsController {
   ) {}
 
   @Get()
+  @ApiEndpoint({
+    summary: "List the tenant's pairings, or one CEM node's",
+    query: pairingListQuery,
+    ok: { status: HttpStatus.OK, schema: pairingPageSchema },
+    errors: [HttpStatus.NOT_FOUND],
+  })
   async list(
     @CurrentTenant() caller: TenantPrincipal,
     @Query(new ZodBodyPipe(pairingListQuery)) query: z.output<typeof pairingListQuery>,
@@ -37,6 +46,11 @@ export class PairingsController {
 
   @Delete(':rmNodeId')
   @HttpCode(204)
+  @ApiEndpoint({
+    summary: 'Unpair an RM (the broker tells it, as communication server)',
+    ok: { status: HttpStatus.NO_CONTENT },
+    errors: [HttpStatus.NOT_FOUND],
+  })
   async unpair(@CurrentTenant() caller: TenantPrincipal, @Param('rmNodeId') rmNodeId: string): Promise<void> {
     await this.unpairRm.execute(caller, rmNodeId);
   }

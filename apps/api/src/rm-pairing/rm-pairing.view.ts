@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { EndpointDescription, NodeDescription } from '../../../../libs/s2-connect/src/generated/types.js';
+import { component, isoDateTime } from '../openapi/components.js';
+import { s2Description } from '../pairings/pairing.view.js';
 
 /** A pairing as the tenant API shows it. */
 export interface RmPairingView {
@@ -8,3 +11,14 @@ export interface RmPairingView {
   rmEndpointDescription: EndpointDescription;
   pairedAt: string;
 }
+
+export const rmPairingViewSchema = component(
+  'RmPairing',
+  z.object({
+    cemNodeId: z.uuid(),
+    rmNodeId: z.string(),
+    rmNodeDescription: s2Description,
+    rmEndpointDescription: s2Description,
+    pairedAt: isoDateTime,
+  }),
+);

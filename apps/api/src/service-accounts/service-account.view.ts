@@ -1,18 +1,30 @@
+import { z } from 'zod';
 import type { ServiceAccountRecord } from '../../../../libs/store/src/index.js';
+import { component, isoDateTime, page } from '../openapi/components.js';
 
-export interface ServiceAccountView {
-  id: string;
-  name: string;
-  clientId: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export const serviceAccountViewSchema = component(
+  'ServiceAccount',
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    clientId: z.string(),
+    createdAt: isoDateTime,
+    lastUsedAt: isoDateTime.nullable(),
+    revokedAt: isoDateTime.nullable(),
+  }),
+);
 
-/** With the secret: only in the answer that created it. */
-export interface ServiceAccountWithSecretView extends ServiceAccountView {
-  clientSecret: string;
-}
+export type ServiceAccountView = z.output<typeof serviceAccountViewSchema>;
+
+/** With the secret: only in the answer that created or rotated it. */
+export const serviceAccountWithSecretViewSchema = component(
+  'ServiceAccountWithSecret',
+  serviceAccountViewSchema.extend({ clientSecret: z.string() }),
+);
+
+export type ServiceAccountWithSecretView = z.output<typeof serviceAccountWithSecretViewSchema>;
+
+export const serviceAccountPageSchema = component('ServiceAccountPage', page(serviceAccountViewSchema));
 
 export function serviceAccountView(account: ServiceAccountRecord): ServiceAccountView {
   return {

@@ -1,4 +1,5 @@
 import { Body, Get, Header, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { decodeTimeIdCursor } from '../../../../libs/store/src/index.js';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
@@ -9,15 +10,19 @@ import { pageQuery } from '../http/list-query.js';
 import { label } from '../http/schemas.js';
 import { UuidParamPipe } from '../http/uuid-param.pipe.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
+import { ApiEndpoint } from '../openapi/api-endpoint.decorator.js';
 import { CreateServiceAccount } from './create-service-account.use-case.js';
 import { GetServiceAccount } from './get-service-account.use-case.js';
 import { ListServiceAccounts } from './list-service-accounts.use-case.js';
 import { RevokeServiceAccount } from './revoke-service-account.use-case.js';
 import { RotateServiceAccountSecret } from './rotate-service-account-secret.use-case.js';
 import {
+  serviceAccountPageSchema,
   type ServiceAccountView,
   serviceAccountView,
+  serviceAccountViewSchema,
   type ServiceAccountWithSecretView,
+  serviceAccountWithSecretViewSchema,
 } from './service-account.view.js';
 
 const newServiceAccount = z.strictObject({ name: label });
@@ -25,6 +30,7 @@ const listQuery = pageQuery(decodeTimeIdCursor);
 const serviceAccountIdPipe = new UuidParamPipe(() => new ServiceAccountNotFoundError());
 
 @TenantApiController('service-accounts')
+@ApiTags('Service accounts')
 export class ServiceAccountsController {
   constructor(
     private readonly createServiceAccount: CreateServiceAccount,
@@ -35,6 +41,11 @@ export class ServiceAccountsController {
   ) {}
 
   @Post()
+  @ApiEndpoint({
+    summary: 'Create a service account (its secret is shown once)',
+    body: newServiceAccount,
+    ok: { status: HttpStatus.CREATED, schema: serviceAccountWithSecretViewSchema },
+  })
   @Header('cache-control', 'no-store')
   async create(
     @CurrentTenant() caller: TenantPrincipal,
@@ -45,6 +56,11 @@ export class ServiceAccountsController {
   }
 
   @Get()
+  @ApiEndpoint({
+    summary: "List the tenant's service accounts",
+    query: listQuery,
+    ok: { status: HttpStatus.OK, schema: serviceAccountPageSchema },
+  })
   async list(
     @CurrentTenant() caller: TenantPrincipal,
     @Query(new ZodBodyPipe(listQuery)) query: z.output<typeof listQuery>,
@@ -54,6 +70,11 @@ export class ServiceAccountsController {
   }
 
   @Get(':id')
+  @ApiEndpoint({
+    summary: 'Get a service account',
+    ok: { status: HttpStatus.OK, schema: serviceAccountViewSchema },
+    errors: [HttpStatus.NOT_FOUND],
+  })
   async get(
     @CurrentTenant() caller: TenantPrincipal,
     @Param('id', serviceAccountIdPipe) id: string,
@@ -62,6 +83,11 @@ export class ServiceAccountsController {
   }
 
   @Post(':id/rotate-secret')
+  @ApiEndpoint({
+    summary: "Replace a service account's secret (the new one is shown once)",
+    ok: { status: HttpStatus.OK, schema: serviceAccountWithSecretViewSchema },
+    errors: [HttpStatus.NOT_FOUND, HttpStatus.CONFLICT],
+  })
   @HttpCode(HttpStatus.OK)
   @Header('cache-control', 'no-store')
   async rotate(
@@ -73,6 +99,11 @@ export class ServiceAccountsController {
   }
 
   @Post(':id/revoke')
+  @ApiEndpoint({
+    summary: 'Revoke a service account',
+    ok: { status: HttpStatus.OK, schema: serviceAccountViewSchema },
+    errors: [HttpStatus.NOT_FOUND, HttpStatus.CONFLICT],
+  })
   @HttpCode(HttpStatus.OK)
   async revoke(
     @CurrentTenant() caller: TenantPrincipal,

@@ -1,16 +1,36 @@
+import { z } from 'zod';
 import type { RmEntry } from '../../../../libs/routing/src/session-directory.js';
 import type { SessionState } from '../../../../libs/s2-json/src/session-rules.js';
+import { pairingViewSchema } from '../pairings/pairing.view.js';
+import { component, isoDateTime } from '../openapi/components.js';
 
-export interface SessionView {
-  sessionId: string;
-  rmNodeId: string;
-  cemNodeId: string;
-  s2Version: string;
-  controlType: string;
-  connectedAt: string;
-  /** The replica holding the RM's socket. */
-  gateway: string;
-}
+export const sessionViewSchema = component(
+  'Session',
+  z.object({
+    sessionId: z.string(),
+    rmNodeId: z.string(),
+    cemNodeId: z.uuid(),
+    s2Version: z.string(),
+    controlType: z.string(),
+    connectedAt: isoDateTime,
+    gateway: z.string().meta({ description: "the replica holding the RM's socket" }),
+  }),
+);
+
+export type SessionView = z.output<typeof sessionViewSchema>;
+
+export const sessionListSchema = component('SessionList', z.object({ items: z.array(sessionViewSchema) }));
+
+/** `GET /rms/{rmNodeId}`: the pairing, the live session if any, and the RM's last messages. */
+export const rmViewSchema = component(
+  'Rm',
+  z.object({
+    pairing: pairingViewSchema,
+    // Inline: OpenAPI 3.0 cannot make a $ref nullable.
+    session: z.object(sessionViewSchema.shape).nullable(),
+    snapshot: z.array(z.unknown()),
+  }),
+);
 
 /** The active control type as the CEM channel's session.opened names it. */
 export function controlTypeOf(state: string): string {

@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from '../../../../libs/config/sr
 import { DrainService } from '../../../../libs/health/src/index.js';
 import { configureHttpApp } from '../../../../libs/http/src/index.js';
 import { createLogger, type Logger, NestLogger } from '../../../../libs/observability/src/index.js';
+import { serveApiDocs } from '../../../api/src/openapi/api-docs.js';
 import { httpsOptions } from '../serve/https-options.js';
 import { RootModule } from '../serve/root.module.js';
 import { ShutdownSignal } from '../serve/shutdown-signal.js';
@@ -74,6 +75,7 @@ async function start(config: Config, logger: Logger): Promise<NestExpressApplica
       httpsOptions: httpsOptions(config.tls),
     });
     configureHttpApp(app, logger);
+    if (config.roles.includes('api')) serveApiDocs(app);
     await app.listen(config.port);
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');

@@ -1,0 +1,422 @@
+// Requests for every operation of the OpenAPI document, each with the status it must get. A new
+// endpoint needs its cases here: the conformance test fails for an operation without any.
+import { randomUUID } from 'node:crypto';
+import { TEST_OPERATOR_TOKEN } from './broker.js';
+import type { RmPairingServer } from './rm-pairing-server.js';
+import { createCemNode, createTenant, post } from './s2-connect.js';
+import type { ApiRequest, World } from './api-world.js';
+
+export interface CaseContext {
+  baseUrl: string;
+  /** The caller of the tenant cases. */
+  a: World;
+  /** Another tenant: its ids, asked for by `a`, must be 404. */
+  b: World;
+  rmServer: RmPairingServer;
+}
+
+/**
+ * Without `path`, the operation's own; without `bearer`, the request carries the right credentials for
+ * its prefix, and `bearer: undefined` sends none.
+ */
+export type CaseRequest = Partial<Omit<ApiRequest, 'method'>>;
+
+export interface ApiCase {
+  name: string;
+  status: number;
+  /** A 400 must name this field. */
+  field?: string;
+  request: (c: CaseContext) => CaseRequest | Promise<CaseRequest>;
+}
+
+const EXTERNAL_REF = `site-${randomUUID()}`;
+const NO_AUTH = { bearer: undefined };
+const BAD_OPERATOR = { bearer: 'not-the-operator-token' };
+
+async function revokedAccountId(c: CaseContext): Promise<string> {
+  const created = await post(`${c.baseUrl}/api/v1/service-accounts`, { name: 'revoked' }, c.a.tenant.jwt);
+  const { id } = created.body as { id: string };
+  await post(`${c.baseUrl}/api/v1/service-accounts/${id}/revoke`, {}, c.a.tenant.jwt);
+  return id;
+}
+
+/** Keyed `METHOD path` as the document names the operation; run in this order. */
+export const API_CASES: Record<string, ApiCase[]> = {
+  'POST /api/v1/auth/token': [
+    {
+      name: 'a JWT',
+      status: 200,
+      request: ({ a }) => ({
+        ...NO_AUTH,
+        body: { clientId: a.serviceAccount.clientId, clientSecret: a.serviceAccount.clientSecret },
+      }),
+    },
+    {
+      name: 'empty client id',
+      status: 400,
+      field: 'clientId',
+      request: () => ({ ...NO_AUTH, body: { clientId: '', clientSecret: 'x' } }),
+    },
+    {
+      name: 'wrong secret',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, body: { clientId: a.serviceAccount.clientId, clientSecret: 'wrong' } }),
+    },
+  ],
+  'POST /api/v1/cem-nodes': [
+    {
+      name: 'created',
+      status: 201,
+      request: () => ({ body: { brand: 'Acme', type: 'EMS', modelName: 'M1', externalRef: EXTERNAL_REF } }),
+    },
+    {
+      name: 'empty brand',
+      status: 400,
+      field: 'brand',
+      request: () => ({ body: { brand: '', type: 'EMS', modelName: 'M1' } }),
+    },
+    {
+      name: 'externalRef taken',
+      status: 409,
+      request: () => ({ body: { brand: 'Acme', type: 'EMS', modelName: 'M1', externalRef: EXTERNAL_REF } }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: () => ({ ...NO_AUTH, body: { brand: 'Acme', type: 'EMS', modelName: 'M1' } }),
+    },
+  ],
+  'POST /api/v1/cem-nodes:batch': [
+    {
+      name: 'created with codes',
+      status: 201,
+      request: () => ({ body: { nodes: [{ brand: 'Acme', type: 'EMS', modelName: 'M2' }], pairingCodes: {} } }),
+    },
+    { name: 'no nodes', status: 400, field: 'nodes', request: () => ({ body: { nodes: [] } }) },
+    {
+      name: 'externalRef taken',
+      status: 409,
+      request: () => ({ body: { nodes: [{ brand: 'A', type: 'B', modelName: 'C', externalRef: EXTERNAL_REF }] } }),
+    },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, body: { nodes: [] } }) },
+  ],
+  'GET /api/v1/cem-nodes': [
+    { name: 'first page of one', status: 200, request: () => ({ path: '/api/v1/cem-nodes?limit=1' }) },
+    { name: 'by externalRef', status: 200, request: () => ({ path: `/api/v1/cem-nodes?externalRef=${EXTERNAL_REF}` }) },
+    { name: 'limit 0', status: 400, field: 'limit', request: () => ({ path: '/api/v1/cem-nodes?limit=0' }) },
+    { name: 'forged cursor', status: 400, field: 'cursor', request: () => ({ path: '/api/v1/cem-nodes?cursor=x' }) },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, path: '/api/v1/cem-nodes' }) },
+  ],
+  'GET /api/v1/cem-nodes/{id}': [
+    { name: 'own node', status: 200, request: ({ a }) => ({ path: `/api/v1/cem-nodes/${a.node.id}` }) },
+    { name: "another tenant's node", status: 404, request: ({ b }) => ({ path: `/api/v1/cem-nodes/${b.node.id}` }) },
+    { name: 'not a UUID', status: 404, request: () => ({ path: '/api/v1/cem-nodes/abc' }) },
+    { name: 'no JWT', status: 401, request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/cem-nodes/${a.node.id}` }) },
+  ],
+  'PATCH /api/v1/cem-nodes/{id}': [
+    {
+      name: 'renamed',
+      status: 200,
+      request: ({ a }) => ({ path: `/api/v1/cem-nodes/${a.node.id}`, body: { userDefinedName: 'Home' } }),
+    },
+    {
+      name: 'brand not a string',
+      status: 400,
+      field: 'brand',
+      request: ({ a }) => ({ path: `/api/v1/cem-nodes/${a.node.id}`, body: { brand: 5 } }),
+    },
+    {
+      name: 'externalRef taken',
+      status: 409,
+      request: ({ a }) => ({ path: `/api/v1/cem-nodes/${a.node.id}`, body: { externalRef: EXTERNAL_REF } }),
+    },
+    {
+      name: "another tenant's node",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/cem-nodes/${b.node.id}`, body: {} }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/cem-nodes/${a.node.id}`, body: {} }),
+    },
+  ],
+  'POST /api/v1/cem-nodes/{id}/pairing-codes': [
+    {
+      name: 'a dynamic code',
+      status: 201,
+      request: ({ a }) => ({ path: `/api/v1/cem-nodes/${a.node.id}/pairing-codes`, body: {} }),
+    },
+    {
+      name: 'unknown kind',
+      status: 400,
+      field: 'kind',
+      request: ({ a }) => ({ path: `/api/v1/cem-nodes/${a.node.id}/pairing-codes`, body: { kind: 'x' } }),
+    },
+    {
+      name: "another tenant's node",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/cem-nodes/${b.node.id}/pairing-codes`, body: {} }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/cem-nodes/${a.node.id}/pairing-codes`, body: {} }),
+    },
+  ],
+  'POST /api/v1/cem-nodes/{id}/pairings': [
+    {
+      name: 'paired with the RM endpoint',
+      status: 201,
+      request: ({ a, rmServer }) => ({
+        path: `/api/v1/cem-nodes/${a.node.id}/pairings`,
+        body: { pairingUrl: rmServer.pairingUrl, pairingCode: rmServer.pairingCode },
+      }),
+    },
+    {
+      name: 'empty pairingUrl',
+      status: 400,
+      field: 'pairingUrl',
+      request: ({ a }) => ({
+        path: `/api/v1/cem-nodes/${a.node.id}/pairings`,
+        body: { pairingUrl: '', pairingCode: 'rm7-abcd' },
+      }),
+    },
+    {
+      name: 'the RM endpoint does not know the code',
+      status: 422,
+      request: ({ a, rmServer }) => ({
+        path: `/api/v1/cem-nodes/${a.node.id}/pairings`,
+        body: { pairingUrl: rmServer.pairingUrl, pairingCode: 'rm7-wrongtoken' },
+      }),
+    },
+    {
+      name: "another tenant's node",
+      status: 404,
+      request: ({ b, rmServer }) => ({
+        path: `/api/v1/cem-nodes/${b.node.id}/pairings`,
+        body: { pairingUrl: rmServer.pairingUrl, pairingCode: rmServer.pairingCode },
+      }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/cem-nodes/${a.node.id}/pairings`, body: {} }),
+    },
+  ],
+  'GET /api/v1/pairings': [
+    { name: 'all', status: 200, request: () => ({ path: '/api/v1/pairings' }) },
+    {
+      name: "one node's",
+      status: 200,
+      request: ({ a }) => ({ path: `/api/v1/pairings?cemNodeId=${a.rm.cemNodeId}&limit=1` }),
+    },
+    {
+      name: 'cemNodeId not a UUID',
+      status: 400,
+      field: 'cemNodeId',
+      request: () => ({ path: '/api/v1/pairings?cemNodeId=abc' }),
+    },
+    {
+      name: "another tenant's node",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/pairings?cemNodeId=${b.node.id}` }),
+    },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, path: '/api/v1/pairings' }) },
+  ],
+  'DELETE /api/v1/pairings/{rmNodeId}': [
+    {
+      name: 'the RM paired through the endpoint',
+      status: 204,
+      request: ({ rmServer }) => ({ path: `/api/v1/pairings/${rmServer.node.id}` }),
+    },
+    { name: "another tenant's RM", status: 404, request: ({ b }) => ({ path: `/api/v1/pairings/${b.rm.rmNodeId}` }) },
+    { name: 'no JWT', status: 401, request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/pairings/${a.rm.rmNodeId}` }) },
+  ],
+  'DELETE /api/v1/cem-nodes/{id}': [
+    {
+      name: 'a new node',
+      status: 204,
+      request: async ({ baseUrl, a }) => ({ path: `/api/v1/cem-nodes/${(await createCemNode(baseUrl, a.tenant)).id}` }),
+    },
+    { name: "another tenant's node", status: 404, request: ({ b }) => ({ path: `/api/v1/cem-nodes/${b.node.id}` }) },
+    { name: 'no JWT', status: 401, request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/cem-nodes/${a.node.id}` }) },
+  ],
+  'GET /api/v1/sessions': [
+    { name: 'live sessions', status: 200, request: () => ({ path: '/api/v1/sessions' }) },
+    {
+      name: 'cemNodeId not a UUID',
+      status: 400,
+      field: 'cemNodeId',
+      request: () => ({ path: '/api/v1/sessions?cemNodeId=abc' }),
+    },
+    {
+      name: "another tenant's node",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/sessions?cemNodeId=${b.node.id}` }),
+    },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, path: '/api/v1/sessions' }) },
+  ],
+  'GET /api/v1/rms/{rmNodeId}': [
+    { name: 'own RM', status: 200, request: ({ a }) => ({ path: `/api/v1/rms/${a.rm.rmNodeId}` }) },
+    { name: "another tenant's RM", status: 404, request: ({ b }) => ({ path: `/api/v1/rms/${b.rm.rmNodeId}` }) },
+    { name: 'no JWT', status: 401, request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/rms/${a.rm.rmNodeId}` }) },
+  ],
+  'POST /api/v1/service-accounts': [
+    { name: 'created', status: 201, request: () => ({ body: { name: 'ci' } }) },
+    { name: 'no name', status: 400, field: 'name', request: () => ({ body: {} }) },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, body: { name: 'ci' } }) },
+  ],
+  'GET /api/v1/service-accounts': [
+    { name: 'a page', status: 200, request: () => ({ path: '/api/v1/service-accounts?limit=1000' }) },
+    {
+      name: 'limit past the maximum',
+      status: 400,
+      field: 'limit',
+      request: () => ({ path: '/api/v1/service-accounts?limit=1001' }),
+    },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, path: '/api/v1/service-accounts' }) },
+  ],
+  'GET /api/v1/service-accounts/{id}': [
+    {
+      name: 'own account',
+      status: 200,
+      request: ({ a }) => ({ path: `/api/v1/service-accounts/${a.serviceAccount.id}` }),
+    },
+    {
+      name: "another tenant's account",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/service-accounts/${b.serviceAccount.id}` }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/service-accounts/${a.serviceAccount.id}` }),
+    },
+  ],
+  'POST /api/v1/service-accounts/{id}/rotate-secret': [
+    {
+      name: 'own account',
+      status: 200,
+      request: ({ a }) => ({ path: `/api/v1/service-accounts/${a.serviceAccount.id}/rotate-secret` }),
+    },
+    {
+      name: 'a revoked account',
+      status: 409,
+      request: async (c) => ({ path: `/api/v1/service-accounts/${await revokedAccountId(c)}/rotate-secret` }),
+    },
+    {
+      name: "another tenant's account",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/service-accounts/${b.serviceAccount.id}/rotate-secret` }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/service-accounts/${a.serviceAccount.id}/rotate-secret` }),
+    },
+  ],
+  'POST /api/v1/service-accounts/{id}/revoke': [
+    {
+      name: 'a new account',
+      status: 200,
+      request: async ({ baseUrl, a }) => {
+        const created = await post(`${baseUrl}/api/v1/service-accounts`, { name: 'to revoke' }, a.tenant.jwt);
+        return { path: `/api/v1/service-accounts/${(created.body as { id: string }).id}/revoke` };
+      },
+    },
+    {
+      name: "another tenant's account",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/service-accounts/${b.serviceAccount.id}/revoke` }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/service-accounts/${a.serviceAccount.id}/revoke` }),
+    },
+  ],
+  'GET /api/v1/audit-events': [
+    { name: 'newest first', status: 200, request: () => ({ path: '/api/v1/audit-events?limit=2' }) },
+    {
+      name: 'from not a date',
+      status: 400,
+      field: 'from',
+      request: () => ({ path: '/api/v1/audit-events?from=yesterday' }),
+    },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, path: '/api/v1/audit-events' }) },
+  ],
+  'POST /admin/v1/tenants': [
+    { name: 'created', status: 201, request: () => ({ body: { name: `op-${randomUUID().slice(0, 8)}` } }) },
+    { name: 'empty name', status: 400, field: 'name', request: () => ({ body: { name: '' } }) },
+    { name: 'wrong operator token', status: 401, request: () => ({ ...BAD_OPERATOR, body: { name: 'x' } }) },
+  ],
+  'GET /admin/v1/tenants': [
+    { name: 'a page of two', status: 200, request: () => ({ path: '/admin/v1/tenants?limit=2' }) },
+    { name: 'forged cursor', status: 400, field: 'cursor', request: () => ({ path: '/admin/v1/tenants?cursor=x' }) },
+    { name: 'no token', status: 401, request: () => ({ ...NO_AUTH, path: '/admin/v1/tenants' }) },
+  ],
+  'GET /admin/v1/tenants/{id}': [
+    { name: 'a tenant', status: 200, request: ({ a }) => ({ path: `/admin/v1/tenants/${a.tenant.id}` }) },
+    { name: 'unknown', status: 404, request: () => ({ path: `/admin/v1/tenants/${randomUUID()}` }) },
+    {
+      name: 'wrong operator token',
+      status: 401,
+      request: ({ a }) => ({ ...BAD_OPERATOR, path: `/admin/v1/tenants/${a.tenant.id}` }),
+    },
+  ],
+  'PATCH /admin/v1/tenants/{id}': [
+    {
+      name: 'a quota',
+      status: 200,
+      request: ({ a }) => ({ path: `/admin/v1/tenants/${a.tenant.id}`, body: { maxSessions: 1000 } }),
+    },
+    {
+      name: 'unknown status',
+      status: 400,
+      field: 'status',
+      request: ({ a }) => ({ path: `/admin/v1/tenants/${a.tenant.id}`, body: { status: 'x' } }),
+    },
+    { name: 'unknown', status: 404, request: () => ({ path: `/admin/v1/tenants/${randomUUID()}`, body: {} }) },
+    {
+      name: 'no token',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/admin/v1/tenants/${a.tenant.id}`, body: {} }),
+    },
+  ],
+  'DELETE /admin/v1/tenants/{id}': [
+    {
+      name: 'a new tenant',
+      status: 204,
+      request: async ({ baseUrl }) => ({ path: `/admin/v1/tenants/${(await createTenant(baseUrl)).id}` }),
+    },
+    { name: 'unknown', status: 404, request: () => ({ path: `/admin/v1/tenants/${randomUUID()}` }) },
+    { name: 'no token', status: 401, request: () => ({ ...NO_AUTH, path: `/admin/v1/tenants/${randomUUID()}` }) },
+  ],
+  'GET /admin/v1/audit-events': [
+    {
+      name: "one tenant's",
+      status: 200,
+      request: ({ a }) => ({ path: `/admin/v1/audit-events?tenantId=${a.tenant.id}` }),
+    },
+    {
+      name: 'tenantId not a UUID',
+      status: 400,
+      field: 'tenantId',
+      request: () => ({ path: '/admin/v1/audit-events?tenantId=abc' }),
+    },
+    { name: 'no token', status: 401, request: () => ({ ...NO_AUTH, path: '/admin/v1/audit-events' }) },
+  ],
+};
+
+/** The method and path of an operation key, and the credentials its prefix needs. */
+export function resolveCase(operation: string, request: CaseRequest, a: World): ApiRequest {
+  const [method = '', path = ''] = operation.split(' ');
+  const resolved: ApiRequest = { method, path: request.path ?? path, body: request.body };
+  if ('bearer' in request) {
+    if (request.bearer !== undefined) resolved.bearer = request.bearer;
+  } else {
+    resolved.bearer = path.startsWith('/admin/') ? TEST_OPERATOR_TOKEN : a.tenant.jwt;
+  }
+  return resolved;
+}
