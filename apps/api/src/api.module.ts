@@ -4,9 +4,10 @@ import { S2ConnectModule } from './s2-connect/s2-connect.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CemNodesModule } from './cem-nodes/cem-nodes.module.js';
 import { OperatorModule } from './operator/operator.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** The `api` role: S2 Connect pairing and session HTTP endpoints, tenant and operator APIs. */
 @Module({
-  imports: [OperatorModule, AuthModule, CemNodesModule, S2ConnectModule, PairingsModule],
+  imports: [OperatorModule, AuthModule, CemNodesModule, S2ConnectModule, PairingsModule, WebhooksModule],
 })
 export class ApiModule {}

@@ -9,6 +9,7 @@ import { GatewayDrainService } from './gateway-drain.service.js';
 import { PairingEventsConsumer } from './pairing-events.consumer.js';
 import { ReaperService } from './reaper.service.js';
 import { RouterService } from './router.service.js';
+import { SessionEvents } from './session-events.js';
 import { UpgradeListener } from './upgrade.listener.js';
 
 /** The `gateway` role: RM sessions (`/s2/v1/ws`), CEM channels (`/cem/v1/ws`) and routing between replicas. */
@@ -18,6 +19,7 @@ import { UpgradeListener } from './upgrade.listener.js';
     ReplicaBus,
     SessionDirectory,
     RouterService,
+    SessionEvents,
     UpgradeListener,
     PairingEventsConsumer,
     ReaperService,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { PairingEvent } from '../../../libs/connect-state/src/event-bus.js';
+import type { BrokerEvent } from '../../../libs/connect-state/src/event-bus.js';
 import { keys } from '../../../libs/connect-state/src/keys.js';
 import { LOGGER } from '../../../libs/observability/src/index.js';
 import { RedisService } from '../../../libs/redis/src/redis.service.js';
@@ -45,7 +45,7 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
         for (const [, entries] of result ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;
-            this.handle(JSON.parse(fields[1] ?? '{}') as PairingEvent);
+            this.handle(JSON.parse(fields[1] ?? '{}') as BrokerEvent);
           }
         }
       } catch (error) {
@@ -56,7 +56,9 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  private handle(event: PairingEvent): void {
+  private handle(event: BrokerEvent): void {
+    // Session events on the same stream are for webhooks; the channels learn of sessions directly.
+    if (event.type === 'session.opened' || event.type === 'session.closed') return;
     if (event.type === 'pairing.removed') {
       const rm = this.router.rms.get(event.rmNodeId);
       if (rm && rm.cemNodeId === event.cemNodeId)

@@ -45,6 +45,13 @@ describe('loadConfig', () => {
       logLevel: 'info',
       instanceId: 'test-host',
       tls: null,
+      webhooks: {
+        maxAttempts: 10,
+        backoffBaseMs: 10_000,
+        backoffMaxMs: 3_600_000,
+        timeoutMs: 10_000,
+        allowHttp: false,
+      },
     });
   });
 
@@ -63,6 +70,11 @@ describe('loadConfig', () => {
       JWT_TTL_SECONDS: '60',
       PAIRING_CODE_TTL_SECONDS: '86400',
       PAIRING_TOKEN_LENGTH: '64',
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      WEBHOOK_BACKOFF_BASE_MS: '50',
+      WEBHOOK_BACKOFF_MAX_MS: '400',
+      WEBHOOK_TIMEOUT_MS: '1000',
+      WEBHOOK_ALLOW_HTTP: 'true',
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgres://u:p@db:5432/x',
@@ -78,6 +90,7 @@ describe('loadConfig', () => {
       drainRate: 500,
       pairingCodeTtlSeconds: 86400,
       pairingTokenLength: 64,
+      webhooks: { maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 400, timeoutMs: 1000, allowHttp: true },
     });
   });
 
@@ -113,6 +126,10 @@ describe('loadConfig', () => {
     [{ PAIRING_TOKEN_LENGTH: '5' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
     [{ PAIRING_TOKEN_LENGTH: '65' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
     [{ PAIRING_TOKEN_LENGTH: '-8' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
+    [{ WEBHOOK_MAX_ATTEMPTS: '0' }, 'WEBHOOK_MAX_ATTEMPTS must be an integer from 1 to 100'],
+    [{ WEBHOOK_BACKOFF_BASE_MS: '5' }, 'WEBHOOK_BACKOFF_BASE_MS must be an integer from 10 to 3600000'],
+    [{ WEBHOOK_TIMEOUT_MS: '60001' }, 'WEBHOOK_TIMEOUT_MS must be an integer from 100 to 60000'],
+    [{ WEBHOOK_ALLOW_HTTP: 'yes' }, 'WEBHOOK_ALLOW_HTTP must be true or false'],
     [{ TLS_CERT_FILE: '/exists/cert.pem' }, 'TLS_KEY_FILE is required when TLS_CERT_FILE is set'],
     [{ TLS_KEY_FILE: '/exists/key.pem' }, 'TLS_CERT_FILE is required when TLS_KEY_FILE is set'],
     [

@@ -32,6 +32,10 @@ export const DEFAULT_JWT_TTL_SECONDS = 900;
 export const DEFAULT_DRAIN_RATE = 500;
 export const DEFAULT_PAIRING_CODE_TTL_SECONDS = 300;
 export const DEFAULT_PAIRING_TOKEN_LENGTH = 10;
+export const DEFAULT_WEBHOOK_MAX_ATTEMPTS = 10;
+export const DEFAULT_WEBHOOK_BACKOFF_BASE_MS = 10_000;
+export const DEFAULT_WEBHOOK_BACKOFF_MAX_MS = 3_600_000;
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 
 function parseUrl(value: string): URL | null {
   try {
@@ -128,6 +132,14 @@ const schema = z.object({
   PAIRING_CODE_TTL_SECONDS: integerIn(30, 86_400, DEFAULT_PAIRING_CODE_TTL_SECONDS),
   // 6 is S2 Connect's minimum for static tokens (dynamic ones need 4), so one length serves both kinds.
   PAIRING_TOKEN_LENGTH: integerIn(6, 64, DEFAULT_PAIRING_TOKEN_LENGTH),
+  WEBHOOK_MAX_ATTEMPTS: integerIn(1, 100, DEFAULT_WEBHOOK_MAX_ATTEMPTS),
+  WEBHOOK_BACKOFF_BASE_MS: integerIn(10, 3_600_000, DEFAULT_WEBHOOK_BACKOFF_BASE_MS),
+  WEBHOOK_BACKOFF_MAX_MS: integerIn(10, 86_400_000, DEFAULT_WEBHOOK_BACKOFF_MAX_MS),
+  WEBHOOK_TIMEOUT_MS: integerIn(100, 60_000, DEFAULT_WEBHOOK_TIMEOUT_MS),
+  WEBHOOK_ALLOW_HTTP: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .default(false),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   INSTANCE_ID: z
     .string()
@@ -193,5 +205,12 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     logLevel: values.LOG_LEVEL,
     instanceId: values.INSTANCE_ID ?? host.hostname(),
     tls,
+    webhooks: {
+      maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+      backoffBaseMs: values.WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: Math.max(values.WEBHOOK_BACKOFF_MAX_MS, values.WEBHOOK_BACKOFF_BASE_MS),
+      timeoutMs: values.WEBHOOK_TIMEOUT_MS,
+      allowHttp: values.WEBHOOK_ALLOW_HTTP,
+    },
   };
 }

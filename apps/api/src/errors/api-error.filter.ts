@@ -11,6 +11,8 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.CemNodeNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.ExternalRefTaken]: HttpStatus.CONFLICT,
   [ApiErrorCode.PairingNotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.WebhookNotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.DeadLetterNotFound]: HttpStatus.NOT_FOUND,
 };
 
 export function apiErrorBody(error: ApiError): ErrorBody {

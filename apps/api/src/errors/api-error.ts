@@ -6,6 +6,8 @@ export enum ApiErrorCode {
   CemNodeNotFound = 'cem_node_not_found',
   ExternalRefTaken = 'external_ref_taken',
   PairingNotFound = 'pairing_not_found',
+  WebhookNotFound = 'webhook_not_found',
+  DeadLetterNotFound = 'dead_letter_not_found',
 }
 
 /** A domain error: its message is written for the client, so it never holds a secret or an internal detail. */
@@ -55,5 +57,19 @@ export class ExternalRefTakenError extends ApiError {
 export class PairingNotFoundError extends ApiError {
   constructor() {
     super(ApiErrorCode.PairingNotFound, 'pairing not found');
+  }
+}
+
+/** Also for another tenant's webhook endpoint. */
+export class WebhookNotFoundError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.WebhookNotFound, 'webhook not found');
+  }
+}
+
+/** No dead letter with this id on this endpoint (delivered, still pending, or another tenant's). */
+export class DeadLetterNotFoundError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.DeadLetterNotFound, 'dead letter not found');
   }
 }
