@@ -4,8 +4,9 @@ import type { Logger } from 'pino';
 import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
 import { LOGGER } from '../../../../libs/observability/src/index.js';
 import { Clock, WebhookDeliveryRepository } from '../../../../libs/store/src/index.js';
-import { LANE_QUEUE, LaneQueue, type LaneJobData, webhookBackoffMs } from '../../../../libs/webhooks/src/index.js';
+import { LANE_QUEUE, LaneQueue, type LaneJobData } from '../../../../libs/webhooks/src/index.js';
 import { QueueWorker } from '../queue-worker.js';
+import { drainLane, type LaneDrainDeps } from './lane-drain.js';
 import { WebhookSender } from './webhook-sender.js';
 
 /** Lanes sent at once by one worker process; each is one receiver's one RM, sent in order. */
@@ -18,13 +19,15 @@ const CONCURRENCY = 20;
  */
 @Injectable()
 export class LaneWorker extends QueueWorker<LaneJobData> {
+  private readonly drainDeps: LaneDrainDeps;
+
   constructor(
-    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CONFIG) config: Config,
     @Inject(LOGGER) logger: Logger,
     private readonly deliveries: WebhookDeliveryRepository,
-    private readonly sender: WebhookSender,
+    sender: WebhookSender,
     private readonly lanes: LaneQueue,
-    private readonly clock: Clock,
+    clock: Clock,
   ) {
     super({
       queue: LANE_QUEUE,
@@ -40,33 +43,26 @@ export class LaneWorker extends QueueWorker<LaneJobData> {
         maxStalledCount: 10,
       },
     });
+    this.drainDeps = {
+      deliveries,
+      send: (delivery, at) => sender.send(delivery, at),
+      now: () => clock.now(),
+      policy: config.webhooks,
+      onFailure: (head, outcome, dead) =>
+        this.logger.info(
+          { deliveryId: head.id, endpointId: head.endpoint.id, attempts: outcome.attempts, error: outcome.error, dead },
+          dead ? 'webhook delivery dead-lettered' : 'webhook delivery failed; retrying later',
+        ),
+    };
   }
 
   protected async process(job: Job<LaneJobData>, token: string | undefined): Promise<void> {
-    const { laneId } = job.data;
     // On SIGTERM the lane is left after the delivery in hand; `settled` puts its job back in the queue.
-    while (!this.closing) {
-      const head = await this.deliveries.head(laneId);
-      if (!head || !head.endpoint.enabled) return;
-      const at = this.clock.now();
-      const result = await this.sender.send(head, at);
-      const outcome = { attempts: head.attempts + 1, status: result.status, error: result.error, at };
-      if (result.ok) {
-        await this.deliveries.delivered(head.id, outcome);
-        continue;
-      }
-      const dead = outcome.attempts >= this.config.webhooks.maxAttempts;
-      await this.deliveries.failed(head.id, outcome, dead);
-      this.logger.info(
-        { deliveryId: head.id, endpointId: head.endpoint.id, attempts: outcome.attempts, error: result.error, dead },
-        dead ? 'webhook delivery dead-lettered' : 'webhook delivery failed; retrying later',
-      );
-      if (dead) continue;
-      const { backoffBaseMs, backoffMaxMs } = this.config.webhooks;
-      await job.moveToDelayed(Date.now() + webhookBackoffMs(outcome.attempts, backoffBaseMs, backoffMaxMs), token);
-      // Tells BullMQ the job was rescheduled, not failed: its attempts are not used up.
-      throw new DelayedError();
-    }
+    const wait = await drainLane(job.data.laneId, this.drainDeps, () => this.closing);
+    if (wait === undefined) return;
+    await job.moveToDelayed(Date.now() + wait.retryInMs, token);
+    // Tells BullMQ the job was rescheduled, not failed: its attempts are not used up.
+    throw new DelayedError();
   }
 
   /**
