@@ -8,6 +8,7 @@ import { ServiceAccountsModule } from './service-accounts/service-accounts.modul
 import { AuditModule } from './audit/audit.module.js';
 import { RmPairingModule } from './rm-pairing/rm-pairing.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** The `api` role: S2 Connect pairing and session HTTP endpoints, tenant and operator APIs. */
 @Module({
@@ -21,6 +22,7 @@ import { SessionsModule } from './sessions/sessions.module.js';
     AuditModule,
     RmPairingModule,
     SessionsModule,
+    WebhooksModule,
   ],
 })
 export class ApiModule {}

@@ -11,6 +11,7 @@ import { PairingEventsConsumer } from './pairing-events.consumer.js';
 import { ReaperService } from './reaper.service.js';
 import { RouterService } from './router.service.js';
 import { TenantEventsHandler } from './tenant-events.handler.js';
+import { SessionEvents } from './session-events.js';
 import { UpgradeListener } from './upgrade.listener.js';
 
 /** The `gateway` role: RM sessions (`/s2/v1/ws`), CEM channels (`/cem/v1/ws`) and routing between replicas. */
@@ -20,6 +21,7 @@ import { UpgradeListener } from './upgrade.listener.js';
     ReplicaBus,
     SessionDirectory,
     RouterService,
+    SessionEvents,
     UpgradeListener,
     PairingEventsConsumer,
     ReaperService,

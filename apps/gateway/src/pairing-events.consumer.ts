@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { PairingEvent } from '../../../libs/connect-state/src/event-bus.js';
+import type { BrokerEvent } from '../../../libs/connect-state/src/event-bus.js';
 import { keys } from '../../../libs/connect-state/src/keys.js';
 import { isTenantEvent, type TenantEvent } from '../../../libs/connect-state/src/tenant-events.js';
 import { LOGGER } from '../../../libs/observability/src/index.js';
@@ -49,7 +49,7 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
         for (const [, entries] of result ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;
-            this.handle(JSON.parse(fields[1] ?? '{}') as PairingEvent | TenantEvent);
+            this.handle(JSON.parse(fields[1] ?? '{}') as BrokerEvent | TenantEvent);
           }
         }
       } catch (error) {
@@ -60,7 +60,9 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  private handle(event: PairingEvent | TenantEvent): void {
+  private handle(event: BrokerEvent | TenantEvent): void {
+    // Session events on the same stream are for webhooks; the channels learn of sessions directly.
+    if (event.type === 'session.opened' || event.type === 'session.closed') return;
     if (isTenantEvent(event)) {
       this.tenantEvents.handle(event);
     } else if (event.type === 'pairing.removed') {

@@ -14,6 +14,7 @@ import { INITIAL_SESSION_STATE, type SessionState } from '../../../libs/s2-json/
 import { PairingRepository } from '../../../libs/store/src/pairings/pairing.repository.js';
 import { errorFrame, messageFrame, parseCemFrame, sessionClosedFrame, sessionOpenedFrame } from './cem-frames.js';
 import { BIND_WAIT_MS, CLOSE, DELIVER_WITHIN_MS } from './limits.js';
+import { SessionEvents } from './session-events.js';
 
 import { type LocalChannel, type LocalRm, serves } from './local-state.js';
 import { type Outcome, PendingOutcomes, RecentDeliveries } from './outcomes.js';
@@ -41,6 +42,7 @@ export class RouterService {
     private readonly pairings: PairingRepository,
     @Inject(LOGGER) logger: Logger,
     metrics: Metrics,
+    private readonly sessionEvents: SessionEvents,
   ) {
     this.logger = logger.child({ component: 'router' });
     bus.onMessage((envelope) => this.onEnvelope(envelope));
@@ -101,6 +103,8 @@ export class RouterService {
     if (previous && previous.sessionId !== rm.sessionId) {
       // The old session's own replica can no longer remove it (the entry is this session's now), and
       // may be dead: the CEM hears of its end from here, before the new session opens.
+      const reason = (await this.bus.isAlive(previous.replica)) ? 'replaced' : 'replica-lost';
+      this.sessionEvents.closed(rm.rmNodeId, previous, reason);
       if (previous.channelId !== '') {
         this.bus.send(previous.channelReplica, {
           k: 'session-closed',
@@ -108,7 +112,7 @@ export class RouterService {
           rmNodeId: rm.rmNodeId,
           sessionId: previous.sessionId,
           cemNodeId: previous.cemNodeId,
-          reason: (await this.bus.isAlive(previous.replica)) ? 'replaced' : 'replica-lost',
+          reason,
         });
       }
       if (previous.replica !== this.replicaId) {
@@ -120,6 +124,7 @@ export class RouterService {
         });
       }
     }
+    this.sessionEvents.opened(rm.rmNodeId, rm);
     await this.bindSomewhere(rm.rmNodeId, rm.sessionId, rm.tenantId, rm.cemNodeId, '');
   }
 
@@ -206,6 +211,7 @@ export class RouterService {
       tenantId: rm.tenantId,
       replica: this.replicaId,
     });
+    if (removed) this.sessionEvents.closed(rm.rmNodeId, rm, reason);
     if (removed && rm.channelId !== '') {
       this.bus.send(rm.channelReplica, {
         k: 'session-closed',
@@ -639,7 +645,9 @@ export class RouterService {
     const rms = await this.directory.getMany(await this.directory.replicaRms(replica));
     for (const [rmNodeId, entry] of rms) {
       if (entry.replica !== replica) continue;
-      if ((await this.directory.remove(rmNodeId, entry)) && entry.channelId !== '') {
+      const removed = await this.directory.remove(rmNodeId, entry);
+      if (removed) this.sessionEvents.closed(rmNodeId, entry, 'replica-lost');
+      if (removed && entry.channelId !== '') {
         this.bus.send(entry.channelReplica, {
           k: 'session-closed',
           channelId: entry.channelId,

@@ -50,6 +50,21 @@ export interface Config {
   instanceId: string;
   tls: TlsFiles | null;
   pairingClient: PairingClientConfig;
+  webhooks: WebhookSettings;
+}
+
+/** How the worker delivers webhooks. */
+export interface WebhookSettings {
+  /** Tries of one delivery before it goes to the dead-letter list. */
+  maxAttempts: number;
+  /** Wait after the first failed try; doubled after each further one. */
+  backoffBaseMs: number;
+  /** Longest wait between two tries. */
+  backoffMaxMs: number;
+  /** A receiver that has not answered by then has failed this try. */
+  timeoutMs: number;
+  /** Whether endpoint URLs may be plain http:// to hosts other than loopback. */
+  allowHttp: boolean;
 }
 
 /** Injection token of the `Config` object. */

@@ -77,6 +77,13 @@ describe('loadConfig', () => {
       caCertificateFingerprint: CA_FINGERPRINT,
       allowHttp: true,
       timeoutMs: 2000,
+      webhooks: {
+        maxAttempts: 10,
+        backoffBaseMs: 10_000,
+        backoffMaxMs: 3_600_000,
+        timeoutMs: 10_000,
+        allowHttp: false,
+      },
     });
   });
 
@@ -97,6 +104,11 @@ describe('loadConfig', () => {
       PAIRING_TOKEN_LENGTH: '64',
       WS_PING_INTERVAL_SECONDS: '1',
       WS_IDLE_TIMEOUT_SECONDS: '3',
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      WEBHOOK_BACKOFF_BASE_MS: '50',
+      WEBHOOK_BACKOFF_MAX_MS: '400',
+      WEBHOOK_TIMEOUT_MS: '1000',
+      WEBHOOK_ALLOW_HTTP: 'true',
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgres://u:p@db:5432/x',
@@ -114,6 +126,7 @@ describe('loadConfig', () => {
       pairingTokenLength: 64,
       wsPingIntervalMs: 1_000,
       wsIdleTimeoutMs: 3_000,
+      webhooks: { maxAttempts: 3, backoffBaseMs: 50, backoffMaxMs: 400, timeoutMs: 1000, allowHttp: true },
     });
   });
 
@@ -152,6 +165,10 @@ describe('loadConfig', () => {
     [{ WS_PING_INTERVAL_SECONDS: '0' }, 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 3600'],
     [{ WS_IDLE_TIMEOUT_SECONDS: '1' }, 'WS_IDLE_TIMEOUT_SECONDS must be an integer from 2 to 7200'],
     [{ WS_IDLE_TIMEOUT_SECONDS: '30' }, 'WS_IDLE_TIMEOUT_SECONDS must be greater than WS_PING_INTERVAL_SECONDS'],
+    [{ WEBHOOK_MAX_ATTEMPTS: '0' }, 'WEBHOOK_MAX_ATTEMPTS must be an integer from 1 to 100'],
+    [{ WEBHOOK_BACKOFF_BASE_MS: '5' }, 'WEBHOOK_BACKOFF_BASE_MS must be an integer from 10 to 3600000'],
+    [{ WEBHOOK_TIMEOUT_MS: '60001' }, 'WEBHOOK_TIMEOUT_MS must be an integer from 100 to 60000'],
+    [{ WEBHOOK_ALLOW_HTTP: 'yes' }, 'WEBHOOK_ALLOW_HTTP must be true or false'],
     [{ TLS_CERT_FILE: '/exists/cert.pem' }, 'TLS_KEY_FILE is required when TLS_CERT_FILE is set'],
     [{ TLS_KEY_FILE: '/exists/key.pem' }, 'TLS_CERT_FILE is required when TLS_KEY_FILE is set'],
     [

@@ -46,6 +46,10 @@ export const DEFAULT_PAIRING_TOKEN_LENGTH = 10;
 export const DEFAULT_WS_PING_INTERVAL_SECONDS = 30;
 export const DEFAULT_WS_IDLE_TIMEOUT_SECONDS = 75;
 export const DEFAULT_PAIRING_CLIENT_TIMEOUT_SECONDS = 10;
+export const DEFAULT_WEBHOOK_MAX_ATTEMPTS = 10;
+export const DEFAULT_WEBHOOK_BACKOFF_BASE_MS = 10_000;
+export const DEFAULT_WEBHOOK_BACKOFF_MAX_MS = 3_600_000;
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 
 function parseUrl(value: string): URL | null {
   try {
@@ -147,6 +151,14 @@ const schema = z.object({
   // At most the 15 s a whole pairing attempt may take.
   PAIRING_CLIENT_TIMEOUT_SECONDS: integerIn(1, 15, DEFAULT_PAIRING_CLIENT_TIMEOUT_SECONDS),
   PAIRING_CLIENT_ALLOW_HTTP: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .default(false),
+  WEBHOOK_MAX_ATTEMPTS: integerIn(1, 100, DEFAULT_WEBHOOK_MAX_ATTEMPTS),
+  WEBHOOK_BACKOFF_BASE_MS: integerIn(10, 3_600_000, DEFAULT_WEBHOOK_BACKOFF_BASE_MS),
+  WEBHOOK_BACKOFF_MAX_MS: integerIn(10, 86_400_000, DEFAULT_WEBHOOK_BACKOFF_MAX_MS),
+  WEBHOOK_TIMEOUT_MS: integerIn(100, 60_000, DEFAULT_WEBHOOK_TIMEOUT_MS),
+  WEBHOOK_ALLOW_HTTP: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .transform((value) => value === 'true')
     .default(false),
@@ -257,6 +269,13 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
       caCertificateFingerprint: caFingerprint,
       allowHttp: values.PAIRING_CLIENT_ALLOW_HTTP,
       timeoutMs: values.PAIRING_CLIENT_TIMEOUT_SECONDS * 1000,
+    },
+    webhooks: {
+      maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+      backoffBaseMs: values.WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: Math.max(values.WEBHOOK_BACKOFF_MAX_MS, values.WEBHOOK_BACKOFF_BASE_MS),
+      timeoutMs: values.WEBHOOK_TIMEOUT_MS,
+      allowHttp: values.WEBHOOK_ALLOW_HTTP,
     },
   };
 }

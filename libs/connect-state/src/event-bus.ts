@@ -19,6 +19,28 @@ export type PairingEvent =
       readonly reason: 'unpaired-by-rm' | 'unpaired-by-tenant' | 'repaired' | 'paired-elsewhere' | 'cem-node-deleted';
     };
 
+/** Session lifecycle events, once per session (never per message); webhooks deliver them. */
+export type SessionEvent =
+  | {
+      readonly type: 'session.opened';
+      readonly tenantId: string;
+      readonly cemNodeId: string;
+      readonly rmNodeId: string;
+      readonly sessionId: string;
+      readonly s2Version: string;
+    }
+  | {
+      readonly type: 'session.closed';
+      readonly tenantId: string;
+      readonly cemNodeId: string;
+      readonly rmNodeId: string;
+      readonly sessionId: string;
+      readonly reason: string;
+    };
+
+/** Everything on the event stream. */
+export type BrokerEvent = PairingEvent | SessionEvent;
+
 type PairingRemoved = Extract<PairingEvent, { type: 'pairing.removed' }>;
 
 /** The event for a pairing that was removed (any record carrying these fields, such as the repository's). */
@@ -46,8 +68,11 @@ export function pairingCreated(pairing: {
   };
 }
 
-/** How many events the stream keeps for consumers that were away. */
-const STREAM_LENGTH = 100_000;
+/**
+ * An upper bound on the stream, whatever happens. The webhook worker trims what it has recorded (see
+ * `libs/webhooks`), so in normal operation the stream is far shorter and an unread event is never cut.
+ */
+export const STREAM_LENGTH = 1_000_000;
 
 /**
  * Events on a Redis stream rather than pub/sub: a consumer that was briefly disconnected reads what it
@@ -57,7 +82,7 @@ const STREAM_LENGTH = 100_000;
 export class EventBus {
   constructor(private readonly redis: RedisService) {}
 
-  async publish(events: readonly (PairingEvent | TenantEvent)[]): Promise<void> {
+  async publish(events: readonly (BrokerEvent | TenantEvent)[]): Promise<void> {
     if (events.length === 0) return;
     const pipeline = this.redis.client.pipeline();
     for (const event of events) {

@@ -7,6 +7,11 @@ export interface CreateRedisOptions {
   instanceId?: string;
   /** Receives connection errors; without it they are dropped (ioredis would print them as plain text). */
   logger?: Logger;
+  /**
+   * Failed tries of one command before it is rejected (default 2). BullMQ's blocking connections need
+   * null (retry until the connection is back), since its workers must never see a command fail.
+   */
+  maxRetriesPerRequest?: number | null;
 }
 
 /**
@@ -19,7 +24,7 @@ export function createRedis(url: string, name: string, options: CreateRedisOptio
     connectionName,
     lazyConnect: false,
     // Fail a command after a few reconnect attempts instead of holding the request that sent it.
-    maxRetriesPerRequest: 2,
+    maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest,
     connectTimeout: 5_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });

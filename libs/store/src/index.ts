@@ -8,3 +8,6 @@ export * from './service-account.repository.js';
 export * from './store.module.js';
 export * from './tenant.repository.js';
 export * from './uuid.js';
+export * from './webhooks/webhook-delivery.repository.js';
+export * from './webhooks/webhook.records.js';
+export * from './webhooks/webhook.repository.js';

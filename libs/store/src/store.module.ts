@@ -8,6 +8,8 @@ import { Clock } from './clock.js';
 import { PairingCodeRepository } from './pairing-code.repository.js';
 import { ServiceAccountRepository } from './service-account.repository.js';
 import { TenantRepository } from './tenant.repository.js';
+import { WebhookDeliveryRepository } from './webhooks/webhook-delivery.repository.js';
+import { WebhookRepository } from './webhooks/webhook.repository.js';
 
 const EXPORTED = [
   Clock,
@@ -18,6 +20,8 @@ const EXPORTED = [
   PairingRepository,
   AuditEventRepository,
   PairingViewRepository,
+  WebhookRepository,
+  WebhookDeliveryRepository,
 ];
 
 /** The broker's durable state, one repository per aggregate, and the clock its queries compare with. */

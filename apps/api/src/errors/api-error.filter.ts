@@ -26,6 +26,8 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   // The request is fine; the tenant's state (its quota) does not allow it now.
   [ApiErrorCode.CemNodeQuotaExceeded]: HttpStatus.CONFLICT,
   [ApiErrorCode.RmNotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.WebhookNotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.DeadLetterNotFound]: HttpStatus.NOT_FOUND,
 };
 
 export function apiErrorBody(error: ApiError): ErrorBody & { peer?: PeerAnswer } {

@@ -18,6 +18,8 @@ export enum ApiErrorCode {
   PeerTimeout = 'peer_timeout',
   CemNodeQuotaExceeded = 'cem_node_quota_exceeded',
   RmNotFound = 'rm_not_found',
+  WebhookNotFound = 'webhook_not_found',
+  DeadLetterNotFound = 'dead_letter_not_found',
 }
 
 /** A domain error: its message is written for the client, so it never holds a secret or an internal detail. */
@@ -147,5 +149,19 @@ export class PeerPairingError extends ApiError {
 export class RmNotFoundError extends ApiError {
   constructor() {
     super(ApiErrorCode.RmNotFound, 'RM not found');
+  }
+}
+
+/** Also for another tenant's webhook endpoint. */
+export class WebhookNotFoundError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.WebhookNotFound, 'webhook not found');
+  }
+}
+
+/** No dead letter with this id on this endpoint (delivered, still pending, or another tenant's). */
+export class DeadLetterNotFoundError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.DeadLetterNotFound, 'dead letter not found');
   }
 }

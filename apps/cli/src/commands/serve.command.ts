@@ -16,7 +16,8 @@ const USAGE = `usage: s2-broker serve
 Runs the broker roles named in ROLES (gateway,api,worker; all by default) until SIGTERM or SIGINT.
 Configuration comes from the environment: DATABASE_URL, REDIS_URL, PUBLIC_URL, PORT, ROLES,
 OPERATOR_TOKEN, JWT_SECRET, JWT_TTL_SECONDS, PAIRING_CODE_TTL_SECONDS, PAIRING_TOKEN_LENGTH, LOG_LEVEL,
-INSTANCE_ID, TLS_CERT_FILE, TLS_KEY_FILE.
+INSTANCE_ID, TLS_CERT_FILE, TLS_KEY_FILE, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_BACKOFF_BASE_MS,
+WEBHOOK_BACKOFF_MAX_MS, WEBHOOK_TIMEOUT_MS, WEBHOOK_ALLOW_HTTP.
 `;
 
 // After a close nothing should hold the event loop; if something does (a leak, or a connection opened

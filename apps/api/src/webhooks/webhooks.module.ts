@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { SecurityModule } from '../../../../libs/security/src/index.js';
+import { StoreModule } from '../../../../libs/store/src/index.js';
+import { WebhooksQueueModule } from '../../../../libs/webhooks/src/index.js';
+import { TenantAuthModule } from '../auth/tenant-auth.module.js';
+import { CreateWebhook } from './create-webhook.use-case.js';
+import { DeleteWebhook } from './delete-webhook.use-case.js';
+import { GetWebhook } from './get-webhook.use-case.js';
+import { ListDeadLetters } from './list-dead-letters.use-case.js';
+import { ListWebhooks } from './list-webhooks.use-case.js';
+import { RedeliverDeadLetter } from './redeliver-dead-letter.use-case.js';
+import { RotateWebhookSecret } from './rotate-webhook-secret.use-case.js';
+import { UpdateWebhook } from './update-webhook.use-case.js';
+import { NewWebhookPipe, WebhookChangesPipe } from './webhook-body.pipes.js';
+import { WebhookSecrets } from './webhook-secret.js';
+import { WebhooksController } from './webhooks.controller.js';
+
+/** The tenant API's webhook endpoints and their dead letters; delivery itself is the worker's. */
+@Module({
+  imports: [StoreModule, SecurityModule, TenantAuthModule, WebhooksQueueModule],
+  controllers: [WebhooksController],
+  providers: [
+    CreateWebhook,
+    ListWebhooks,
+    GetWebhook,
+    UpdateWebhook,
+    DeleteWebhook,
+    RotateWebhookSecret,
+    ListDeadLetters,
+    RedeliverDeadLetter,
+    WebhookSecrets,
+    NewWebhookPipe,
+    WebhookChangesPipe,
+  ],
+})
+export class WebhooksModule {}

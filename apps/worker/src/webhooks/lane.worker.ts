@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DelayedError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
+import { LOGGER } from '../../../../libs/observability/src/index.js';
+import { Clock, WebhookDeliveryRepository } from '../../../../libs/store/src/index.js';
+import { LANE_QUEUE, LaneQueue, type LaneJobData } from '../../../../libs/webhooks/src/index.js';
+import { QueueWorker } from '../queue-worker.js';
+import { drainLane, type LaneDrainDeps } from './lane-drain.js';
+import { WebhookSender } from './webhook-sender.js';
+
+/** Lanes sent at once by one worker process; each is one receiver's one RM, sent in order. */
+const CONCURRENCY = 20;
+
+/**
+ * Sends one lane's pending deliveries (one endpoint, one RM) in sequence order. A failed try leaves
+ * the delivery at the head of its lane and moves the job to the delayed set for the backoff, so the
+ * next delivery cannot overtake it; after the last try it becomes a dead letter and the lane moves on.
+ */
+@Injectable()
+export class LaneWorker extends QueueWorker<LaneJobData> {
+  private readonly drainDeps: LaneDrainDeps;
+
+  constructor(
+    @Inject(CONFIG) config: Config,
+    @Inject(LOGGER) logger: Logger,
+    private readonly deliveries: WebhookDeliveryRepository,
+    sender: WebhookSender,
+    private readonly lanes: LaneQueue,
+    clock: Clock,
+  ) {
+    super({
+      queue: LANE_QUEUE,
+      redisUrl: config.redisUrl,
+      instanceId: config.instanceId,
+      logger: logger.child({ component: 'webhook-lanes' }),
+      settings: {
+        concurrency: CONCURRENCY,
+        // A crashed worker's lane is picked up again within about 15 s; the lock is renewed while a
+        // job runs, however long its receiver takes.
+        lockDuration: 10_000,
+        stalledInterval: 5_000,
+        maxStalledCount: 10,
+      },
+    });
+    this.drainDeps = {
+      deliveries,
+      send: (delivery, at) => sender.send(delivery, at),
+      now: () => clock.now(),
+      policy: config.webhooks,
+      onFailure: (head, outcome, dead) =>
+        this.logger.info(
+          { deliveryId: head.id, endpointId: head.endpoint.id, attempts: outcome.attempts, error: outcome.error, dead },
+          dead ? 'webhook delivery dead-lettered' : 'webhook delivery failed; retrying later',
+        ),
+    };
+  }
+
+  protected async process(job: Job<LaneJobData>, token: string | undefined): Promise<void> {
+    // On SIGTERM the lane is left after the delivery in hand; `settled` puts its job back in the queue.
+    const wait = await drainLane(job.data.laneId, this.drainDeps, () => this.closing);
+    if (wait === undefined) return;
+    await job.moveToDelayed(Date.now() + wait.retryInMs, token);
+    // Tells BullMQ the job was rescheduled, not failed: its attempts are not used up.
+    throw new DelayedError();
+  }
+
+  /**
+   * A delivery recorded while the job was finishing found the job still there, so adding the lane's
+   * job was a no-op. The job is gone now (removed on completion): look again.
+   */
+  protected async settled(job: Job<LaneJobData>): Promise<void> {
+    const { laneId } = job.data;
+    const head = await this.deliveries.head(laneId);
+    if (head?.endpoint.enabled) await this.lanes.schedule([laneId]);
+  }
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { CONFIG, type Config } from '../../config/src/index.js';
+import { LOGGER } from '../../observability/src/index.js';
+import { closeRedis, createRedis } from '../../redis/src/index.js';
+
+/** BullMQ keys start with the broker's own prefix: `s2b:webhook-lanes:...`. */
+export const BULL_PREFIX = 's2b';
+export const LANE_QUEUE = 'webhook-lanes';
+
+export interface LaneJobData {
+  laneId: string;
+}
+
+/**
+ * One job id per lane: adding a job for a lane that has one (waiting, running or waiting out its
+ * backoff) is a no-op, which is what keeps one lane's deliveries on one job at a time.
+ */
+export function laneJobId(laneId: string): string {
+  return `lane-${laneId}`;
+}
+
+/** Makes sure lanes with pending deliveries have their job. Used by the worker and the tenant API. */
+@Injectable()
+export class LaneQueue implements OnApplicationShutdown {
+  readonly queue: Queue<LaneJobData>;
+  private readonly connection: Redis;
+
+  constructor(@Inject(CONFIG) config: Config, @Inject(LOGGER) logger: Logger) {
+    // Commands fail fast here (the default), unlike a worker's: an API request should not hang on Redis.
+    this.connection = createRedis(config.redisUrl, 'webhook-queue', { instanceId: config.instanceId, logger });
+    this.queue = new Queue<LaneJobData>(LANE_QUEUE, { connection: this.connection, prefix: BULL_PREFIX });
+    this.queue.on('error', (error) => logger.warn({ err: error, component: 'webhooks' }, 'webhook queue error'));
+  }
+
+  async schedule(laneIds: readonly string[]): Promise<void> {
+    if (laneIds.length === 0) return;
+    await this.queue.addBulk(
+      laneIds.map((laneId) => ({
+        name: 'lane',
+        data: { laneId },
+        opts: {
+          jobId: laneJobId(laneId),
+          // Failed tries of a delivery do not count here (the job reschedules itself); these are for
+          // the job failing outright, e.g. PostgreSQL being away.
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1_000 },
+          // A finished job must be gone, or adding the lane's next job would be a no-op.
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      })),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+    await closeRedis(this.connection);
+  }
+}
