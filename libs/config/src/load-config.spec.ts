@@ -63,6 +63,13 @@ describe('loadConfig', () => {
       instanceId: 'test-host',
       tls: null,
       pairingClient: { caCertificateFingerprint: null, allowHttp: false, timeoutMs: 10_000 },
+      webhooks: {
+        maxAttempts: 10,
+        backoffBaseMs: 10_000,
+        backoffMaxMs: 3_600_000,
+        timeoutMs: 10_000,
+        allowHttp: false,
+      },
     });
   });
 
@@ -77,13 +84,6 @@ describe('loadConfig', () => {
       caCertificateFingerprint: CA_FINGERPRINT,
       allowHttp: true,
       timeoutMs: 2000,
-      webhooks: {
-        maxAttempts: 10,
-        backoffBaseMs: 10_000,
-        backoffMaxMs: 3_600_000,
-        timeoutMs: 10_000,
-        allowHttp: false,
-      },
     });
   });
 
