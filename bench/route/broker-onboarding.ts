@@ -54,12 +54,14 @@ export async function pairRms(tenant: Tenant, rms: number, deadline: number, pro
     for (let i = 0; i < share(k) && failure === undefined; i++) {
       if (Date.now() > deadline) throw new Error(`pairing did not finish in time (${progress.done} paired)`);
       const rmNodeId = randomUUID();
-      const pairing = await pairWithCem({
-        pairingUrl: code.pairingUrl,
-        pairingCode: code.pairingCode,
-        node: { id: rmNodeId, brand: 'bench', type: 'EV charger', modelName: 'bench-route', role: 'RM' },
-        endpoint: { name: 'bench', deployment: 'WAN' },
-      });
+      const pairing = await withRetries(() =>
+        pairWithCem({
+          pairingUrl: code.pairingUrl,
+          pairingCode: code.pairingCode,
+          node: { id: rmNodeId, brand: 'bench', type: 'EV charger', modelName: 'bench-route', role: 'RM' },
+          endpoint: { name: 'bench', deployment: 'WAN' },
+        }),
+      );
       paired.push({
         rmNodeId,
         cemNodeId: code.cemNodeId,
@@ -101,4 +103,16 @@ export class Progress {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** As a device would: a pairing that failed on the server's side (overload, a 5xx) is tried again. */
+async function withRetries<T>(attempt: () => Promise<T>, tries = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (i >= tries || !/HTTP 5\d\d/.test(error instanceof Error ? error.message : '')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }

@@ -74,6 +74,9 @@ async function waitReady(origin: string, name: string, exited: () => boolean, ta
   throw new Error(`broker replica ${name} not ready within ${READY_TIMEOUT_MS / 1000} s: ${lastWords(tail)}`);
 }
 
+/** The last output lines of each replica, to say why the broker failed when onboarding does. */
+const replicaTails = new Map<string, readonly string[]>();
+
 async function startReplica(
   group: ProcessGroup,
   settings: BrokerSettings,
@@ -90,6 +93,7 @@ async function startReplica(
   const env = brokerEnv(settings, secrets, port, name, roles);
   const replica = group.spawnNode(`broker ${name}`, MAIN, ['serve'], env, false, nodeArgs);
   await waitReady(`http://127.0.0.1:${port}`, name, () => replica.hasExited(), replica.tail);
+  replicaTails.set(name, replica.tail);
   if (replica.child.pid === undefined) throw new Error(`broker replica ${name} has no pid`);
   return { name, port, pid: replica.child.pid } satisfies Replica;
 }
@@ -128,6 +132,9 @@ export async function startBroker(group: ProcessGroup, settings: BrokerSettings)
         return paired.map((rms) =>
           rms.map((rm, index): RmSpec => ({ kind: 's2-connect', ...rm, port: replicaOfRm(replicas, index).port })),
         );
+      } catch (error) {
+        const said = lastWords(replicaTails.get('api') ?? []);
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; the API process said: ${said}`);
       } finally {
         progress.stop();
       }
