@@ -142,6 +142,8 @@ function idOfA(path: string, name: string): string {
   if (name === 'rmNodeId') return a.rm.rmNodeId;
   if (name === 'cemNodeId' || path.startsWith('/api/v1/cem-nodes/')) return a.node.id;
   if (path.startsWith('/api/v1/service-accounts/')) return a.serviceAccount.id;
+  if (name === 'deliveryId') return a.webhook.deliveryId;
+  if (path.startsWith('/api/v1/webhooks/')) return a.webhook.id;
   throw new Error(`no id of tenant A for {${name}} of ${path}`);
 }
 

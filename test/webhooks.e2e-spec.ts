@@ -303,6 +303,31 @@ describe('the webhooks API', () => {
     expect((await send('GET', '/api/v1/webhooks?limit=0')).status).toBe(400);
   });
 
+  it('pages through the endpoints oldest first, and refuses a cursor it did not make', async () => {
+    const owner = await createTenant(broker.url);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const created = await send('POST', '/api/v1/webhooks', { url, eventTypes: ['pairing.created'] }, owner.jwt);
+      ids.push(String(created.body.id));
+    }
+    type Item = { id: string; createdAt: string };
+    const whole = (await send('GET', '/api/v1/webhooks', undefined, owner.jwt)).body.items as Item[];
+    expect(whole.map((item) => item.id).sort()).toEqual([...ids].sort());
+    expect(whole.map((item) => item.createdAt)).toEqual(whole.map((item) => item.createdAt).sort());
+    const first = await send('GET', '/api/v1/webhooks?limit=2', undefined, owner.jwt);
+    const next = String(first.body.nextCursor);
+    const rest = await send('GET', `/api/v1/webhooks?limit=2&cursor=${next}`, undefined, owner.jwt);
+    expect(rest.body.nextCursor).toBeNull();
+    expect([...(first.body.items as Item[]), ...(rest.body.items as Item[])]).toEqual(whole);
+    for (const path of [
+      '/api/v1/webhooks?cursor=nonsense',
+      `/api/v1/webhooks/${ids[0]}/dead-letters?cursor=${ids[0]}`,
+    ]) {
+      const answer = await send('GET', path, undefined, owner.jwt);
+      expect(answer).toMatchObject({ status: 400, body: { message: 'cursor: is not a cursor of this listing' } });
+    }
+  });
+
   it('answers 404 for another tenant’s endpoint, whatever the call', async () => {
     const created = await send('POST', '/api/v1/webhooks', { url, eventTypes: ['pairing.created'] });
     const id = String(created.body.id);

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { TEST_OPERATOR_TOKEN } from './broker.js';
 import type { RmPairingServer } from './rm-pairing-server.js';
 import { createCemNode, createTenant, post } from './s2-connect.js';
-import type { ApiRequest, World } from './api-world.js';
+import { type ApiRequest, CLOSED_WEBHOOK_URL, type World } from './api-world.js';
 
 export interface CaseContext {
   baseUrl: string;
@@ -32,6 +32,8 @@ export interface ApiCase {
 const EXTERNAL_REF = `site-${randomUUID()}`;
 const NO_AUTH = { bearer: undefined };
 const BAD_OPERATOR = { bearer: 'not-the-operator-token' };
+
+const WEBHOOK = { url: CLOSED_WEBHOOK_URL, eventTypes: ['pairing.removed'] };
 
 async function revokedAccountId(c: CaseContext): Promise<string> {
   const created = await post(`${c.baseUrl}/api/v1/service-accounts`, { name: 'revoked' }, c.a.tenant.jwt);
@@ -345,6 +347,151 @@ export const API_CASES: Record<string, ApiCase[]> = {
       request: () => ({ path: '/api/v1/audit-events?from=yesterday' }),
     },
     { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, path: '/api/v1/audit-events' }) },
+  ],
+  'POST /api/v1/webhooks': [
+    { name: 'registered', status: 201, request: () => ({ body: { ...WEBHOOK, description: 'ops' } }) },
+    {
+      name: 'http:// to another host than loopback',
+      status: 400,
+      field: 'url',
+      request: () => ({ body: { ...WEBHOOK, url: 'http://hooks.example.com/s2' } }),
+    },
+    {
+      name: 'no event type',
+      status: 400,
+      field: 'eventTypes',
+      request: () => ({ body: { ...WEBHOOK, eventTypes: [] } }),
+    },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, body: WEBHOOK }) },
+  ],
+  'GET /api/v1/webhooks': [
+    { name: 'a page of one', status: 200, request: () => ({ path: '/api/v1/webhooks?limit=1' }) },
+    {
+      name: 'limit past the maximum',
+      status: 400,
+      field: 'limit',
+      request: () => ({ path: '/api/v1/webhooks?limit=101' }),
+    },
+    { name: 'forged cursor', status: 400, field: 'cursor', request: () => ({ path: '/api/v1/webhooks?cursor=x' }) },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, path: '/api/v1/webhooks' }) },
+  ],
+  'GET /api/v1/webhooks/{id}': [
+    { name: 'own endpoint', status: 200, request: ({ a }) => ({ path: `/api/v1/webhooks/${a.webhook.id}` }) },
+    {
+      name: "another tenant's endpoint",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/webhooks/${b.webhook.id}` }),
+    },
+    { name: 'not a UUID', status: 404, request: () => ({ path: '/api/v1/webhooks/abc' }) },
+    { name: 'no JWT', status: 401, request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/webhooks/${a.webhook.id}` }) },
+  ],
+  'PATCH /api/v1/webhooks/{id}': [
+    {
+      name: 'described',
+      status: 200,
+      request: ({ a }) => ({ path: `/api/v1/webhooks/${a.webhook.id}`, body: { description: 'conformance' } }),
+    },
+    {
+      name: 'enabled not a boolean',
+      status: 400,
+      field: 'enabled',
+      request: ({ a }) => ({ path: `/api/v1/webhooks/${a.webhook.id}`, body: { enabled: 'yes' } }),
+    },
+    {
+      name: "another tenant's endpoint",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/webhooks/${b.webhook.id}`, body: {} }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/webhooks/${a.webhook.id}`, body: {} }),
+    },
+  ],
+  'POST /api/v1/webhooks/{id}/rotate-secret': [
+    {
+      name: 'own endpoint',
+      status: 200,
+      request: ({ a }) => ({ path: `/api/v1/webhooks/${a.webhook.id}/rotate-secret` }),
+    },
+    {
+      name: "another tenant's endpoint",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/webhooks/${b.webhook.id}/rotate-secret` }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/webhooks/${a.webhook.id}/rotate-secret` }),
+    },
+  ],
+  'GET /api/v1/webhooks/{id}/dead-letters': [
+    {
+      name: 'the dead letter',
+      status: 200,
+      request: ({ a }) => ({ path: `/api/v1/webhooks/${a.webhook.id}/dead-letters?limit=1` }),
+    },
+    {
+      name: 'forged cursor',
+      status: 400,
+      field: 'cursor',
+      request: ({ a }) => ({ path: `/api/v1/webhooks/${a.webhook.id}/dead-letters?cursor=x` }),
+    },
+    {
+      name: "another tenant's endpoint",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/webhooks/${b.webhook.id}/dead-letters` }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/webhooks/${a.webhook.id}/dead-letters` }),
+    },
+  ],
+  'POST /api/v1/webhooks/{id}/dead-letters/{deliveryId}/redeliver': [
+    {
+      name: 'the dead letter',
+      status: 202,
+      request: ({ a }) => ({
+        path: `/api/v1/webhooks/${a.webhook.id}/dead-letters/${a.webhook.deliveryId}/redeliver`,
+      }),
+    },
+    {
+      name: 'no such dead letter',
+      status: 404,
+      request: ({ a }) => ({ path: `/api/v1/webhooks/${a.webhook.id}/dead-letters/${randomUUID()}/redeliver` }),
+    },
+    {
+      name: "another tenant's endpoint",
+      status: 404,
+      request: ({ b }) => ({
+        path: `/api/v1/webhooks/${b.webhook.id}/dead-letters/${b.webhook.deliveryId}/redeliver`,
+      }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({
+        ...NO_AUTH,
+        path: `/api/v1/webhooks/${a.webhook.id}/dead-letters/${a.webhook.deliveryId}/redeliver`,
+      }),
+    },
+  ],
+  'DELETE /api/v1/webhooks/{id}': [
+    {
+      name: 'a new endpoint',
+      status: 204,
+      request: async ({ baseUrl, a }) => {
+        const created = await post(`${baseUrl}/api/v1/webhooks`, WEBHOOK, a.tenant.jwt);
+        return { path: `/api/v1/webhooks/${(created.body as { id: string }).id}` };
+      },
+    },
+    {
+      name: "another tenant's endpoint",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/webhooks/${b.webhook.id}` }),
+    },
+    { name: 'no JWT', status: 401, request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/webhooks/${a.webhook.id}` }) },
   ],
   'POST /admin/v1/tenants': [
     { name: 'created', status: 201, request: () => ({ body: { name: `op-${randomUUID().slice(0, 8)}` } }) },

@@ -7,6 +7,7 @@ import {
   post,
   rmWithSession,
   type RmWithSession,
+  sql,
   type Tenant,
 } from './s2-connect.js';
 
@@ -17,6 +18,39 @@ export interface World {
   /** An RM paired with a node of its own, with a started session. */
   rm: RmWithSession;
   serviceAccount: { id: string; clientId: string; clientSecret: string };
+  /** A webhook endpoint (to a closed port) with one dead letter, `deliveryId`. */
+  webhook: { id: string; deliveryId: string };
+}
+
+/** Nothing listens there: should a worker try to deliver, the try fails at once. */
+export const CLOSED_WEBHOOK_URL = 'https://127.0.0.1:1/s2-events';
+
+/**
+ * A delivery that used up its tries, written as the worker leaves one: a lane of the endpoint and a
+ * dead row in it (the event itself need not have happened).
+ */
+async function insertDeadLetter(tenant: Tenant, endpointId: string, rmNodeId: string): Promise<string> {
+  const laneId = randomUUID();
+  await sql('INSERT INTO webhook_lanes (id, endpoint_id, rm_node_id, next_seq) VALUES ($1, $2, $3, 2)', [
+    laneId,
+    endpointId,
+    rmNodeId,
+  ]);
+  const deliveryId = randomUUID();
+  const event = {
+    id: deliveryId,
+    type: 'pairing.removed',
+    occurredAt: new Date().toISOString(),
+    tenantId: tenant.id,
+    data: { rmNodeId, cemNodeId: randomUUID(), reason: 'unpaired-by-tenant' },
+  };
+  await sql(
+    `INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, lane_id, seq, event_id, event_type, payload,
+       status, attempts, last_status, last_error, last_attempt_at, finished_at)
+     VALUES ($1, $2, $3, $4, 1, $5, 'pairing.removed', $6, 'DEAD', 10, 503, 'HTTP 503', now(), now())`,
+    [deliveryId, tenant.id, endpointId, laneId, `test-${deliveryId}`, JSON.stringify(event)],
+  );
+  return deliveryId;
 }
 
 export async function buildWorld(baseUrl: string): Promise<World> {
@@ -25,7 +59,15 @@ export async function buildWorld(baseUrl: string): Promise<World> {
   const rm = await rmWithSession(baseUrl, tenant);
   const created = await post(`${baseUrl}/api/v1/service-accounts`, { name: 'spare' }, tenant.jwt);
   if (created.status !== 201) throw new Error(`service account: ${created.status}`);
-  return { tenant, node, rm, serviceAccount: created.body as World['serviceAccount'] };
+  const endpoint = await post(
+    `${baseUrl}/api/v1/webhooks`,
+    { url: CLOSED_WEBHOOK_URL, eventTypes: ['pairing.removed'] },
+    tenant.jwt,
+  );
+  if (endpoint.status !== 201) throw new Error(`webhook: ${endpoint.status}`);
+  const { id } = endpoint.body as { id: string };
+  const deliveryId = await insertDeadLetter(tenant, id, rm.rmNodeId);
+  return { tenant, node, rm, serviceAccount: created.body as World['serviceAccount'], webhook: { id, deliveryId } };
 }
 
 export interface ApiRequest {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../db/src/generated/prisma/client.js';
 import { PrismaService } from '../../db/src/index.js';
-import { type Page, type PageRequest, pageOf } from './keyset-page.js';
+import { cursorCodec, type Page, type PageRequest, pageOf } from './keyset-page.js';
 import type { AuditEventRecord, JsonValue } from './records.js';
 
 export interface AuditFilter {
@@ -14,8 +14,15 @@ export interface AuditFilter {
   to?: Date | undefined;
 }
 
-/** A page request of the audit trail: `before` is the id of the last event of the previous page. */
-export type AuditPageRequest = PageRequest & { before?: bigint | undefined };
+/** The audit trail is ordered by id (a bigint): a cursor holds the id of the last event of a page. */
+export const auditEventCursor = cursorCodec<bigint>(
+  1,
+  (id) => [id.toString()],
+  ([id = '']) => (/^[1-9]\d{0,18}$/.test(id) ? BigInt(id) : undefined),
+);
+
+/** A page request of the audit trail, newest first: `after` is the id of the last event of the previous page. */
+export type AuditPageRequest = PageRequest<bigint>;
 
 const EVENT_FIELDS = {
   id: true,
@@ -68,12 +75,12 @@ export class AuditEventRepository {
         subjectType: filter.subjectType,
         subjectId: filter.subjectId,
         createdAt,
-        id: page.before === undefined ? undefined : { lt: page.before },
+        id: page.after === undefined ? undefined : { lt: page.after },
       },
       select: EVENT_FIELDS,
       orderBy: { id: 'desc' },
       take: page.limit + 1,
     });
-    return pageOf(rows, page.limit, (row) => [row.id.toString()], recordOf);
+    return pageOf(rows, page.limit, (row) => auditEventCursor.encode(row.id), recordOf);
   }
 }

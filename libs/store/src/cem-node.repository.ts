@@ -5,7 +5,8 @@ import { PrismaService } from '../../db/src/index.js';
 import { auditRow, dbPairingCodeKind, tenantStatusOf } from './mapping.js';
 import type { NewPairingCode } from './pairing-code.repository.js';
 import { PairingRepository, type RemovedPairing } from './pairings/pairing.repository.js';
-import type { AuditEntry, CemNodeRecord, CemNodeWithTenant, ListPosition, RowPage } from './records.js';
+import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
+import type { AuditEntry, CemNodeRecord, CemNodeWithTenant } from './records.js';
 import { isUniqueViolationOn } from './unique-violation.js';
 import { isUuid } from './uuid.js';
 
@@ -46,9 +47,7 @@ export type CreateCemNodesResult =
   | { conflict: 'externalRef'; externalRef: string }
   | { quota: CemNodeQuota };
 
-export interface CemNodeListing {
-  after?: ListPosition | undefined;
-  limit: number;
+export interface CemNodeListing extends PageRequest<ListPosition> {
   externalRef?: string | undefined;
 }
 
@@ -141,21 +140,18 @@ export class CemNodeRepository {
   }
 
   /** Oldest first (then by id), `limit` at most, after `after`; optionally only the one with an externalRef. */
-  async listInTenant(tenantId: string, listing: CemNodeListing): Promise<RowPage<CemNodeRecord>> {
-    const { after, limit } = listing;
+  async listInTenant(tenantId: string, listing: CemNodeListing): Promise<Page<CemNodeRecord>> {
     const rows = await this.prisma.cemNode.findMany({
       where: {
         tenantId,
         ...(listing.externalRef === undefined ? {} : { externalRef: listing.externalRef }),
-        ...(after === undefined
-          ? {}
-          : { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] }),
+        ...pastPosition('createdAt', listing.after),
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: limit + 1,
+      take: listing.limit + 1,
       select: NODE_FIELDS,
     });
-    return { items: rows.slice(0, limit), more: rows.length > limit };
+    return positionPage(rows, listing.limit, 'createdAt');
   }
 
   async updateInTenant(

@@ -85,15 +85,3 @@ export interface AuditEventRecord extends Omit<AuditEntry, 'actorType' | 'subjec
   subjectId: string | null;
   createdAt: Date;
 }
-
-/** Where a page of a listing (oldest first) starts: after the row with this time and id. */
-export interface ListPosition {
-  at: Date;
-  id: string;
-}
-
-/** One page: `limit` rows at most, and whether more follow. */
-export interface RowPage<T> {
-  items: T[];
-  more: boolean;
-}

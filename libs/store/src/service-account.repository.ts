@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../db/src/index.js';
 import { TenantStatus } from '../../db/src/generated/prisma/enums.js';
 import { auditRow, tenantStatusOf } from './mapping.js';
-import { type Page, type PageRequest, pageOf } from './keyset-page.js';
+import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
 import type { AuditEntry, ServiceAccountCredentials, ServiceAccountRecord } from './records.js';
-import type { NewServiceAccount, TenantCursor } from './tenant.repository.js';
+import type { NewServiceAccount } from './tenant.repository.js';
 import { isUuid } from './uuid.js';
 
 const ACCOUNT_FIELDS = {
@@ -63,28 +63,14 @@ export class ServiceAccountRepository {
   }
 
   /** Oldest first, revoked ones included. */
-  async list(
-    tenantId: string,
-    page: PageRequest & { after?: TenantCursor | undefined },
-  ): Promise<Page<ServiceAccountRecord>> {
-    const { after } = page;
+  async list(tenantId: string, page: PageRequest<ListPosition>): Promise<Page<ServiceAccountRecord>> {
     const rows = await this.prisma.serviceAccount.findMany({
-      where: {
-        tenantId,
-        ...(after && {
-          OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }],
-        }),
-      },
+      where: { tenantId, ...pastPosition('createdAt', page.after) },
       select: ACCOUNT_FIELDS,
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: page.limit + 1,
     });
-    return pageOf(
-      rows,
-      page.limit,
-      (row) => [row.createdAt.toISOString(), row.id],
-      (row) => row,
-    );
+    return positionPage(rows, page.limit, 'createdAt');
   }
 
   async findInTenant(tenantId: string, id: string): Promise<ServiceAccountRecord | null> {

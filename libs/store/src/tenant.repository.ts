@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../db/src/index.js';
 import { TenantStatus as DbTenantStatus } from '../../db/src/generated/prisma/enums.js';
 import { auditRow, tenantStatusOf } from './mapping.js';
-import { type Page, type PageRequest, pageOf } from './keyset-page.js';
+import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
 import type { AuditEntry, TenantDetails, TenantRecord, TenantStatus } from './records.js';
 import { isUuid } from './uuid.js';
 
@@ -27,12 +27,6 @@ export interface TenantChanges {
   status?: TenantStatus | undefined;
   maxCemNodes?: number | null | undefined;
   maxSessions?: number | null | undefined;
-}
-
-/** The position after which a page of tenants starts (the last item of the previous page). */
-export interface TenantCursor {
-  createdAt: Date;
-  id: string;
 }
 
 const TENANT_FIELDS = { id: true, name: true, logoUrl: true, status: true, createdAt: true } as const;
@@ -66,17 +60,14 @@ export class TenantRepository {
   }
 
   /** Oldest first, so that the order is stable while tenants are added. */
-  async list(page: PageRequest & { after?: TenantCursor | undefined }): Promise<Page<TenantDetails>> {
-    const { after } = page;
+  async list(page: PageRequest<ListPosition>): Promise<Page<TenantDetails>> {
     const rows = await this.prisma.tenant.findMany({
       select: DETAIL_FIELDS,
-      where: after && {
-        OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }],
-      },
+      where: pastPosition('createdAt', page.after),
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: page.limit + 1,
     });
-    return pageOf(rows, page.limit, (row) => [row.createdAt.toISOString(), row.id], detailsOf);
+    return positionPage(rows.map(detailsOf), page.limit, 'createdAt');
   }
 
   async find(id: string): Promise<TenantDetails | null> {

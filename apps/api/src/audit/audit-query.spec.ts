@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { encodeCursor } from '../../../../libs/store/src/index.js';
+import { auditEventCursor } from '../../../../libs/store/src/index.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
 import { auditQuery, auditSearch } from './audit-query.js';
 
@@ -18,13 +18,13 @@ function refusal(query: Record<string, string>): string {
 
 describe('auditQuery', () => {
   it('defaults to the first page of 50', () => {
-    expect(auditSearch(pipe.transform({}))).toEqual({ filter: {}, page: { limit: 50, before: undefined } });
+    expect(auditSearch(pipe.transform({}))).toEqual({ filter: {}, page: { limit: 50, after: undefined } });
   });
 
   it('reads the filters and the cursor', () => {
     const parsed = pipe.transform({
       limit: '1000',
-      cursor: encodeCursor(['42']),
+      cursor: auditEventCursor.encode(42n),
       action: 'tenant.suspended',
       from: '2026-01-01T00:00:00Z',
       to: '2026-01-02T00:00:00+01:00',
@@ -35,17 +35,13 @@ describe('auditQuery', () => {
         from: new Date('2026-01-01T00:00:00Z'),
         to: new Date('2026-01-01T23:00:00Z'),
       },
-      page: { limit: 1000, before: 42n },
+      page: { limit: 1000, after: 42n },
     });
   });
 
   it.each([
-    [{ limit: '0' }, 'limit: must be at least 1'],
-    [{ limit: '1001' }, 'limit: must be at most 1000'],
-    [{ limit: '2.5' }, 'limit: must be an integer'],
-    [{ limit: 'ten' }, 'limit: must be a number'],
-    [{ cursor: 'nope' }, 'cursor: is not a cursor of this list'],
-    [{ cursor: encodeCursor(['0']) }, 'cursor: is not a cursor of this list'],
+    [{ cursor: 'nope' }, 'cursor: is not a cursor of this listing'],
+    [{ cursor: Buffer.from('["0"]').toString('base64url') }, 'cursor: is not a cursor of this listing'],
     [{ from: 'yesterday' }, 'from: must be an ISO 8601 date-time'],
     [{ subject: 'x' }, 'subject: is not allowed'],
   ])('refuses %j', (query, message) => {

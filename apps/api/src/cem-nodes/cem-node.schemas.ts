@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { label, webUrl } from '../http/schemas.js';
-import { pageQuery } from '../http/pagination.js';
+import { listPositionQuery } from '../http/list-query.js';
 
 // The tenant's own key for the node (a site or contract id), kept exactly as sent.
 const externalRef = z.string().min(1).max(200);
@@ -24,4 +24,4 @@ export const cemNodeChanges = z.strictObject({
   externalRef: externalRef.nullable().optional(),
 });
 
-export const cemNodeListQuery = z.strictObject({ ...pageQuery, externalRef: externalRef.optional() });
+export const cemNodeListQuery = listPositionQuery.extend({ externalRef: externalRef.optional() });

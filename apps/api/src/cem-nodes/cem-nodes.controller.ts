@@ -1,10 +1,11 @@
 import { Body, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
+import type { Page } from '../../../../libs/store/src/index.js';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 import { TenantApiController } from '../http/api-controller.js';
-import { type PageView, pageView } from '../http/pagination.js';
+import { pageRequest } from '../http/list-query.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
 import { ApiEndpoint } from '../openapi/api-endpoint.decorator.js';
 import { cemNodeIdPipe } from './cem-node-id.pipe.js';
@@ -50,13 +51,9 @@ export class CemNodesController {
   async list(
     @CurrentTenant() caller: TenantPrincipal,
     @Query(new ZodBodyPipe(cemNodeListQuery)) query: z.output<typeof cemNodeListQuery>,
-  ): Promise<PageView<CemNodeView>> {
-    const page = await this.listCemNodes.execute(caller, {
-      limit: query.limit,
-      after: query.cursor,
-      externalRef: query.externalRef,
-    });
-    return pageView(page, cemNodeView, (node) => ({ at: node.createdAt, id: node.id }));
+  ): Promise<Page<CemNodeView>> {
+    const page = await this.listCemNodes.execute(caller, { ...pageRequest(query), externalRef: query.externalRef });
+    return { items: page.items.map(cemNodeView), nextCursor: page.nextCursor };
   }
 
   @Get(':id')

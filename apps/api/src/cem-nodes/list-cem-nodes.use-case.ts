@@ -3,7 +3,7 @@ import {
   type CemNodeListing,
   type CemNodeRecord,
   CemNodeRepository,
-  type RowPage,
+  type Page,
 } from '../../../../libs/store/src/index.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 
@@ -12,7 +12,7 @@ import type { TenantPrincipal } from '../auth/tenant-principal.js';
 export class ListCemNodes {
   constructor(private readonly nodes: CemNodeRepository) {}
 
-  execute(caller: TenantPrincipal, listing: CemNodeListing): Promise<RowPage<CemNodeRecord>> {
+  execute(caller: TenantPrincipal, listing: CemNodeListing): Promise<Page<CemNodeRecord>> {
     return this.nodes.listInTenant(caller.tenantId, listing);
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isUuid } from '../../../../libs/store/src/index.js';
 
 /** A name, brand or similar label: trimmed, not empty. */
 export const label = z.string().trim().min(1).max(200);
@@ -8,3 +9,10 @@ export const webUrl = z
   .string()
   .max(2048)
   .pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }));
+
+/** An optional query parameter naming a UUID; another value is a 400 naming the parameter. */
+export const uuidQuery = z
+  .string()
+  .refine(isUuid, { error: 'must be a UUID' })
+  .transform((id) => id.toLowerCase())
+  .optional();

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type ListPosition,
   type Page,
-  type TenantCursor,
+  type PageRequest,
   type TenantDetails,
   TenantRepository,
 } from '../../../../libs/store/src/index.js';
@@ -11,7 +12,7 @@ import {
 export class ListTenants {
   constructor(private readonly tenants: TenantRepository) {}
 
-  execute(page: { limit: number; cursor?: TenantCursor | undefined }): Promise<Page<TenantDetails>> {
-    return this.tenants.list({ limit: page.limit, after: page.cursor });
+  execute(page: PageRequest<ListPosition>): Promise<Page<TenantDetails>> {
+    return this.tenants.list(page);
   }
 }

@@ -1,10 +1,9 @@
 import { Body, Delete, Get, Header, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { decodeTimeIdCursor } from '../../../../libs/store/src/index.js';
 import { TenantNotFoundError } from '../errors/api-error.js';
 import { OperatorApiController } from '../http/api-controller.js';
-import { pageQuery } from '../http/list-query.js';
+import { listPositionQuery, pageRequest } from '../http/list-query.js';
 import { label, webUrl } from '../http/schemas.js';
 import { UuidParamPipe } from '../http/uuid-param.pipe.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
@@ -35,8 +34,6 @@ const tenantChanges = z.strictObject({
   maxSessions: quota.optional(),
 });
 
-const listQuery = pageQuery(decodeTimeIdCursor);
-
 const tenantIdPipe = new UuidParamPipe(() => new TenantNotFoundError());
 
 type CreatedTenantView = z.output<typeof createdTenantViewSchema>;
@@ -65,11 +62,15 @@ export class TenantsController {
   }
 
   @Get()
-  @ApiEndpoint({ summary: 'List tenants', query: listQuery, ok: { status: HttpStatus.OK, schema: tenantPageSchema } })
+  @ApiEndpoint({
+    summary: 'List tenants',
+    query: listPositionQuery,
+    ok: { status: HttpStatus.OK, schema: tenantPageSchema },
+  })
   async list(
-    @Query(new ZodBodyPipe(listQuery)) query: z.output<typeof listQuery>,
+    @Query(new ZodBodyPipe(listPositionQuery)) query: z.output<typeof listPositionQuery>,
   ): Promise<{ items: TenantView[]; nextCursor: string | null }> {
-    const page = await this.listTenants.execute(query);
+    const page = await this.listTenants.execute(pageRequest(query));
     return { items: page.items.map(tenantView), nextCursor: page.nextCursor };
   }
 

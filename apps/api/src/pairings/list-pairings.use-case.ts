@@ -1,24 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { SessionDirectory } from '../../../../libs/routing/src/session-directory.js';
-import { CemNodeRepository, type ListPosition } from '../../../../libs/store/src/index.js';
+import { CemNodeRepository, type Page } from '../../../../libs/store/src/index.js';
 import {
   type PairingDetails,
+  type PairingListing,
   PairingViewRepository,
 } from '../../../../libs/store/src/pairings/pairing-view.repository.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 import { CemNodeNotFoundError } from '../errors/api-error.js';
 import { isSessionOf } from '../sessions/session.view.js';
 
-export interface PairingListRequest {
-  cemNodeId?: string | undefined;
-  after?: ListPosition | undefined;
-  limit: number;
-}
-
-export interface PairingPage {
-  items: { pairing: PairingDetails; connected: boolean }[];
-  more: boolean;
-}
+export type PairingPage = Page<{ pairing: PairingDetails; connected: boolean }>;
 
 /** `GET /api/v1/pairings`: one page of the caller's pairings, oldest first, with who is connected now. */
 @Injectable()
@@ -29,7 +21,7 @@ export class ListPairings {
     private readonly directory: SessionDirectory,
   ) {}
 
-  async execute(caller: TenantPrincipal, request: PairingListRequest): Promise<PairingPage> {
+  async execute(caller: TenantPrincipal, request: PairingListing): Promise<PairingPage> {
     if (
       request.cemNodeId !== undefined &&
       (await this.nodes.findInTenant(caller.tenantId, request.cemNodeId)) === null
@@ -41,7 +33,7 @@ export class ListPairings {
     const live = await this.directory.getMany(page.items.map((pairing) => pairing.rmNodeId));
     return {
       items: page.items.map((pairing) => ({ pairing, connected: isSessionOf(live.get(pairing.rmNodeId), pairing) })),
-      more: page.more,
+      nextCursor: page.nextCursor,
     };
   }
 }

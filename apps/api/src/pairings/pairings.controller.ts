@@ -1,17 +1,19 @@
 import { Delete, Get, HttpCode, HttpStatus, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { Page } from '../../../../libs/store/src/index.js';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 import { TenantApiController } from '../http/api-controller.js';
-import { encodeCursor, type PageView, pageQuery, uuidQuery } from '../http/pagination.js';
+import { listPositionQuery, pageRequest } from '../http/list-query.js';
+import { uuidQuery } from '../http/schemas.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
 import { ApiEndpoint } from '../openapi/api-endpoint.decorator.js';
 import { ListPairings } from './list-pairings.use-case.js';
 import { pairingPageSchema, type PairingView, pairingView } from './pairing.view.js';
 import { UnpairRm } from './unpair-rm.use-case.js';
 
-const pairingListQuery = z.strictObject({ ...pageQuery, cemNodeId: uuidQuery });
+const pairingListQuery = listPositionQuery.extend({ cemNodeId: uuidQuery });
 
 @TenantApiController('pairings')
 @ApiTags('Pairings')
@@ -31,16 +33,11 @@ export class PairingsController {
   async list(
     @CurrentTenant() caller: TenantPrincipal,
     @Query(new ZodBodyPipe(pairingListQuery)) query: z.output<typeof pairingListQuery>,
-  ): Promise<PageView<PairingView>> {
-    const page = await this.listPairings.execute(caller, {
-      cemNodeId: query.cemNodeId,
-      after: query.cursor,
-      limit: query.limit,
-    });
-    const last = page.items.at(-1)?.pairing;
+  ): Promise<Page<PairingView>> {
+    const page = await this.listPairings.execute(caller, { ...pageRequest(query), cemNodeId: query.cemNodeId });
     return {
       items: page.items.map(({ pairing, connected }) => pairingView(pairing, connected)),
-      nextCursor: page.more && last ? encodeCursor({ at: last.pairedAt, id: last.id }) : null,
+      nextCursor: page.nextCursor,
     };
   }
 

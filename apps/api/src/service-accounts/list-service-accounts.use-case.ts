@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type ListPosition,
   type Page,
+  type PageRequest,
   type ServiceAccountRecord,
   ServiceAccountRepository,
-  type TenantCursor,
 } from '../../../../libs/store/src/index.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 
@@ -12,10 +13,7 @@ import type { TenantPrincipal } from '../auth/tenant-principal.js';
 export class ListServiceAccounts {
   constructor(private readonly accounts: ServiceAccountRepository) {}
 
-  execute(
-    caller: TenantPrincipal,
-    page: { limit: number; cursor?: TenantCursor | undefined },
-  ): Promise<Page<ServiceAccountRecord>> {
-    return this.accounts.list(caller.tenantId, { limit: page.limit, after: page.cursor });
+  execute(caller: TenantPrincipal, page: PageRequest<ListPosition>): Promise<Page<ServiceAccountRecord>> {
+    return this.accounts.list(caller.tenantId, page);
   }
 }

@@ -1,12 +1,11 @@
 import { Body, Get, Header, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { decodeTimeIdCursor } from '../../../../libs/store/src/index.js';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 import { ServiceAccountNotFoundError } from '../errors/api-error.js';
 import { TenantApiController } from '../http/api-controller.js';
-import { pageQuery } from '../http/list-query.js';
+import { listPositionQuery, pageRequest } from '../http/list-query.js';
 import { label } from '../http/schemas.js';
 import { UuidParamPipe } from '../http/uuid-param.pipe.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
@@ -26,7 +25,6 @@ import {
 } from './service-account.view.js';
 
 const newServiceAccount = z.strictObject({ name: label });
-const listQuery = pageQuery(decodeTimeIdCursor);
 const serviceAccountIdPipe = new UuidParamPipe(() => new ServiceAccountNotFoundError());
 
 @TenantApiController('service-accounts')
@@ -58,14 +56,14 @@ export class ServiceAccountsController {
   @Get()
   @ApiEndpoint({
     summary: "List the tenant's service accounts",
-    query: listQuery,
+    query: listPositionQuery,
     ok: { status: HttpStatus.OK, schema: serviceAccountPageSchema },
   })
   async list(
     @CurrentTenant() caller: TenantPrincipal,
-    @Query(new ZodBodyPipe(listQuery)) query: z.output<typeof listQuery>,
+    @Query(new ZodBodyPipe(listPositionQuery)) query: z.output<typeof listPositionQuery>,
   ): Promise<{ items: ServiceAccountView[]; nextCursor: string | null }> {
-    const page = await this.listServiceAccounts.execute(caller, query);
+    const page = await this.listServiceAccounts.execute(caller, pageRequest(query));
     return { items: page.items.map(serviceAccountView), nextCursor: page.nextCursor };
   }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
 import type { TenantPrincipal } from '../auth/tenant-principal.js';
 import { TenantApiController } from '../http/api-controller.js';
-import { uuidQuery } from '../http/pagination.js';
+import { uuidQuery } from '../http/schemas.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
 import { ApiEndpoint } from '../openapi/api-endpoint.decorator.js';
 import { type PairingView, pairingView } from '../pairings/pairing.view.js';

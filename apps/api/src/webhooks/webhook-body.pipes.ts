@@ -1,37 +1,45 @@
-import { Inject, Injectable, type PipeTransform } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, type PipeTransform } from '@nestjs/common';
+import type { z } from 'zod';
 import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
+import { webhookUrlProblem } from '../../../../libs/webhooks/src/index.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
-import {
-  type NewWebhookBody,
-  newWebhookSchema,
-  type WebhookChangesBody,
-  webhookChangesSchema,
-} from './webhook.schemas.js';
+import { newWebhook, webhookChanges } from './webhook.schemas.js';
 
-// Pipes with the configuration injected: whether http:// URLs are allowed is a deployment's choice.
+/**
+ * A body with an endpoint URL: the schema's checks, then the URL's against the deployment's rule
+ * (whether http:// URLs to other hosts than loopback are allowed), a 400 naming `url` like the others.
+ */
+abstract class WebhookBodyPipe<Schema extends z.ZodType<{ url?: string | undefined }>> implements PipeTransform<
+  unknown,
+  z.output<Schema>
+> {
+  private readonly pipe: ZodBodyPipe<Schema>;
 
-@Injectable()
-export class NewWebhookPipe implements PipeTransform<unknown, NewWebhookBody> {
-  private readonly pipe: ZodBodyPipe<ReturnType<typeof newWebhookSchema>>;
-
-  constructor(@Inject(CONFIG) config: Config) {
-    this.pipe = new ZodBodyPipe(newWebhookSchema(config.webhooks.allowHttp));
+  protected constructor(
+    schema: Schema,
+    private readonly allowHttp: boolean,
+  ) {
+    this.pipe = new ZodBodyPipe(schema);
   }
 
-  transform(value: unknown): NewWebhookBody {
-    return this.pipe.transform(value);
+  transform(value: unknown): z.output<Schema> {
+    const body = this.pipe.transform(value);
+    const problem = body.url === undefined ? undefined : webhookUrlProblem(body.url, this.allowHttp);
+    if (problem !== undefined) throw new BadRequestException(`url: ${problem}`);
+    return body;
   }
 }
 
 @Injectable()
-export class WebhookChangesPipe implements PipeTransform<unknown, WebhookChangesBody> {
-  private readonly pipe: ZodBodyPipe<ReturnType<typeof webhookChangesSchema>>;
-
+export class NewWebhookPipe extends WebhookBodyPipe<typeof newWebhook> {
   constructor(@Inject(CONFIG) config: Config) {
-    this.pipe = new ZodBodyPipe(webhookChangesSchema(config.webhooks.allowHttp));
+    super(newWebhook, config.webhooks.allowHttp);
   }
+}
 
-  transform(value: unknown): WebhookChangesBody {
-    return this.pipe.transform(value);
+@Injectable()
+export class WebhookChangesPipe extends WebhookBodyPipe<typeof webhookChanges> {
+  constructor(@Inject(CONFIG) config: Config) {
+    super(webhookChanges, config.webhooks.allowHttp);
   }
 }

@@ -1,18 +1,17 @@
 import { z } from 'zod';
-import { WEBHOOK_EVENT_TYPES, webhookUrlProblem } from '../../../../libs/webhooks/src/index.js';
+import { listPositionCursor } from '../../../../libs/store/src/index.js';
+import { WEBHOOK_EVENT_TYPES } from '../../../../libs/webhooks/src/index.js';
+import { pageQuery } from '../http/list-query.js';
 
 /** Shortest secret a tenant may choose: as hard to guess as the 32 random bytes the broker draws. */
 export const MIN_WEBHOOK_SECRET_LENGTH = 32;
 
-function endpointUrl(allowHttp: boolean) {
-  return z
-    .string()
-    .max(2048)
-    .superRefine((value, ctx) => {
-      const problem = webhookUrlProblem(value, allowHttp);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    });
-}
+// What a URL may be depends on the deployment (`WEBHOOK_ALLOW_HTTP`): the body pipes check that after
+// the schema, so that the schema (and the document made from it) is the same everywhere.
+const endpointUrl = z.string().max(2048).meta({
+  description:
+    'https://, or http:// to a loopback host (any host with WEBHOOK_ALLOW_HTTP=true); no credentials, no fragment',
+});
 
 const eventTypes = z
   .array(z.enum(WEBHOOK_EVENT_TYPES))
@@ -21,34 +20,23 @@ const eventTypes = z
 
 const description = z.string().trim().max(500);
 
-export function newWebhookSchema(allowHttp: boolean) {
-  return z.strictObject({
-    url: endpointUrl(allowHttp),
-    eventTypes,
-    secret: z.string().min(MIN_WEBHOOK_SECRET_LENGTH).max(256).optional(),
-    description: description.optional(),
-  });
-}
-
-export function webhookChangesSchema(allowHttp: boolean) {
-  return z.strictObject({
-    url: endpointUrl(allowHttp).optional(),
-    eventTypes: eventTypes.optional(),
-    enabled: z.boolean().optional(),
-    description: description.nullable().optional(),
-  });
-}
-
-export const pageQuery = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, { error: 'must be an integer from 1 to 100' })
-    .transform(Number)
-    .pipe(z.int().min(1).max(100))
-    .optional(),
-  cursor: z.string().max(200).optional(),
+export const newWebhook = z.strictObject({
+  url: endpointUrl,
+  eventTypes,
+  secret: z.string().min(MIN_WEBHOOK_SECRET_LENGTH).max(256).optional(),
+  description: description.optional(),
 });
 
-export type NewWebhookBody = z.output<ReturnType<typeof newWebhookSchema>>;
-export type WebhookChangesBody = z.output<ReturnType<typeof webhookChangesSchema>>;
-export type PageQuery = z.output<typeof pageQuery>;
+export const webhookChanges = z.strictObject({
+  url: endpointUrl.optional(),
+  eventTypes: eventTypes.optional(),
+  enabled: z.boolean().optional(),
+  description: description.nullable().optional(),
+});
+
+/** Endpoints and dead letters (which carry their event) come 100 at most a page. */
+export const webhookPageQuery = pageQuery(listPositionCursor, 100);
+
+export type NewWebhookBody = z.output<typeof newWebhook>;
+export type WebhookChangesBody = z.output<typeof webhookChanges>;
+export type WebhookPageQuery = z.output<typeof webhookPageQuery>;

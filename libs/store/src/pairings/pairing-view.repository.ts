@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../../db/src/prisma.service.js';
-import type { ListPosition, RowPage } from '../records.js';
+import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from '../keyset-page.js';
 import type { PairingRecord } from './pairing.repository.js';
 
 /** A pairing as the tenant API shows it. */
@@ -10,10 +10,8 @@ export interface PairingDetails extends PairingRecord {
   readonly pairedAt: Date;
 }
 
-export interface PairingListing {
+export interface PairingListing extends PageRequest<ListPosition> {
   cemNodeId?: string | undefined;
-  after?: ListPosition | undefined;
-  limit: number;
 }
 
 const DETAILS = {
@@ -32,21 +30,18 @@ export class PairingViewRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** Oldest first (then by id), `limit` at most, after `after`. */
-  async listInTenant(tenantId: string, listing: PairingListing): Promise<RowPage<PairingDetails>> {
-    const { after, limit } = listing;
+  async listInTenant(tenantId: string, listing: PairingListing): Promise<Page<PairingDetails>> {
     const rows = await this.prisma.pairing.findMany({
       where: {
         tenantId,
         ...(listing.cemNodeId === undefined ? {} : { cemNodeId: listing.cemNodeId }),
-        ...(after === undefined
-          ? {}
-          : { OR: [{ pairedAt: { gt: after.at } }, { pairedAt: after.at, id: { gt: after.id } }] }),
+        ...pastPosition('pairedAt', listing.after),
       },
       orderBy: [{ pairedAt: 'asc' }, { id: 'asc' }],
-      take: limit + 1,
+      take: listing.limit + 1,
       select: DETAILS,
     });
-    return { items: rows.slice(0, limit), more: rows.length > limit };
+    return positionPage(rows, listing.limit, 'pairedAt');
   }
 
   async findInTenant(tenantId: string, rmNodeId: string): Promise<PairingDetails | undefined> {

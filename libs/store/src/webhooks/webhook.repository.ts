@@ -4,7 +4,7 @@ import { PrismaService } from '../../../db/src/prisma.service.js';
 import { auditRow } from '../mapping.js';
 import type { AuditEntry } from '../records.js';
 import { isUuid } from '../uuid.js';
-import type { Page } from '../keyset-page.js';
+import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from '../keyset-page.js';
 import type {
   DeadLetterRecord,
   NewWebhookEndpoint,
@@ -51,14 +51,15 @@ export class WebhookRepository {
     return created;
   }
 
-  async list(tenantId: string, limit: number, cursor?: string): Promise<Page<WebhookEndpointRecord>> {
+  /** Oldest first (then by id). */
+  async list(tenantId: string, page: PageRequest<ListPosition>): Promise<Page<WebhookEndpointRecord>> {
     const rows = await this.prisma.webhookEndpoint.findMany({
-      where: { tenantId, ...(cursor !== undefined && isUuid(cursor) ? { id: { gt: cursor } } : {}) },
-      orderBy: { id: 'asc' },
-      take: limit + 1,
+      where: { tenantId, ...pastPosition('createdAt', page.after) },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: page.limit + 1,
       select: ENDPOINT_FIELDS,
     });
-    return page(rows, limit, (row) => row.id);
+    return positionPage(rows, page.limit, 'createdAt');
   }
 
   async findInTenant(tenantId: string, id: string): Promise<WebhookEndpointRecord | null> {
@@ -106,24 +107,17 @@ export class WebhookRepository {
   async deadLetters(
     tenantId: string,
     endpointId: string,
-    limit: number,
-    cursor?: string,
+    page: PageRequest<ListPosition>,
   ): Promise<Page<DeadLetterRecord> | null> {
     if ((await this.findInTenant(tenantId, endpointId)) === null) return null;
-    const after = cursor !== undefined ? decodeCursor(cursor) : undefined;
     const rows = await this.prisma.webhookDelivery.findMany({
-      where: {
-        tenantId,
-        endpointId,
-        status: 'DEAD',
-        ...(after ? { OR: [{ finishedAt: { lt: after.at } }, { finishedAt: after.at, id: { lt: after.id } }] } : {}),
-      },
+      where: { tenantId, endpointId, status: 'DEAD', ...pastPosition('finishedAt', page.after, 'desc') },
       orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
+      take: page.limit + 1,
       select: DEAD_LETTER_FIELDS,
     });
-    const items = rows.map(({ finishedAt, ...row }) => ({ ...row, deadAt: finishedAt ?? new Date(0) }));
-    return page(items, limit, (row) => encodeCursor(row.deadAt, row.id));
+    const letters = rows.map(({ finishedAt, ...row }) => ({ ...row, deadAt: finishedAt ?? new Date(0) }));
+    return positionPage(letters, page.limit, 'deadAt');
   }
 
   /**
@@ -159,21 +153,4 @@ export class WebhookRepository {
       return found ? change(tx) : null;
     });
   }
-}
-
-function page<T>(rows: T[], limit: number, cursorOf: (row: T) => string): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };
-}
-
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`, 'utf8').toString('base64url');
-}
-
-/** undefined for a cursor this repository did not make: the list then starts from the top. */
-function decodeCursor(cursor: string): { at: Date; id: string } | undefined {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (at === undefined || id === undefined || !isUuid(id) || Number.isNaN(Date.parse(at))) return undefined;
-  return { at: new Date(at), id };
 }
