@@ -68,6 +68,8 @@ if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'state', ARGV[2]) end
 if #ARGV > 2 then redis.call('HSET', KEYS[2], unpack(ARGV, 3)) end
 return 1`;
 
+const SAVE_COMMAND = 's2bSaveSession';
+
 function toEntry(flat: string[] | Record<string, string>): RmEntry | undefined {
   const record: Record<string, string> = Array.isArray(flat)
     ? Object.fromEntries(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]))
@@ -81,7 +83,11 @@ export class SessionDirectory {
   private readonly unsaved = new Map<string, Unsaved>();
   private saveTimer?: NodeJS.Timeout;
 
-  constructor(private readonly redis: RedisService) {}
+  constructor(private readonly redis: RedisService) {
+    // By its SHA (EVALSHA) rather than its text: Redis would hash the script on every call, once a
+    // second for every session that spoke.
+    redis.client.defineCommand(SAVE_COMMAND, { numberOfKeys: 2, lua: SAVE });
+  }
 
   /** Registers a new session of an RM; returns the session it replaces, if any. */
   async register(rmNodeId: string, entry: RmEntry): Promise<RmEntry | undefined> {
@@ -227,9 +233,7 @@ export class SessionDirectory {
   }
 
   private queueSave(pipeline: ChainableCommander, sessionId: string, pending: Unsaved): void {
-    pipeline.eval(
-      SAVE,
-      2,
+    (pipeline as ChainableCommander & Record<typeof SAVE_COMMAND, (...args: string[]) => unknown>)[SAVE_COMMAND](
       routingKeys.rm(pending.rmNodeId),
       routingKeys.snapshot(sessionId),
       sessionId,
