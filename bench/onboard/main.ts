@@ -4,8 +4,8 @@
 //   npm run build && node dist/bench/onboard/main.js [--url http://127.0.0.1:8080] [--operator-token T]
 //     [--batches 20] [--batch-size 1000] [--concurrency 4]      (--operator-token defaults to $OPERATOR_TOKEN)
 import { parseArgs } from 'node:util';
-import { BrokerApi } from '../pairing/broker-api.js';
-import { runPool, summarise, type Summary, type Timed } from '../pairing/pool.js';
+import { BrokerApi, brokerTarget } from '../pairing/broker-api.js';
+import { firstError, runPool, summarise, type Summary } from '../pairing/pool.js';
 
 const USAGE =
   'usage: node dist/bench/onboard/main.js [--url URL] [--operator-token T] [--batches N] [--batch-size N] [--concurrency N]';
@@ -39,32 +39,9 @@ function settings(): Settings | string {
   if (!Number.isInteger(batches) || batches < 1) return '--batches must be a positive integer';
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) return '--batch-size must be 1 to 1000';
   if (!Number.isInteger(concurrency) || concurrency < 1) return '--concurrency must be a positive integer';
-  const operatorToken = values['operator-token'] ?? process.env['OPERATOR_TOKEN'];
-  if (!operatorToken) return 'give --operator-token or set OPERATOR_TOKEN';
-  let origin: string;
-  try {
-    origin = new URL(values.url).origin;
-  } catch {
-    return '--url is not a URL';
-  }
-  return { origin, operatorToken, batches, batchSize, concurrency };
-}
-
-async function postJson(url: string, jwt: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt}` },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== 201) throw new Error(`POST ${new URL(url).pathname}: HTTP ${response.status} ${text}`);
-  return JSON.parse(text) as unknown;
-}
-
-function firstError(timed: Timed<unknown>): string | undefined {
-  const failed = timed.outcomes.find((o) => !o.ok);
-  if (failed === undefined || failed.ok) return undefined;
-  return failed.error instanceof Error ? failed.error.message : String(failed.error);
+  const target = brokerTarget(values.url, values['operator-token']);
+  if (typeof target === 'string') return target;
+  return { ...target, batches, batchSize, concurrency };
 }
 
 /** Per-item rate of a run of batches: the summary counts requests, each carrying `size` items. */
@@ -102,21 +79,21 @@ async function main(): Promise<number> {
       externalRef: `bench-${run}-${i}`,
     })),
   });
-  const batchUrl = `${origin}/api/v1/cem-nodes:batch`;
+  const batchPath = '/api/v1/cem-nodes:batch';
   const plain = await runPool(Array.from({ length: batches }), concurrency, () => {
     run++;
-    return postJson(batchUrl, jwt, batchOf());
+    return api.post(batchPath, jwt, batchOf());
   });
   const withCodes = await runPool(Array.from({ length: batches }), concurrency, async () => {
     run++;
-    return (await postJson(batchUrl, jwt, { ...batchOf(), pairingCodes: { kind: 'dynamic' } })) as {
+    return (await api.post(batchPath, jwt, { ...batchOf(), pairingCodes: { kind: 'dynamic' } })) as {
       items: { id: string }[];
     };
   });
   const ids = withCodes.outcomes.flatMap((o) => (o.ok ? o.value.items.map((item) => item.id) : []));
   // Many requests at once, as a tenant's backend would issue codes on demand.
   const codes = await runPool(ids, concurrency * 16, (id) =>
-    postJson(`${origin}/api/v1/cem-nodes/${id}/pairing-codes`, jwt, {}),
+    api.post(`/api/v1/cem-nodes/${id}/pairing-codes`, jwt, {}),
   );
 
   const nodes = summarise(plain);

@@ -1,5 +1,19 @@
 // The few operator and tenant API calls the bench needs to get pairing codes from a running broker.
 
+/** `--url` and `--operator-token` (or OPERATOR_TOKEN) of a bench that drives a running broker. */
+export function brokerTarget(
+  url: string,
+  operatorTokenOption: string | undefined,
+): { origin: string; operatorToken: string } | string {
+  const operatorToken = operatorTokenOption ?? process.env['OPERATOR_TOKEN'];
+  if (!operatorToken) return 'give --operator-token or set OPERATOR_TOKEN';
+  try {
+    return { origin: new URL(url).origin, operatorToken };
+  } catch {
+    return '--url is not a URL';
+  }
+}
+
 export class BrokerApiError extends Error {
   override readonly name = 'BrokerApiError';
 
@@ -58,7 +72,7 @@ export class BrokerApi {
     };
   }
 
-  private async post(path: string, bearer: string | undefined, body: unknown): Promise<unknown> {
+  async post(path: string, bearer: string | undefined, body: unknown): Promise<unknown> {
     let response: Response;
     let json: unknown;
     try {

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { pairWithCem, startSession, type Pairing } from '../../libs/rm-client/src/index.js';
 import { S2_JSON_VERSIONS } from '../../libs/s2-json/src/versions.js';
-import { BrokerApi, type PairingCodeAnswer } from './broker-api.js';
-import { runPool, summarise, type Summary, type Timed } from './pool.js';
+import { BrokerApi, brokerTarget, type PairingCodeAnswer } from './broker-api.js';
+import { firstError, runPool, summarise, type Summary } from './pool.js';
 
 const USAGE = 'usage: node dist/bench/pairing/main.js [--url URL] [--operator-token T] [--nodes N] [--concurrency N]';
 
@@ -38,26 +38,14 @@ function settings(): Settings | string {
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(nodes) || nodes < 1) return '--nodes must be a positive integer';
   if (!Number.isInteger(concurrency) || concurrency < 1) return '--concurrency must be a positive integer';
-  const operatorToken = values['operator-token'] ?? process.env['OPERATOR_TOKEN'];
-  if (!operatorToken) return 'give --operator-token or set OPERATOR_TOKEN';
-  let origin: string;
-  try {
-    origin = new URL(values.url).origin;
-  } catch {
-    return '--url is not a URL';
-  }
-  return { origin, operatorToken, nodes, concurrency };
+  const target = brokerTarget(values.url, values['operator-token']);
+  if (typeof target === 'string') return target;
+  return { ...target, nodes, concurrency };
 }
 
 interface PairedRm {
   readonly rmNodeId: string;
   readonly pairing: Pairing;
-}
-
-function firstError(timed: Timed<unknown>): string | undefined {
-  const failed = timed.outcomes.find((o) => !o.ok);
-  if (failed === undefined || failed.ok) return undefined;
-  return failed.error instanceof Error ? failed.error.message : String(failed.error);
 }
 
 function human(label: string, unit: string, s: Summary): string {

@@ -63,3 +63,10 @@ function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** The first failure of a run, as one line, or undefined when nothing failed. */
+export function firstError(timed: Timed<unknown>): string | undefined {
+  const failed = timed.outcomes.find((o) => !o.ok);
+  if (failed === undefined || failed.ok) return undefined;
+  return failed.error instanceof Error ? failed.error.message : String(failed.error);
+}
