@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { LastWritten } from './outcomes.js';
 import type { SerialQueue } from './serial-queue.js';
 import type { SessionState } from '../../../libs/s2-json/src/session-rules.js';
 import type { S2JsonVersion } from '../../../libs/s2-json/src/versions.js';
@@ -21,6 +22,8 @@ export interface LocalRm {
   /** Resolves the wait for the first binding. */
   bound?: () => void;
   closeReason?: string;
+  /** The last CEM message written to this RM that came from another replica. */
+  lastWritten?: LastWritten;
 }
 
 /** A CEM channel whose socket this replica holds. */
@@ -32,7 +35,7 @@ export interface LocalChannel {
   readonly cemNodeIds: ReadonlySet<string> | null;
   readonly socket: WebSocket;
   /** The sessions bound to this channel: rmNodeId -> where the RM is. */
-  readonly bound: Map<string, { sessionId: string; replica: string; cemNodeId: string }>;
+  readonly bound: Map<string, { sessionId: string; replica: string; cemNodeId: string; lastWritten?: LastWritten }>;
   /** Envelopes for this channel are handled in arrival order. */
   readonly queue: SerialQueue;
   closed: boolean;

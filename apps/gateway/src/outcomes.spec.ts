@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DELIVERY_TIMEOUT_MS } from './limits.js';
-import { OUTCOME_QUERIES, PendingOutcomes, RecentDeliveries, REMEMBER_DELIVERED_MS } from './outcomes.js';
+import { inOrder, OUTCOME_QUERIES, PendingOutcomes, RecentDeliveries, REMEMBER_DELIVERED_MS } from './outcomes.js';
 
 describe('PendingOutcomes', () => {
   afterEach(() => vi.useRealTimers());
@@ -90,5 +90,16 @@ describe('RecentDeliveries', () => {
     now += 3 * REMEMBER_DELIVERED_MS;
     expect(recent.has('a', 1)).toBe(false);
     expect(recent.has('a', 2)).toBe(false);
+  });
+});
+
+describe('inOrder', () => {
+  it('writes a message only after the ones its sender sent before it', () => {
+    expect(inOrder(undefined, 'a', 1)).toBe(true);
+    expect(inOrder({ from: 'a', id: 5 }, 'a', 6)).toBe(true);
+    expect(inOrder({ from: 'a', id: 5 }, 'a', 4)).toBe(false);
+    expect(inOrder({ from: 'a', id: 5 }, 'a', 5)).toBe(false);
+    // Another sender numbers its own messages: the channel moved to another replica.
+    expect(inOrder({ from: 'a', id: 5 }, 'b', 1)).toBe(true);
   });
 });

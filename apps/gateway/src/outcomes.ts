@@ -131,3 +131,18 @@ export class RecentDeliveries {
     this.rotatedAt = now;
   }
 }
+
+/** The last message from another replica written for one RM, per direction. */
+export interface LastWritten {
+  readonly from: string;
+  readonly id: number;
+}
+
+/**
+ * Whether a message from `from` may still be written after `last`. A sender numbers its messages in
+ * the order it sends them; one that arrives after a later one was written was overtaken (Redis resent
+ * it after a reconnection) and is not written, so that per-RM order holds: it ends as TEMPORARY_ERROR.
+ */
+export function inOrder(last: LastWritten | undefined, from: string, id: number): boolean {
+  return last === undefined || last.from !== from || id > last.id;
+}

@@ -17,7 +17,7 @@ import { BIND_WAIT_MS, CLOSE, DELIVER_WITHIN_MS } from './limits.js';
 import { SessionEvents } from './session-events.js';
 
 import { type LocalChannel, type LocalRm, serves } from './local-state.js';
-import { type Outcome, PendingOutcomes, RecentDeliveries } from './outcomes.js';
+import { inOrder, type Outcome, PendingOutcomes, RecentDeliveries } from './outcomes.js';
 import { SerialQueue } from './serial-queue.js';
 import { write } from './sockets.js';
 
@@ -511,10 +511,15 @@ export class RouterService {
       case 'to-rm': {
         const [outcome, reply] = this.delivered.has(envelope.from, envelope.id)
           ? (['delivered'] as const)
-          : this.late(envelope.sentAt)
+          : this.late(envelope.sentAt) ||
+              !inOrder(this.rms.get(envelope.rmNodeId)?.lastWritten, envelope.from, envelope.id)
             ? (['gone'] as const)
             : this.deliverToRm(envelope.rmNodeId, envelope.sessionId, envelope.message);
-        if (outcome === 'delivered') this.delivered.add(envelope.from, envelope.id);
+        if (outcome === 'delivered') {
+          this.delivered.add(envelope.from, envelope.id);
+          const rm = this.rms.get(envelope.rmNodeId);
+          if (rm) rm.lastWritten = { from: envelope.from, id: envelope.id };
+        }
         this.bus.send(
           envelope.from,
           reply === undefined ? { k: 'ack', id: envelope.id, outcome } : { k: 'ack', id: envelope.id, outcome, reply },
@@ -575,11 +580,16 @@ export class RouterService {
     if (!channel || this.late(envelope.sentAt)) return reply('gone');
     // Behind a session.opened still being written for this channel, if any: keep the order.
     channel.queue.run(() => {
+      const target = channel.bound.get(envelope.rmNodeId);
       const ok =
         !this.late(envelope.sentAt) &&
-        channel.bound.get(envelope.rmNodeId)?.sessionId === envelope.sessionId &&
+        target?.sessionId === envelope.sessionId &&
+        inOrder(target.lastWritten, envelope.from, envelope.id) &&
         write(channel.socket, messageFrame(envelope, envelope.message));
-      if (ok) this.delivered.add(envelope.from, envelope.id);
+      if (ok) {
+        this.delivered.add(envelope.from, envelope.id);
+        target.lastWritten = { from: envelope.from, id: envelope.id };
+      }
       reply(ok ? 'delivered' : 'gone');
     });
   }
