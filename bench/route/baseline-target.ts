@@ -5,7 +5,15 @@ import { Redis } from 'ioredis';
 import { freePort, type ProcessGroup } from './processes.js';
 import type { RmSpec } from './protocol.js';
 import { RELAY_KEYS } from './relay-registry.js';
-import { cemReplica, replicaOfRm, sessionsOf, WORKERS, type Replica, type TargetSetup } from './topology.js';
+import {
+  cemReplica,
+  REPLICA_NODE_ARGS,
+  replicaOfRm,
+  sessionsOf,
+  WORKERS,
+  type Replica,
+  type TargetSetup,
+} from './topology.js';
 
 const RELAY = fileURLToPath(new URL('./baseline-relay.js', import.meta.url));
 const READY_TIMEOUT_MS = 15_000;
@@ -39,6 +47,7 @@ async function startRelay(group: ProcessGroup, name: string, redisUrl: string): 
     ['--port', String(port), '--replica', name, '--redis', redisUrl],
     process.env,
     true,
+    REPLICA_NODE_ARGS,
   );
   await relay.waitForLine((line) => line.startsWith('{"ready":true'), READY_TIMEOUT_MS);
   if (relay.child.pid === undefined) throw new Error(`baseline relay ${name} has no pid`);

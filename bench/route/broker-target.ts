@@ -8,7 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { createTenant, pairRms, Progress, type Tenant } from './broker-onboarding.js';
 import { freePort, lastWords, sleep, type ProcessGroup } from './processes.js';
 import type { RmSpec } from './protocol.js';
-import { cemReplica, replicaOfRm, sessionsOf, WORKERS, type Replica, type TargetSetup } from './topology.js';
+import {
+  cemReplica,
+  REPLICA_NODE_ARGS,
+  replicaOfRm,
+  sessionsOf,
+  WORKERS,
+  type Replica,
+  type TargetSetup,
+} from './topology.js';
 
 const MAIN = fileURLToPath(new URL('../../apps/cli/src/main.js', import.meta.url));
 const MIGRATE_TIMEOUT_MS = 120_000;
@@ -87,9 +95,10 @@ async function startReplica(
   const port = await freePort();
   // BENCH_PROFILE_DIR: a V8 CPU profile of each replica, written when it exits, for finding hot spots.
   const profileDir = process.env['BENCH_PROFILE_DIR'];
-  const nodeArgs = profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-    : [];
+  const nodeArgs = [
+    ...REPLICA_NODE_ARGS,
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []),
+  ];
   const env = brokerEnv(settings, secrets, port, name, roles);
   const replica = group.spawnNode(`broker ${name}`, MAIN, ['serve'], env, false, nodeArgs);
   await waitReady(`http://127.0.0.1:${port}`, name, () => replica.hasExited(), replica.tail);

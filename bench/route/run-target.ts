@@ -11,10 +11,17 @@ import { WorkerHandle } from './worker-handle.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./load-worker.js', import.meta.url));
 /**
- * Before each RSS reading: V8 collects and returns memory to the system once a process has been idle
- * for a few seconds, so that the reading shows what sessions hold, not the garbage of setting them up.
+ * Before each RSS reading the replicas are left idle until their RSS stops falling: V8 returns the
+ * memory it used to set sessions up (its young generation grows to tens of MiB under a burst of
+ * upgrades) only once a process has been idle for a while, after seconds or tens of seconds. The
+ * reading then shows what sessions hold, not the garbage of opening them.
  */
-const SETTLE_MS = 15_000;
+const SETTLE_MIN_MS = 15_000;
+const SETTLE_MAX_MS = 120_000;
+const SETTLE_POLL_MS = 2_500;
+/** Settled: RSS fell by less than this fraction over the last SETTLE_STEADY_POLLS readings. */
+const SETTLE_TOLERANCE = 0.01;
+const SETTLE_STEADY_POLLS = 4;
 /** What a phase may take beyond its own length (warm-up, drain, IPC of the samples). */
 const PHASE_SLACK_MS = 20_000;
 
@@ -39,6 +46,21 @@ function rssOf(replicas: Replicas): number {
 }
 const log = (line: string) => process.stderr.write(`bench route: ${line}\n`);
 
+/** The replicas' RSS once it has settled (see SETTLE_MIN_MS), in KiB. */
+async function settledRss(replicas: Replicas): Promise<number> {
+  const start = performance.now();
+  const readings: number[] = [];
+  for (;;) {
+    await sleep(SETTLE_POLL_MS);
+    readings.push(rssOf(replicas));
+    const waited = performance.now() - start;
+    const earlier = readings.at(-1 - SETTLE_STEADY_POLLS);
+    const latest = readings.at(-1) as number;
+    const steady = earlier !== undefined && earlier - latest < earlier * SETTLE_TOLERANCE;
+    if ((waited >= SETTLE_MIN_MS && steady) || waited >= SETTLE_MAX_MS) return latest;
+  }
+}
+
 async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle[], settings: RunSettings) {
   const { sessions, seconds } = settings;
   await Promise.all(
@@ -49,8 +71,7 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
     }),
   );
   const plans = await setup.rms();
-  await sleep(SETTLE_MS);
-  const before = rssOf(setup.replicas);
+  const before = await settledRss(setup.replicas);
   log(`${target}: opening ${sessions} RM sessions`);
   const openStart = performance.now();
   const opened = await Promise.all(
@@ -73,8 +94,7 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
   if (setup.announcesSessions && announced < sessions) {
     log(`${target}: only ${announced} of ${sessions} sessions were announced on the CEM channels`);
   }
-  await sleep(SETTLE_MS);
-  const after = rssOf(setup.replicas);
+  const after = await settledRss(setup.replicas);
 
   log(`${target}: saturation for ${seconds} s`);
   const window = SATURATION_WINDOW_PER_WORKER;

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DELIVERY_TIMEOUT_MS } from './limits.js';
-import { inOrder, OUTCOME_QUERIES, PendingOutcomes, RecentDeliveries, REMEMBER_DELIVERED_MS } from './outcomes.js';
+import {
+  IdSet,
+  inOrder,
+  OUTCOME_QUERIES,
+  PendingOutcomes,
+  RecentDeliveries,
+  REMEMBER_DELIVERED_MS,
+} from './outcomes.js';
 
 describe('PendingOutcomes', () => {
   afterEach(() => vi.useRealTimers());
@@ -90,6 +97,34 @@ describe('RecentDeliveries', () => {
     now += 3 * REMEMBER_DELIVERED_MS;
     expect(recent.has('a', 1)).toBe(false);
     expect(recent.has('a', 2)).toBe(false);
+  });
+});
+
+describe('IdSet', () => {
+  it('holds exactly the ids added: in order, out of order, below the first and far beyond it', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const ids = new IdSet();
+    const added = new Set<number>();
+    const start = 1_000_000;
+    for (let i = 0; i < 20_000; i++) {
+      const roll = random();
+      const id =
+        roll < 0.9
+          ? start + i * 2 + Math.floor(random() * 3)
+          : roll < 0.95
+            ? start - Math.floor(random() * 500)
+            : start + 2 ** 40 + Math.floor(random() * 100);
+      ids.add(id);
+      added.add(id);
+    }
+    for (let id = start - 600; id < start + 41_000; id++) expect(ids.has(id)).toBe(added.has(id));
+    for (const id of added) expect(ids.has(id)).toBe(true);
+    expect(ids.has(start + 2 ** 40 + 1_000)).toBe(false);
+  });
+
+  it('holds nothing before the first id is added', () => {
+    expect(new IdSet().has(0)).toBe(false);
   });
 });
 

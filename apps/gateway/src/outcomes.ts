@@ -100,8 +100,8 @@ export class PendingOutcomes {
  * to answer a sender that asks, and to write a message Redis carried twice only once.
  */
 export class RecentDeliveries {
-  private current = new Map<string, Set<number>>();
-  private previous = new Map<string, Set<number>>();
+  private current = new Map<string, IdSet>();
+  private previous = new Map<string, IdSet>();
   private rotatedAt: number;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -112,7 +112,7 @@ export class RecentDeliveries {
     this.rotate();
     let ids = this.current.get(from);
     if (ids === undefined) {
-      ids = new Set();
+      ids = new IdSet();
       this.current.set(from, ids);
     }
     ids.add(id);
@@ -132,10 +132,55 @@ export class RecentDeliveries {
   }
 }
 
+/** Ids this far or further beyond the first are kept in the fallback set, not the bitmap (64 MiB). */
+const MAX_SPAN = 32 * (1 << 24);
+
+/**
+ * Ids of one sender, which numbers what it sends one by one: a bitmap from the first id seen, a bit a
+ * message instead of a hash-set entry, so that remembering some 15 seconds of traffic costs kilobytes
+ * and gives the garbage collector nothing to trace. Ids below the first, or far beyond, go in a set.
+ */
+export class IdSet {
+  private base = -1;
+  private words = new Uint32Array(256);
+  private readonly others = new Set<number>();
+
+  add(id: number): void {
+    if (this.base < 0) this.base = id;
+    const index = id - this.base;
+    if (!(index >= 0 && index < MAX_SPAN)) {
+      this.others.add(id);
+      return;
+    }
+    const word = index >>> 5;
+    if (word >= this.words.length) {
+      const grown = new Uint32Array(Math.min(MAX_SPAN / 32, Math.max(word + 1, this.words.length * 2)));
+      grown.set(this.words);
+      this.words = grown;
+    }
+    this.words[word] = (this.words[word] as number) | (1 << (index & 31));
+  }
+
+  has(id: number): boolean {
+    const index = id - this.base;
+    if (this.base < 0 || !(index >= 0 && index < MAX_SPAN)) return this.others.has(id);
+    const word = index >>> 5;
+    return word < this.words.length && ((this.words[word] as number) & (1 << (index & 31))) !== 0;
+  }
+}
+
 /** The last message from another replica written for one RM, per direction. */
 export interface LastWritten {
-  readonly from: string;
-  readonly id: number;
+  from: string;
+  id: number;
+}
+
+/** Records a message as the last written: in place, one object per RM and direction for its life. */
+export function written(last: LastWritten | undefined, from: string, id: number): LastWritten {
+  if (last === undefined) return { from, id };
+  last.from = from;
+  last.id = id;
+  return last;
 }
 
 /**

@@ -3,8 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { WebsocketGrant } from '../../../libs/connect-state/src/websocket-token.store.js';
-import type { Counter } from 'prom-client';
-import { LOGGER, type MessageDirection, type MessageOutcome, Metrics } from '../../../libs/observability/src/index.js';
+import {
+  LOGGER,
+  type MessageDirection,
+  type MessageOutcome,
+  Metrics,
+  type Tally,
+} from '../../../libs/observability/src/index.js';
 import type { Envelope, ToCem } from '../../../libs/routing/src/envelopes.js';
 import { ReplicaBus } from '../../../libs/routing/src/replica-bus.js';
 import { type RmEntry, SessionDirectory } from '../../../libs/routing/src/session-directory.js';
@@ -17,9 +22,9 @@ import { BIND_WAIT_MS, CLOSE, DELIVER_WITHIN_MS } from './limits.js';
 import { SessionEvents } from './session-events.js';
 
 import { type LocalChannel, type LocalRm, serves } from './local-state.js';
-import { inOrder, type Outcome, PendingOutcomes, RecentDeliveries } from './outcomes.js';
+import { inOrder, type Outcome, PendingOutcomes, RecentDeliveries, written } from './outcomes.js';
 import { SerialQueue } from './serial-queue.js';
-import { write } from './sockets.js';
+import { write, writeGathered } from './sockets.js';
 
 /**
  * Routes S2 messages between the RM sockets and CEM channels of this replica and, over Redis, of every
@@ -33,8 +38,9 @@ export class RouterService {
   readonly channels = new Map<string, LocalChannel>();
   private readonly outcomes: PendingOutcomes;
   private readonly delivered = new RecentDeliveries();
+  private readonly names = new Map<string, string>();
   private readonly logger: Logger;
-  private readonly counted: Record<'rmToCem' | 'cemToRm', Record<MessageOutcome, Counter.Internal>>;
+  private readonly counted: Record<'rmToCem' | 'cemToRm', Record<MessageOutcome, Tally>>;
 
   constructor(
     private readonly bus: ReplicaBus,
@@ -78,9 +84,14 @@ export class RouterService {
   async openRm(grant: WebsocketGrant, socket: WebSocket): Promise<LocalRm> {
     const older = this.rms.get(grant.rmNodeId);
     if (older) this.closeRmSocket(older, CLOSE.replaced, 'replaced');
+    // Every field from the start: one object shape for all sessions, none growing a property store.
     const rm: LocalRm = {
-      ...grant,
+      rmNodeId: grant.rmNodeId,
       sessionId: randomUUID(),
+      tenantId: grant.tenantId,
+      cemNodeId: grant.cemNodeId,
+      pairingId: grant.pairingId,
+      s2Version: grant.s2Version,
       socket,
       state: INITIAL_SESSION_STATE,
       channelId: '',
@@ -88,6 +99,9 @@ export class RouterService {
       queue: new SerialQueue((error: unknown) =>
         this.logger.error({ err: error, rmNodeId: grant.rmNodeId }, 'RM session work failed'),
       ),
+      bound: undefined,
+      closeReason: undefined,
+      lastWritten: undefined,
     };
     this.rms.set(rm.rmNodeId, rm);
     const firstBinding = new Promise<void>((resolve) => {
@@ -144,8 +158,10 @@ export class RouterService {
   }
 
   onRmFrame(rm: LocalRm, text: string): void {
-    rm.queue.run(() => this.handleRmFrame(rm, text));
+    rm.queue.runWith(this.handleRmFrameOf, rm, text);
   }
+
+  private readonly handleRmFrameOf = (rm: LocalRm, text: string): void => this.handleRmFrame(rm, text);
 
   private handleRmFrame(rm: LocalRm, text: string): void {
     const outcome = inspectFrame(text, { version: rm.s2Version, sender: 'RM', state: rm.state });
@@ -183,7 +199,7 @@ export class RouterService {
     const session = { sessionId: rm.sessionId, rmNodeId: rm.rmNodeId, cemNodeId: rm.cemNodeId };
     const local = this.channels.get(rm.channelId);
     if (rm.channelReplica === this.replicaId) {
-      if (!local || !local.bound.has(rm.rmNodeId) || !write(local.socket, messageFrame(session, text))) fail();
+      if (!local || !local.bound.has(rm.rmNodeId) || !writeGathered(local.socket, messageFrame(session, text))) fail();
       else this.counted.rmToCem.delivered.inc();
       return;
     }
@@ -328,7 +344,7 @@ export class RouterService {
     ]);
     const { snapshot, state: stateText } = saved;
     const state = JSON.parse(stateText ?? entry.state) as SessionState;
-    write(
+    writeGathered(
       channel.socket,
       sessionOpenedFrame({
         sessionId,
@@ -341,7 +357,12 @@ export class RouterService {
         snapshot: Object.values(snapshot).map((text) => JSON.parse(text) as unknown),
       }),
     );
-    channel.bound.set(rmNodeId, { sessionId, replica: entry.replica, cemNodeId: entry.cemNodeId });
+    channel.bound.set(rmNodeId, {
+      sessionId,
+      replica: this.shared(entry.replica),
+      cemNodeId: entry.cemNodeId,
+      lastWritten: undefined,
+    });
     this.bus.send(entry.replica, {
       k: 'bound',
       rmNodeId,
@@ -374,7 +395,7 @@ export class RouterService {
   onChannelFrame(channel: LocalChannel, text: string): void {
     const frame = parseCemFrame(text);
     if (!frame.ok) {
-      write(channel.socket, errorFrame('invalid_frame', frame.detail, frame.ref));
+      writeGathered(channel.socket, errorFrame('invalid_frame', frame.detail, frame.ref));
       return;
     }
     const local = channel.bound.get(frame.rmNodeId);
@@ -393,7 +414,10 @@ export class RouterService {
         }
         const pairing = entry ? undefined : await this.pairings.findInTenant(channel.tenantId, frame.rmNodeId);
         if (!pairing) {
-          write(channel.socket, errorFrame('unknown_rm', 'no RM with this id is paired with this tenant', frame.ref));
+          writeGathered(
+            channel.socket,
+            errorFrame('unknown_rm', 'no RM with this id is paired with this tenant', frame.ref),
+          );
           return;
         }
         this.counted.cemToRm.temporary_error.inc();
@@ -426,7 +450,7 @@ export class RouterService {
       if (outcome === 'delivered') return this.counted.cemToRm.delivered.inc();
       if (outcome === 'rejected' && reply !== undefined) {
         this.counted.cemToRm.rejected.inc();
-        write(channel.socket, messageFrame(session, reply));
+        writeGathered(channel.socket, messageFrame(session, reply));
       } else {
         this.counted.cemToRm.temporary_error.inc();
         this.answerCem(channel, session, message, 'TEMPORARY_ERROR', 'the RM could not take this message now');
@@ -457,7 +481,7 @@ export class RouterService {
   ): void {
     const id = message['message_id'];
     if (typeof id !== 'string') return;
-    write(channel.socket, messageFrame(session, JSON.stringify(receptionStatus(id, status, label))));
+    writeGathered(channel.socket, messageFrame(session, JSON.stringify(receptionStatus(id, status, label))));
   }
 
   /** The channel's socket closed: its sessions move to the tenant's other channels. */
@@ -518,7 +542,7 @@ export class RouterService {
         if (outcome === 'delivered') {
           this.delivered.add(envelope.from, envelope.id);
           const rm = this.rms.get(envelope.rmNodeId);
-          if (rm) rm.lastWritten = { from: envelope.from, id: envelope.id };
+          if (rm) rm.lastWritten = written(rm.lastWritten, envelope.from, envelope.id);
         }
         this.bus.send(
           envelope.from,
@@ -547,18 +571,18 @@ export class RouterService {
         return this.onChannel(envelope.channelId, async (channel) => {
           if (channel.bound.get(envelope.rmNodeId)?.sessionId !== envelope.sessionId) return;
           channel.bound.delete(envelope.rmNodeId);
-          write(channel.socket, sessionClosedFrame(envelope, envelope.reason));
+          writeGathered(channel.socket, sessionClosedFrame(envelope, envelope.reason));
           const held = channel.afterClose.get(envelope.rmNodeId);
           if (held !== undefined) {
             channel.afterClose.delete(envelope.rmNodeId);
-            write(channel.socket, held);
+            writeGathered(channel.socket, held);
           }
         });
       case 'bound': {
         const rm = this.rms.get(envelope.rmNodeId);
         if (!rm || rm.sessionId !== envelope.sessionId) return;
-        rm.channelId = envelope.channelId;
-        rm.channelReplica = envelope.channelReplica;
+        rm.channelId = this.shared(envelope.channelId);
+        rm.channelReplica = this.shared(envelope.channelReplica);
         rm.bound?.();
         // Held by tens of thousands of idle sessions otherwise.
         rm.bound = undefined;
@@ -574,24 +598,29 @@ export class RouterService {
 
   private onToCem(envelope: ToCem): void {
     const channel = this.channels.get(envelope.channelId);
-    const reply = (outcome: Outcome) => this.bus.send(envelope.from, { k: 'ack', id: envelope.id, outcome });
     // Redis may carry a message twice (a command resent after a reconnection): it is written once.
-    if (this.delivered.has(envelope.from, envelope.id)) return reply('delivered');
-    if (!channel || this.late(envelope.sentAt)) return reply('gone');
+    if (this.delivered.has(envelope.from, envelope.id)) return this.ack(envelope, 'delivered');
+    if (!channel || this.late(envelope.sentAt)) return this.ack(envelope, 'gone');
     // Behind a session.opened still being written for this channel, if any: keep the order.
-    channel.queue.run(() => {
-      const target = channel.bound.get(envelope.rmNodeId);
-      const ok =
-        !this.late(envelope.sentAt) &&
-        target?.sessionId === envelope.sessionId &&
-        inOrder(target.lastWritten, envelope.from, envelope.id) &&
-        write(channel.socket, messageFrame(envelope, envelope.message));
-      if (ok) {
-        this.delivered.add(envelope.from, envelope.id);
-        target.lastWritten = { from: envelope.from, id: envelope.id };
-      }
-      reply(ok ? 'delivered' : 'gone');
-    });
+    channel.queue.runWith(this.writeToCemOf, channel, envelope);
+  }
+
+  private readonly writeToCemOf = (channel: LocalChannel, envelope: ToCem): void => {
+    const target = channel.bound.get(envelope.rmNodeId);
+    const ok =
+      !this.late(envelope.sentAt) &&
+      target?.sessionId === envelope.sessionId &&
+      inOrder(target.lastWritten, envelope.from, envelope.id) &&
+      writeGathered(channel.socket, messageFrame(envelope, envelope.message));
+    if (ok) {
+      this.delivered.add(envelope.from, envelope.id);
+      target.lastWritten = written(target.lastWritten, envelope.from, envelope.id);
+    }
+    this.ack(envelope, ok ? 'delivered' : 'gone');
+  };
+
+  private ack(envelope: { from: string; id: number }, outcome: Outcome): void {
+    this.bus.send(envelope.from, { k: 'ack', id: envelope.id, outcome });
   }
 
   private onChannel(
@@ -626,6 +655,18 @@ export class RouterService {
     return write(rm.socket, text) ? ['delivered'] : ['gone'];
   }
 
+  /**
+   * One copy of a channel id or replica name for all the sessions bound to it, instead of one per
+   * session parsed out of each envelope. Forgotten wholesale now and then: channels come and go.
+   */
+  private shared(text: string): string {
+    const known = this.names.get(text);
+    if (known !== undefined) return known;
+    if (this.names.size >= 4_096) this.names.clear();
+    this.names.set(text, text);
+    return text;
+  }
+
   private late(sentAt: number): boolean {
     return Date.now() - sentAt > DELIVER_WITHIN_MS;
   }
@@ -642,10 +683,10 @@ export class RouterService {
         setTimeout(() => {
           if (channel.afterClose.get(rmNodeId) !== frame) return;
           channel.afterClose.delete(rmNodeId);
-          write(channel.socket, frame);
+          writeGathered(channel.socket, frame);
         }, 2_000).unref();
       } else {
-        write(channel.socket, frame);
+        writeGathered(channel.socket, frame);
       }
     }
   }

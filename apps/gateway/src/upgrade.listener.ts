@@ -23,6 +23,13 @@ function refuse(socket: Duplex, status: number, message: string): void {
   );
 }
 
+// Listeners shared by every socket (called with the socket as `this`): tens of thousands of sockets
+// hold no closure of their own for them.
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+function ignoreError(): void {}
+
 function bearer(req: IncomingMessage): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
 }
@@ -58,7 +65,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      socket.on('error', () => socket.destroy());
+      socket.on('error', destroyOnError);
       this.upgrade(req, socket, head).catch(() => refuse(socket, 503, 'try again later'));
     });
     this.keepalive.start();
@@ -88,7 +95,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
           markSeen(ws);
           this.router.onRmFrame(rm, isBinary ? '\u0000' : data.toString());
         });
-        ws.once('close', () => {
+        ws.on('close', () => {
           this.router.closedRm(rm, rm.closeReason ?? 'closed').catch(() => undefined);
         });
       });
@@ -111,7 +118,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
         markSeen(ws);
         this.router.onChannelFrame(channel, data.toString());
       });
-      ws.once('close', () => {
+      ws.on('close', () => {
         this.router.closedChannel(channel).catch(() => undefined);
       });
     });
@@ -121,7 +128,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       // A protocol error (a frame over the limit, bad framing) closes the socket with its code; as an
       // unhandled 'error' event it would take the whole process down.
-      ws.on('error', () => undefined);
+      ws.on('error', ignoreError);
       this.keepalive.add(ws);
       // Frames that arrive while the session is being set up wait in ws until listeners exist.
       ws.pause();

@@ -12,11 +12,17 @@ import { decodeBatch, encodeBatch } from './wire.js';
 export const HEARTBEAT_MS = 2_000;
 /** A replica whose heartbeat is older than this is dead: its sessions and channels are reaped. */
 export const REPLICA_DEAD_AFTER_MS = 6_000;
+/**
+ * Envelopes for one replica leave at most once per this many ms while traffic flows (at once when it
+ * does not): a PUBLISH is a system call on each side, and at a few thousand messages a second the
+ * calls, not the messages, were most of a replica's work.
+ */
+export const BATCH_WINDOW_MS = 1;
 
 /**
  * This replica's inbox and its voice to the others: one Redis pub/sub channel per replica (Redis 7
  * sharded pub/sub would take the same names on a cluster), plus a heartbeat so that others can tell
- * when it is gone. Envelopes for one replica are batched per event-loop turn into one PUBLISH, over a
+ * when it is gone. Envelopes for one replica are batched into one PUBLISH (see BATCH_WINDOW_MS), over a
  * connection of its own that keeps the order in which they were sent.
  */
 @Injectable()
@@ -31,6 +37,8 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   private readonly ackOutbox = new Map<string, Ack[]>();
   /** null once shut down. */
   private heartbeat?: NodeJS.Timeout | null;
+  private flushScheduled = false;
+  private lastFlush = -Infinity;
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -94,31 +102,45 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
       acks.push(envelope);
       return;
     }
-    // Everything else for one replica in one turn of the event loop goes out as one PUBLISH: under
-    // load, one Redis command carries many messages, in the order they were sent.
+    // Everything else for one replica goes out as one PUBLISH per BATCH_WINDOW_MS: under load, one
+    // Redis command carries many messages, in the order they were sent.
     let batch = this.outbox.get(replica);
     if (batch === undefined) {
       batch = [];
       this.outbox.set(replica, batch);
-      if (this.outbox.size === 1) setImmediate(() => this.flush());
     }
     batch.push(envelope);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      const wait = this.lastFlush + BATCH_WINDOW_MS - performance.now();
+      if (wait <= 0) setImmediate(() => this.flush());
+      else setTimeout(() => this.flush(), wait);
+    }
   }
 
   private flushAcks(): void {
     for (const [replica, acks] of this.ackOutbox) {
       const ids = [];
-      const others: Envelope[] = [];
+      const out: Envelope[] = [];
       for (const ack of acks) {
         if (ack.outcome === 'delivered' && ack.reply === undefined) ids.push(ack.id);
-        else others.push(ack);
+        else out.push(ack);
       }
-      this.publish(replica, ids.length > 0 ? [{ k: 'delivered', ids }, ...others] : others);
+      if (ids.length > 0) out.unshift({ k: 'delivered', ids });
+      // What waits for the same replica travels with the acks, in its order, for the same system call.
+      const waiting = this.outbox.get(replica);
+      if (waiting !== undefined) {
+        this.outbox.delete(replica);
+        out.push(...waiting);
+      }
+      this.publish(replica, out);
     }
     this.ackOutbox.clear();
   }
 
   private flush(): void {
+    this.flushScheduled = false;
+    this.lastFlush = performance.now();
     for (const [replica, batch] of this.outbox) this.publish(replica, batch);
     this.outbox.clear();
   }

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ChainableCommander } from 'ioredis';
 import { RedisService } from '../../redis/src/redis.service.js';
 import { routingKeys } from './routing-keys.js';
 
@@ -54,21 +53,54 @@ return 1`;
 /** How often what sessions changed is written to Redis. */
 export const SNAPSHOT_SAVE_MS = 1_000;
 
+/**
+ * What a session of this replica said since it was last saved. Kept, emptied, from one save to the
+ * next while the session lives: a fresh object and Map per session every second were garbage the
+ * collector had to promote and trace.
+ */
 interface Unsaved {
+  readonly sessionId: string;
   readonly rmNodeId: string;
   readonly snapshot: Map<string, string>;
   state: string | undefined;
+  /** In `dirty`, waiting for the next save. */
+  dirty: boolean;
 }
 
-// Save a session's snapshot and state only while it is still the RM's session: a save that crosses the
-// session's removal must not bring its keys back.
+// Save sessions' snapshots and states, each only while it is still its RM's session: a save that
+// crosses the session's removal must not bring its keys back. KEYS are (entry, snapshot) per session;
+// ARGV per session: sessionId, state ('' unchanged), how many field/value items follow, the items.
 const SAVE = `
-if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return 0 end
-if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'state', ARGV[2]) end
-if #ARGV > 2 then redis.call('HSET', KEYS[2], unpack(ARGV, 3)) end
+local a = 1
+for i = 1, #KEYS, 2 do
+  local n = tonumber(ARGV[a + 2])
+  if redis.call('HGET', KEYS[i], 'sessionId') == ARGV[a] then
+    if ARGV[a + 1] ~= '' then redis.call('HSET', KEYS[i], 'state', ARGV[a + 1]) end
+    if n > 0 then redis.call('HSET', KEYS[i + 1], unpack(ARGV, a + 3, a + 2 + n)) end
+  end
+  a = a + 3 + n
+end
 return 1`;
 
-const SAVE_COMMAND = 's2bSaveSession';
+const SAVE_COMMAND = 's2bSaveSessions';
+/**
+ * Sessions per save script, one script per turn of the event loop: Redis runs a script to its end
+ * before anything else, and thousands of sessions in one go held every message behind them for tens of
+ * milliseconds, here and in Redis.
+ */
+const SAVE_CHUNK = 64;
+
+type SaveArgs = { keys: string[]; args: string[] };
+
+/** Adds what the session said to `chunk` and empties it. */
+function takeSave(chunk: SaveArgs, pending: Unsaved): void {
+  chunk.keys.push(routingKeys.rm(pending.rmNodeId), routingKeys.snapshot(pending.sessionId));
+  chunk.args.push(pending.sessionId, pending.state ?? '', String(pending.snapshot.size * 2));
+  for (const [type, message] of pending.snapshot) chunk.args.push(type, message);
+  pending.snapshot.clear();
+  pending.state = undefined;
+  pending.dirty = false;
+}
 
 function toEntry(flat: string[] | Record<string, string>): RmEntry | undefined {
   const record: Record<string, string> = Array.isArray(flat)
@@ -80,13 +112,16 @@ function toEntry(flat: string[] | Record<string, string>): RmEntry | undefined {
 /** The live sessions and CEM channels of every replica, in Redis. */
 @Injectable()
 export class SessionDirectory {
-  private readonly unsaved = new Map<string, Unsaved>();
+  /** Sessions of this replica that have said something, by session id, until they are removed. */
+  private readonly sessions = new Map<string, Unsaved>();
+  /** Sessions with something unsaved, in the order they first had; may list a session twice. */
+  private dirty: Unsaved[] = [];
   private saveTimer?: NodeJS.Timeout;
 
   constructor(private readonly redis: RedisService) {
     // By its SHA (EVALSHA) rather than its text: Redis would hash the script on every call, once a
     // second for every session that spoke.
-    redis.client.defineCommand(SAVE_COMMAND, { numberOfKeys: 2, lua: SAVE });
+    redis.client.defineCommand(SAVE_COMMAND, { lua: SAVE });
   }
 
   /** Registers a new session of an RM; returns the session it replaces, if any. */
@@ -111,7 +146,11 @@ export class SessionDirectory {
 
   async remove(rmNodeId: string, entry: Pick<RmEntry, 'sessionId' | 'tenantId' | 'replica'>): Promise<boolean> {
     // A snapshot write still gathered for this session must not bring its key back after removal.
-    this.unsaved.delete(entry.sessionId);
+    const pending = this.sessions.get(entry.sessionId);
+    if (pending !== undefined) {
+      pending.dirty = false;
+      this.sessions.delete(entry.sessionId);
+    }
     const removed = await this.redis.client.eval(
       REMOVE,
       4,
@@ -202,19 +241,22 @@ export class SessionDirectory {
 
   /** Writes what is unsaved of one session now; resolves once Redis has it. */
   async saveNow(sessionId: string): Promise<void> {
-    const pending = this.unsaved.get(sessionId);
-    if (pending === undefined) return;
-    this.unsaved.delete(sessionId);
-    const pipeline = this.redis.client.pipeline();
-    this.queueSave(pipeline, sessionId, pending);
-    await pipeline.exec();
+    const pending = this.sessions.get(sessionId);
+    if (pending === undefined || !pending.dirty) return;
+    const chunk: SaveArgs = { keys: [], args: [] };
+    takeSave(chunk, pending);
+    await this.runSave(chunk);
   }
 
   private pendingOf(rmNodeId: string, sessionId: string): Unsaved {
-    let pending = this.unsaved.get(sessionId);
+    let pending = this.sessions.get(sessionId);
     if (pending === undefined) {
-      pending = { rmNodeId, snapshot: new Map(), state: undefined };
-      this.unsaved.set(sessionId, pending);
+      pending = { sessionId, rmNodeId, snapshot: new Map(), state: undefined, dirty: false };
+      this.sessions.set(sessionId, pending);
+    }
+    if (!pending.dirty) {
+      pending.dirty = true;
+      this.dirty.push(pending);
       if (this.saveTimer === undefined) {
         this.saveTimer = setTimeout(() => this.save(), SNAPSHOT_SAVE_MS);
         this.saveTimer.unref();
@@ -223,23 +265,35 @@ export class SessionDirectory {
     return pending;
   }
 
+  /**
+   * What was unsaved when the timer fired, SAVE_CHUNK sessions per turn of the event loop, oldest first.
+   * A session waiting its turn takes its newer messages along; `saveNow` and `remove` empty it, so no
+   * chunk can write an older snapshot over a newer one.
+   */
   private save(): void {
     this.saveTimer = undefined;
-    const pipeline = this.redis.client.pipeline();
-    for (const [sessionId, pending] of this.unsaved) this.queueSave(pipeline, sessionId, pending);
-    this.unsaved.clear();
-    // Not awaited on the hot path; a failure costs a stale snapshot, not a message.
-    pipeline.exec().catch(() => undefined);
+    const due = this.dirty;
+    this.dirty = [];
+    let at = 0;
+    const next = (): void => {
+      const chunk: SaveArgs = { keys: [], args: [] };
+      for (; at < due.length && chunk.keys.length < 2 * SAVE_CHUNK; at++) {
+        const pending = due[at] as Unsaved;
+        if (pending.dirty) takeSave(chunk, pending);
+      }
+      // Not awaited on the hot path; a failure costs a stale snapshot, not a message.
+      if (chunk.keys.length > 0) this.runSave(chunk).catch(() => undefined);
+      if (at < due.length) setImmediate(next);
+    };
+    next();
   }
 
-  private queueSave(pipeline: ChainableCommander, sessionId: string, pending: Unsaved): void {
-    (pipeline as ChainableCommander & Record<typeof SAVE_COMMAND, (...args: string[]) => unknown>)[SAVE_COMMAND](
-      routingKeys.rm(pending.rmNodeId),
-      routingKeys.snapshot(sessionId),
-      sessionId,
-      pending.state ?? '',
-      ...[...pending.snapshot].flat(),
-    );
+  private async runSave({ keys, args }: SaveArgs): Promise<void> {
+    const client = this.redis.client as unknown as Record<
+      typeof SAVE_COMMAND,
+      (...args: (string | number)[]) => Promise<unknown>
+    >;
+    await client[SAVE_COMMAND](keys.length, ...keys, ...args);
   }
 
   /** The saved snapshot (message_type -> message) and state (JSON) of a session. */
