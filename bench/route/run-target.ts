@@ -19,9 +19,9 @@ const WORKER_SCRIPT = fileURLToPath(new URL('./load-worker.js', import.meta.url)
 const SETTLE_MIN_MS = 15_000;
 const SETTLE_MAX_MS = 120_000;
 const SETTLE_POLL_MS = 2_500;
-/** Settled: RSS fell by less than this fraction over the last SETTLE_STEADY_POLLS readings. */
-const SETTLE_TOLERANCE = 0.01;
-const SETTLE_STEADY_POLLS = 4;
+/** Settled: RSS fell by less than this fraction over the last SETTLE_STEADY_POLLS readings (20 s). */
+const SETTLE_TOLERANCE = 0.005;
+const SETTLE_STEADY_POLLS = 8;
 /** What a phase may take beyond its own length (warm-up, drain, IPC of the samples). */
 const PHASE_SLACK_MS = 20_000;
 

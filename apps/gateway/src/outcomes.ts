@@ -2,7 +2,8 @@ import type { Ack } from '../../../libs/routing/src/envelopes.js';
 import { DELIVERY_TIMEOUT_MS } from './limits.js';
 
 export type Outcome = Ack['outcome'];
-type Settle = (outcome: Outcome, reply?: string) => void;
+/** Told a message's outcome, with the two values given to `track` (a closure per message costs more). */
+type Settle<A = undefined, B = undefined> = (outcome: Outcome, reply: string | undefined, a: A, b: B) => void;
 
 /**
  * How many times a sender asks the other replica what became of a message whose acknowledgement did
@@ -16,7 +17,9 @@ const SWEEP_MS = 100;
 
 interface Waiting {
   readonly replica: string;
-  readonly settle: Settle;
+  readonly settle: Settle<unknown, unknown>;
+  readonly a: unknown;
+  readonly b: unknown;
   deadline: number;
   queries: number;
 }
@@ -43,9 +46,18 @@ export class PendingOutcomes {
     return this.waiting.size;
   }
 
-  track(replica: string, settle: Settle): number {
+  track(replica: string, settle: Settle): number;
+  track<A, B>(replica: string, settle: Settle<A, B>, a: A, b: B): number;
+  track<A, B>(replica: string, settle: Settle<A, B>, a?: A, b?: B): number {
     const id = this.nextId++;
-    this.waiting.set(id, { replica, settle, deadline: this.now() + DELIVERY_TIMEOUT_MS, queries: 0 });
+    this.waiting.set(id, {
+      replica,
+      settle: settle as Settle<unknown, unknown>,
+      a,
+      b,
+      deadline: this.now() + DELIVERY_TIMEOUT_MS,
+      queries: 0,
+    });
     if (this.sweeper === undefined) {
       this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
       this.sweeper.unref();
@@ -58,7 +70,7 @@ export class PendingOutcomes {
     const waiting = this.waiting.get(id);
     if (waiting === undefined) return;
     this.waiting.delete(id);
-    waiting.settle(outcome, reply);
+    waiting.settle(outcome, reply, waiting.a, waiting.b);
   }
 
   sweep(): void {
@@ -68,7 +80,7 @@ export class PendingOutcomes {
       if (waiting.deadline > now) break;
       this.waiting.delete(id);
       if (waiting.queries >= OUTCOME_QUERIES) {
-        waiting.settle('gone');
+        waiting.settle('gone', undefined, waiting.a, waiting.b);
         continue;
       }
       waiting.queries++;

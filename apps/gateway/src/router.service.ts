@@ -185,37 +185,45 @@ export class RouterService {
       changed ? JSON.stringify(rm.state) : undefined,
     );
     const messageId = 'message_id' in message ? message.message_id : undefined;
-    const fail = () => {
-      this.counted.rmToCem.temporary_error.inc();
-      // A ReceptionStatus cannot itself be answered with one.
-      if (messageId !== undefined) {
-        write(
-          rm.socket,
-          JSON.stringify(receptionStatus(messageId, 'TEMPORARY_ERROR', 'no CEM channel can take this message now')),
-        );
-      }
-    };
-    if (rm.channelId === '') return fail();
-    const session = { sessionId: rm.sessionId, rmNodeId: rm.rmNodeId, cemNodeId: rm.cemNodeId };
-    const local = this.channels.get(rm.channelId);
+    if (rm.channelId === '') return this.failToCem(rm, messageId);
     if (rm.channelReplica === this.replicaId) {
-      if (!local || !local.bound.has(rm.rmNodeId) || !writeGathered(local.socket, messageFrame(session, text))) fail();
-      else this.counted.rmToCem.delivered.inc();
+      const local = this.channels.get(rm.channelId);
+      if (!local || !local.bound.has(rm.rmNodeId) || !writeGathered(local.socket, messageFrame(rm, text))) {
+        this.failToCem(rm, messageId);
+      } else {
+        this.counted.rmToCem.delivered.inc();
+      }
       return;
     }
-    const id = this.outcomes.track(rm.channelReplica, (result) => {
-      if (result === 'delivered') this.counted.rmToCem.delivered.inc();
-      else fail();
-    });
+    const id = this.outcomes.track(rm.channelReplica, this.settleToCem, rm, messageId);
     this.bus.send(rm.channelReplica, {
       k: 'to-cem',
       id,
       sentAt: Date.now(),
       from: this.replicaId,
       channelId: rm.channelId,
-      ...session,
+      sessionId: rm.sessionId,
+      rmNodeId: rm.rmNodeId,
+      cemNodeId: rm.cemNodeId,
       message: text,
     });
+  }
+
+  private readonly settleToCem = (outcome: Outcome, _reply: unknown, rm: LocalRm, messageId: string | undefined) => {
+    if (outcome === 'delivered') this.counted.rmToCem.delivered.inc();
+    else this.failToCem(rm, messageId);
+  };
+
+  /** No CEM channel took an RM's message: TEMPORARY_ERROR to the RM. */
+  private failToCem(rm: LocalRm, messageId: string | undefined): void {
+    this.counted.rmToCem.temporary_error.inc();
+    // A ReceptionStatus cannot itself be answered with one.
+    if (messageId !== undefined) {
+      write(
+        rm.socket,
+        JSON.stringify(receptionStatus(messageId, 'TEMPORARY_ERROR', 'no CEM channel can take this message now')),
+      );
+    }
   }
 
   /** The socket closed (for whatever reason): the session ends everywhere. */
