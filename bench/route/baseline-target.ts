@@ -7,7 +7,7 @@ import type { RmSpec } from './protocol.js';
 import { RELAY_KEYS } from './relay-registry.js';
 import {
   cemReplica,
-  REPLICA_NODE_ARGS,
+  replicaNodeArgs,
   replicaOfRm,
   sessionsOf,
   WORKERS,
@@ -47,7 +47,7 @@ async function startRelay(group: ProcessGroup, name: string, redisUrl: string): 
     ['--port', String(port), '--replica', name, '--redis', redisUrl],
     process.env,
     true,
-    REPLICA_NODE_ARGS,
+    replicaNodeArgs(),
   );
   await relay.waitForLine((line) => line.startsWith('{"ready":true'), READY_TIMEOUT_MS);
   if (relay.child.pid === undefined) throw new Error(`baseline relay ${name} has no pid`);

@@ -10,7 +10,7 @@ import { freePort, lastWords, sleep, type ProcessGroup } from './processes.js';
 import type { RmSpec } from './protocol.js';
 import {
   cemReplica,
-  REPLICA_NODE_ARGS,
+  replicaNodeArgs,
   replicaOfRm,
   sessionsOf,
   WORKERS,
@@ -96,7 +96,7 @@ async function startReplica(
   // BENCH_PROFILE_DIR: a V8 CPU profile of each replica, written when it exits, for finding hot spots.
   const profileDir = process.env['BENCH_PROFILE_DIR'];
   const nodeArgs = [
-    ...REPLICA_NODE_ARGS,
+    ...replicaNodeArgs(),
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []),
   ];
   const env = brokerEnv(settings, secrets, port, name, roles);

@@ -1,16 +1,25 @@
 // Where the route bench puts things: two gateway replicas, two load workers (one tenant each, with
 // its CEM channel), and the RM sessions spread so that most messages cross replicas over Redis.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { RmSpec, SocketSpec } from './protocol.js';
 
 export const WORKERS = 2;
 
+const DEPLOYMENT = new URL('../../../deploy/base/deployment.yaml', import.meta.url);
+
 /**
- * Node options of every replica, the broker's and the baseline's alike: V8's young generation capped at
- * 2 x 8 MiB, as deploy/base/deployment.yaml runs the broker. Left to grow, it reaches 32 MiB a process
- * under a burst of upgrades and is not given back while sockets keep pinging, which the idle RSS per
- * session would count.
+ * Node options of every replica, the broker's and the baseline's alike: the young-generation cap that
+ * deploy/base/deployment.yaml gives the broker in NODE_OPTIONS, read from there so that the bench
+ * measures what is deployed. Left to grow, V8's young generation reaches 32 MiB a process under a burst
+ * of upgrades and is not given back while sockets keep pinging, which the idle RSS per session would
+ * count.
  */
-export const REPLICA_NODE_ARGS: readonly string[] = ['--max-semi-space-size=8'];
+export function replicaNodeArgs(): string[] {
+  const flag = /--max-semi-space-size=\d+/.exec(readFileSync(DEPLOYMENT, 'utf8'))?.[0];
+  if (flag === undefined) throw new Error(`${fileURLToPath(DEPLOYMENT)} sets no --max-semi-space-size`);
+  return [flag];
+}
 
 /** Messages in flight per worker at saturation; well below the broker's 1 MiB per-socket limit. */
 export const SATURATION_WINDOW_PER_WORKER = 1_000;
