@@ -1,7 +1,8 @@
 // Starts the broker as production scales it: two gateway replicas (`ROLES=gateway`) that hold the
 // sockets, and one process for the HTTP API (`ROLES=api,worker`: onboarding, pairing, session
 // initiation), sharing a dedicated PostgreSQL database and Redis. The gateways' RSS then measures what
-// sessions hold, not the garbage of 10,000 session initiations. Onboards one tenant per load worker.
+// sessions hold, not the garbage of 10,000 session initiations. Onboards one tenant per load worker;
+// the API process stops once every session is open, before the measurements.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import {
   sessionsOf,
   WORKERS,
   type Replica,
+  type Replicas,
   type TargetSetup,
 } from './topology.js';
 
@@ -104,7 +106,7 @@ async function startReplica(
   await waitReady(`http://127.0.0.1:${port}`, name, () => replica.hasExited(), replica.tail);
   replicaTails.set(name, replica.tail);
   if (replica.child.pid === undefined) throw new Error(`broker replica ${name} has no pid`);
-  return { name, port, pid: replica.child.pid } satisfies Replica;
+  return { replica: { name, port, pid: replica.child.pid } satisfies Replica, member: replica };
 }
 
 export async function startBroker(group: ProcessGroup, settings: BrokerSettings): Promise<TargetSetup> {
@@ -114,15 +116,18 @@ export async function startBroker(group: ProcessGroup, settings: BrokerSettings)
     jwtSecret: randomBytes(24).toString('hex'),
   };
   await migrate(group, brokerEnv(settings, secrets, await freePort(), 'migrate'));
-  const replicas = [
-    await startReplica(group, settings, secrets, 'a', 'gateway'),
-    await startReplica(group, settings, secrets, 'b', 'gateway'),
-  ] as const;
+  const a = await startReplica(group, settings, secrets, 'a', 'gateway');
+  const b = await startReplica(group, settings, secrets, 'b', 'gateway');
+  const replicas: Replicas = [a.replica, b.replica];
   const api = await startReplica(group, settings, secrets, 'api', 'api,worker');
   const tenants: Tenant[] = [];
   for (let worker = 0; worker < WORKERS; worker++) {
     tenants.push(
-      await createTenant(`http://127.0.0.1:${api.port}`, secrets.operatorToken, sessionsOf(worker, settings.sessions)),
+      await createTenant(
+        `http://127.0.0.1:${api.replica.port}`,
+        secrets.operatorToken,
+        sessionsOf(worker, settings.sessions),
+      ),
     );
   }
   const cemPort = cemReplica(replicas).port;
@@ -150,6 +155,9 @@ export async function startBroker(group: ProcessGroup, settings: BrokerSettings)
     },
     announcesSessions: true,
     openConcurrency: 100,
+    // Routing does not touch the API process; left running, its idle work and its collection of the
+    // onboarding's garbage ran on the two cores the replicas need, in the middle of the phases.
+    sessionsOpen: () => group.stop(api.member, 15_000),
     cleanup: () => Promise.resolve(),
   };
 }

@@ -1,8 +1,15 @@
 // The readable table under the JSON line: one column per target, and broker/baseline when both ran.
+import type { CpuShare } from './cpu.js';
 import { ratios, type Percentiles, type TargetResult } from './stats.js';
 
 const number = (value: number, digits = 0) =>
   value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const orDash = (value: number | null) => (value === null ? '-' : number(value));
+const cpu = (c: CpuShare | undefined) =>
+  c
+    ? `${number(c.replicas)} / ${number(c.workers)} / ${orDash(c.redis)} / ${number(c.machine)}; ${orDash(c.cpuWait)}; ${number(c.replicaPreemptionsPerSecond)}`
+    : '-';
+const CPU_LABEL = 'CPU %: replicas / workers / Redis / machine; waited %; preempted/s';
 const latency = (p: Percentiles) => `${p.p50.toFixed(2)} / ${p.p99.toFixed(2)} / ${p.p999.toFixed(2)}`;
 
 export function table(results: readonly TargetResult[]): string {
@@ -20,6 +27,7 @@ export function table(results: readonly TargetResult[]): string {
     'rssPerSessionAfterTraffic',
   ]);
   add('saturation, messages/s RM->CEM', (r) => number(r.saturation.messagesPerSecond), ['saturationMessagesPerSecond']);
+  add(`  ${CPU_LABEL}`, (r) => cpu(r.saturation.cpu));
   for (const { perSecond } of results[0]?.rates ?? []) {
     const at = (r: TargetResult) => r.rates.find((x) => x.perSecond === perSecond);
     for (const [direction, name] of [
@@ -36,6 +44,7 @@ export function table(results: readonly TargetResult[]): string {
         keys,
       );
     }
+    add(`  ${CPU_LABEL}`, (r) => cpu(at(r)?.cpu));
   }
   const losses = (r: TargetResult) =>
     r.saturation.rejected + r.saturation.lost + r.rates.reduce((n, x) => n + x.rejected + x.lost, 0);

@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { startBaseline } from './baseline-target.js';
 import { startBroker } from './broker-target.js';
+import { CpuMeter } from './cpu.js';
 import { rssKiB, sleep, type ProcessGroup } from './processes.js';
 import type { Target } from './protocol.js';
 import { percentiles, round, type RateResult, type TargetResult } from './stats.js';
@@ -61,8 +62,54 @@ async function settledRss(replicas: Replicas): Promise<number> {
   }
 }
 
+/** Saturation, then each rate, with the CPU each phase took. */
+async function runPhases(target: Target, setup: TargetSetup, workers: WorkerHandle[], settings: RunSettings) {
+  const { seconds } = settings;
+  const meter = new CpuMeter(
+    settings.redisUrl,
+    setup.replicas.map((r) => r.pid),
+    workers.map((w) => w.member.child.pid ?? 0),
+  );
+  /** Runs a phase on every worker at once and reads the CPU it took. */
+  const phase = async <T>(run: (w: WorkerHandle) => Promise<T>) => {
+    const before = await meter.read();
+    const answers = await Promise.all(workers.map(run));
+    return { answers, cpu: CpuMeter.between(before, await meter.read()) };
+  };
+  try {
+    log(`${target}: saturation for ${seconds} s`);
+    const window = SATURATION_WINDOW_PER_WORKER;
+    const { answers: saturated, cpu: saturationCpu } = await phase((w) =>
+      w.ask({ kind: 'saturate', seconds, window }, 'saturated', seconds * 1_000 + PHASE_SLACK_MS),
+    );
+    const rates: RateResult[] = [];
+    for (const perSecond of settings.rates) {
+      log(`${target}: ${perSecond} messages/s for ${seconds} s`);
+      const share = perSecond / WORKERS;
+      const { answers: rated, cpu } = await phase((w) =>
+        w.ask({ kind: 'rate', perSecond: share, seconds }, 'rated', seconds * 1_000 + PHASE_SLACK_MS),
+      );
+      rates.push({
+        perSecond,
+        achievedPerSecond: round(
+          rated.reduce((sum, r) => sum + r.sent / (r.elapsedMs / 1_000), 0),
+          1,
+        ),
+        rmToCemMs: percentiles(rated.map((r) => r.rmToCemMs)),
+        cemToRmMs: percentiles(rated.map((r) => r.cemToRmMs)),
+        rejected: rated.reduce((sum, r) => sum + r.rejected, 0),
+        lost: rated.reduce((sum, r) => sum + r.lost, 0),
+        cpu,
+      });
+    }
+    return { saturated, saturationCpu, rates };
+  } finally {
+    meter.close();
+  }
+}
+
 async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle[], settings: RunSettings) {
-  const { sessions, seconds } = settings;
+  const { sessions } = settings;
   await Promise.all(
     workers.map((w, i) => {
       const cem = setup.cems[i];
@@ -94,32 +141,10 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
   if (setup.announcesSessions && announced < sessions) {
     log(`${target}: only ${announced} of ${sessions} sessions were announced on the CEM channels`);
   }
+  await setup.sessionsOpen?.();
   const after = await settledRss(setup.replicas);
 
-  log(`${target}: saturation for ${seconds} s`);
-  const window = SATURATION_WINDOW_PER_WORKER;
-  const saturated = await Promise.all(
-    workers.map((w) => w.ask({ kind: 'saturate', seconds, window }, 'saturated', seconds * 1_000 + PHASE_SLACK_MS)),
-  );
-  const rates: RateResult[] = [];
-  for (const perSecond of settings.rates) {
-    log(`${target}: ${perSecond} messages/s for ${seconds} s`);
-    const share = perSecond / WORKERS;
-    const rated = await Promise.all(
-      workers.map((w) => w.ask({ kind: 'rate', perSecond: share, seconds }, 'rated', seconds * 1_000 + PHASE_SLACK_MS)),
-    );
-    rates.push({
-      perSecond,
-      achievedPerSecond: round(
-        rated.reduce((sum, r) => sum + r.sent / (r.elapsedMs / 1_000), 0),
-        1,
-      ),
-      rmToCemMs: percentiles(rated.map((r) => r.rmToCemMs)),
-      cemToRmMs: percentiles(rated.map((r) => r.cemToRmMs)),
-      rejected: rated.reduce((sum, r) => sum + r.rejected, 0),
-      lost: rated.reduce((sum, r) => sum + r.lost, 0),
-    });
-  }
+  const { saturated, saturationCpu, rates } = await runPhases(target, setup, workers, settings);
   // Sockets that carried traffic hold compression contexts; idle ones do not.
   const afterTraffic = rssOf(setup.replicas);
   await Promise.all(workers.map((w) => w.ask({ kind: 'close' }, 'closed', 15_000)));
@@ -139,7 +164,8 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
       delivered: saturated.reduce((sum, s) => sum + s.delivered, 0),
       rejected: saturated.reduce((sum, s) => sum + s.rejected, 0),
       lost: saturated.reduce((sum, s) => sum + s.lost, 0),
-      window: window * WORKERS,
+      window: SATURATION_WINDOW_PER_WORKER * WORKERS,
+      cpu: saturationCpu,
     },
     rates,
   };

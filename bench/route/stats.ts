@@ -1,4 +1,5 @@
 // Percentiles and the result shapes the driver prints.
+import type { CpuShare } from './cpu.js';
 import type { Target } from './protocol.js';
 
 export interface Percentiles {
@@ -34,6 +35,8 @@ export interface RateResult {
   readonly cemToRmMs: Percentiles;
   readonly rejected: number;
   readonly lost: number;
+  /** What the phase took of the machine, warm-up and drain included. */
+  readonly cpu: CpuShare;
 }
 
 export interface TargetResult {
@@ -52,6 +55,7 @@ export interface TargetResult {
     readonly rejected: number;
     readonly lost: number;
     readonly window: number;
+    readonly cpu: CpuShare;
   };
   readonly rates: readonly RateResult[];
 }

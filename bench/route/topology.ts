@@ -62,6 +62,8 @@ export interface TargetSetup {
   readonly announcesSessions: boolean;
   /** Upgrades opened at once per worker. */
   readonly openConcurrency: number;
+  /** Once every session is open: stops what the measurements do not use (the broker's API process). */
+  sessionsOpen?(): Promise<void>;
   /** Removes what the target left in shared stores; never throws. */
   cleanup(): Promise<void>;
 }
