@@ -10,6 +10,7 @@
 // migrated here) and Redis (REDIS_URL, default 127.0.0.1:6379). Every process it starts is stopped on
 // success, on error and on SIGINT.
 import { availableParallelism } from 'node:os';
+import { damonMonitors, describeDamon } from './damon.js';
 import { parseArgs } from 'node:util';
 import { ProcessGroup } from './processes.js';
 import type { Target } from './protocol.js';
@@ -23,6 +24,12 @@ const USAGE =
 
 interface Settings extends RunSettings {
   readonly targets: readonly Target[];
+}
+
+/** What watched the machine's memory at the start of the run and at its end, when that changed. */
+function memoryMonitor(atStart: string): string {
+  const atEnd = describeDamon(damonMonitors());
+  return atEnd === atStart ? atStart : `at the start ${atStart}; at the end ${atEnd}`;
 }
 
 /** The bench sends traffic to this machine only. */
@@ -73,7 +80,8 @@ function settings(): Settings {
   };
 }
 
-function print(config: Settings, results: readonly TargetResult[]): void {
+function print(config: Settings, results: readonly TargetResult[], damonAtStart: string): void {
+  const monitor = memoryMonitor(damonAtStart);
   const broker = results.find((r) => r.target === 'broker');
   const baseline = results.find((r) => r.target === 'baseline');
   console.log(
@@ -86,13 +94,14 @@ function print(config: Settings, results: readonly TargetResult[]): void {
       sessions: config.sessions,
       seconds: config.seconds,
       rates: config.rates,
+      memoryMonitor: monitor,
       results,
       ...(broker && baseline ? { ratios: ratios(broker, baseline) } : {}),
     }),
   );
   console.log(
     `route: ${config.sessions.toLocaleString('en')} RM sessions over 2 replicas, ${WORKERS} load workers, ` +
-      `${config.seconds} s per phase, ${availableParallelism()} CPUs\n${table(results)}`,
+      `${config.seconds} s per phase, ${availableParallelism()} CPUs\n${monitor}\n${table(results)}`,
   );
 }
 
@@ -115,17 +124,18 @@ async function main(): Promise<number> {
       void group.stopAll(5_000).finally(() => process.exit(130));
     });
   }
+  const damonAtStart = describeDamon(damonMonitors());
   const results: TargetResult[] = [];
   try {
     for (const target of config.targets) results.push(await runTarget(target, config, group));
   } catch (error) {
-    if (results.length > 0) print(config, results);
+    if (results.length > 0) print(config, results, damonAtStart);
     process.stderr.write(`bench route: ${oneLine(error)}\n`);
     return 1;
   } finally {
     await group.stopAll(5_000);
   }
-  print(config, results);
+  print(config, results, damonAtStart);
   return 0;
 }
 
