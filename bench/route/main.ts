@@ -10,8 +10,8 @@
 // migrated here) and Redis (REDIS_URL, default 127.0.0.1:6379). Every process it starts is stopped on
 // success, on error and on SIGINT.
 import { availableParallelism } from 'node:os';
-import { damonMonitors, describeDamon } from './damon.js';
 import { parseArgs } from 'node:util';
+import { damonMonitors, describeDamon } from './damon.js';
 import { ProcessGroup } from './processes.js';
 import type { Target } from './protocol.js';
 import { table } from './report.js';
