@@ -41,9 +41,13 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
   }
 
   private async loop(): Promise<void> {
-    let lastId = '$';
+    let lastId: string | undefined;
     while (this.running) {
       try {
+        // Where the stream ended when this replica started, resolved once. Not '$' on each call: '$'
+        // means "after this call", so every call that timed out empty would open a gap in which an
+        // event (a revocation, an unpairing) is lost until the next one arrives.
+        lastId ??= await this.streamEnd();
         const result = (await this.connection.xread('BLOCK', 1000, 'STREAMS', keys.events(), lastId)) as
           [string, [string, string[]][]][] | null;
         for (const [, entries] of result ?? []) {
@@ -58,6 +62,12 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
+  }
+
+  /** The id of the stream's newest entry, or the start of an empty stream. */
+  private async streamEnd(): Promise<string> {
+    const [newest] = await this.connection.xrevrange(keys.events(), '+', '-', 'COUNT', 1);
+    return newest?.[0] ?? '0-0';
   }
 
   private handle(event: BrokerEvent | TenantEvent): void {

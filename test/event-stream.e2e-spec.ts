@@ -1,0 +1,52 @@
+// The gateway's reader of the event stream, against the real Redis: an event published at any moment
+// after the replica started reaches it, including in the instant between two blocking reads.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PairingEventsConsumer } from '../apps/gateway/src/pairing-events.consumer.js';
+import type { RouterService } from '../apps/gateway/src/router.service.js';
+import type { TenantEventsHandler } from '../apps/gateway/src/tenant-events.handler.js';
+import { keys } from '../libs/connect-state/src/keys.js';
+import type { TenantEvent } from '../libs/connect-state/src/tenant-events.js';
+import type { RedisService } from '../libs/redis/src/redis.service.js';
+
+const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const publisher = new Redis(url);
+const reader = new Redis(url);
+
+afterAll(async () => {
+  publisher.disconnect();
+  reader.disconnect();
+});
+
+describe('the gateway reading the event stream', () => {
+  it('handles an event published right after a read that found nothing', async () => {
+    const tenantId = randomUUID();
+    const revoked: TenantEvent = { type: 'service-account.revoked', tenantId, serviceAccountId: randomUUID() };
+    const read = reader.xread.bind(reader) as (...args: unknown[]) => Promise<unknown>;
+    let emptyReads = 0;
+    // The first read that times out empty publishes the event before its answer reaches the reader:
+    // the moment between two blocking reads, made certain.
+    (reader as unknown as { xread: (...args: unknown[]) => Promise<unknown> }).xread = async (...args) => {
+      const result = await read(...args);
+      if (result === null && ++emptyReads === 1) {
+        await publisher.xadd(keys.events(), '*', 'event', JSON.stringify(revoked));
+      }
+      return result;
+    };
+    const handled: TenantEvent[] = [];
+    const consumer = new PairingEventsConsumer(
+      { dedicatedConnection: () => reader } as unknown as RedisService,
+      { rms: new Map(), pairingEvent: () => undefined } as unknown as RouterService,
+      { handle: (event: TenantEvent) => handled.push(event) } as unknown as TenantEventsHandler,
+      pino({ level: 'silent' }),
+    );
+    consumer.onApplicationBootstrap();
+    try {
+      await expect.poll(() => handled.filter((e) => e.tenantId === tenantId), { timeout: 5_000 }).toEqual([revoked]);
+    } finally {
+      consumer.onApplicationShutdown();
+    }
+  });
+});
