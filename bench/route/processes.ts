@@ -4,6 +4,7 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { traceLine } from './gc-trace.js';
 
 /** Output lines kept per process, for the one-line error when it fails. */
 const TAIL_LINES = 40;
@@ -23,6 +24,7 @@ function manage(name: string, child: ChildProcess): Managed {
   const tail: string[] = [];
   const watchers = new Set<(line: string) => void>();
   const onLine = (line: string) => {
+    traceLine(name, line);
     tail.push(line);
     if (tail.length > TAIL_LINES) tail.shift();
     for (const watcher of watchers) watcher(line);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { startBaseline } from './baseline-target.js';
 import { startBroker } from './broker-target.js';
 import { CpuMeter } from './cpu.js';
+import { PROGRESS, traceLine } from './gc-trace.js';
 import { rssKiB, sleep, type ProcessGroup } from './processes.js';
 import type { Target } from './protocol.js';
 import { percentiles, round, type RateResult, type TargetResult } from './stats.js';
@@ -45,7 +46,10 @@ function rssOf(replicas: Replicas): number {
   }
   return sum;
 }
-const log = (line: string) => process.stderr.write(`bench route: ${line}\n`);
+const log = (line: string) => {
+  traceLine(PROGRESS, line);
+  process.stderr.write(`bench route: ${line}\n`);
+};
 
 /** The replicas' RSS once it has settled (see SETTLE_MIN_MS), in KiB. */
 async function settledRss(replicas: Replicas): Promise<number> {

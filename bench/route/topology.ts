@@ -2,6 +2,7 @@
 // its CEM channel), and the RM sessions spread so that most messages cross replicas over Redis.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gcTraceArgs } from './gc-trace.js';
 import type { RmSpec, SocketSpec } from './protocol.js';
 
 export const WORKERS = 2;
@@ -13,12 +14,12 @@ const DEPLOYMENT = new URL('../../../deploy/base/deployment.yaml', import.meta.u
  * deploy/base/deployment.yaml gives the broker in NODE_OPTIONS, read from there so that the bench
  * measures what is deployed. Left to grow, V8's young generation reaches 32 MiB a process under a burst
  * of upgrades and is not given back while sockets keep pinging, which the idle RSS per session would
- * count.
+ * count. With BENCH_GC_TRACE_DIR set, also V8's GC trace (see gc-trace.ts).
  */
 export function replicaNodeArgs(): string[] {
   const flag = /--max-semi-space-size=\d+/.exec(readFileSync(DEPLOYMENT, 'utf8'))?.[0];
   if (flag === undefined) throw new Error(`${fileURLToPath(DEPLOYMENT)} sets no --max-semi-space-size`);
-  return [flag];
+  return [flag, ...gcTraceArgs()];
 }
 
 /** Messages in flight per worker at saturation; well below the broker's 1 MiB per-socket limit. */
