@@ -1,5 +1,5 @@
-// What V8's collector did in each replica during each
-// measured phase of a route bench run with BENCH_GC_TRACE_DIR=<dir> (see gc-trace.ts).
+// What V8's collector did in each replica during each measured phase of a route bench run with
+// BENCH_GC_TRACE_DIR=<dir> (see gc-trace.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROGRESS, traceFileName } from './gc-trace.js';
@@ -68,21 +68,23 @@ export function parseCollections(text: string): Collection[] {
 const mb = (bytes: number) => (bytes / 1e6).toFixed(2);
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
-/** One line: scavenges and full collections of one replica in one phase. */
-export function describe(phase: Phase, collections: readonly Collection[]): string {
-  const seconds = (phase.end - phase.start) / 1_000;
+/**
+ * One line: scavenges and full collections of one replica in one phase; undefined when it collected
+ * nothing then, as a process that was not serving the phase (the broker's API process) does.
+ */
+export function describe(phase: Phase, collections: readonly Collection[]): string | undefined {
   const within = collections.filter((c) => c.at >= phase.start && c.at < phase.end);
+  if (within.length === 0) return undefined;
+  const seconds = (phase.end - phase.start) / 1_000;
   const scavenges = within.filter((c) => c.kind === 's');
   const full = within.filter((c) => c.kind !== 's');
   const pauses = scavenges.map((c) => c.pauseMs);
-  const survived = sum(scavenges.map((c) => c.survivedBytes)) / scavenges.length;
   const scavengeText =
     scavenges.length === 0
       ? 'no scavenge'
       : `${(scavenges.length / seconds).toFixed(1)} scavenges/s, ${(sum(pauses) / pauses.length).toFixed(1)} ms mean, ` +
-        `${Math.max(...pauses).toFixed(1)} max, ${mb(survived)} MB surviving each`;
-  const promotedPerSecond = sum(within.map((c) => c.promotedBytes)) / seconds;
-  const promoted = `${mb(promotedPerSecond)} MB/s promoted`;
+        `${Math.max(...pauses).toFixed(1)} max, ${mb(sum(scavenges.map((c) => c.survivedBytes)) / scavenges.length)} MB surviving each`;
+  const promoted = `${mb(sum(within.map((c) => c.promotedBytes)) / seconds)} MB/s promoted`;
   const fullText =
     full.length === 0
       ? 'no full collection'
@@ -93,17 +95,15 @@ export function describe(phase: Phase, collections: readonly Collection[]): stri
 /** The report for a BENCH_GC_TRACE_DIR: per measured phase, a line per replica. */
 export function summarize(dir: string): string[] {
   const phases = parsePhases(readFileSync(join(dir, traceFileName(PROGRESS)), 'utf8'));
-  const replicas = readdirSync(dir)
+  const processes = readdirSync(dir)
     .filter((file) => file !== traceFileName(PROGRESS))
-    .map((file) => ({ file, collections: parseCollections(readFileSync(join(dir, file), 'utf8')) }))
-    .filter((r) => r.collections.length > 0);
+    .map((file) => ({ file, collections: parseCollections(readFileSync(join(dir, file), 'utf8')) }));
   const lines: string[] = [];
   for (const phase of phases) {
     lines.push(`${phase.target}, ${phase.label}:`);
-    for (const { file, collections } of replicas.filter((r) => r.file.startsWith(`${phase.target}-`))) {
-      // A process that did not collect at all in the phase was not serving it (the broker's API process).
-      if (!collections.some((c) => c.at >= phase.start && c.at < phase.end)) continue;
-      lines.push(`  ${file.replace(/\.log$/, '')}: ${describe(phase, collections)}`);
+    for (const { file, collections } of processes.filter((p) => p.file.startsWith(`${phase.target}-`))) {
+      const line = describe(phase, collections);
+      if (line !== undefined) lines.push(`  ${file.replace(/\.log$/, '')}: ${line}`);
     }
   }
   return lines;
