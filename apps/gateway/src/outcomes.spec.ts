@@ -62,6 +62,38 @@ describe('PendingOutcomes', () => {
     expect(settled).toEqual(['gone']);
   });
 
+  it('settles each of many messages with its own answer, in any order, with one waiting behind thousands', () => {
+    const { outcomes, asked, advance } = setup();
+    const settled = new Map<number, string[]>();
+    const track = () => {
+      const answers: string[] = [];
+      const id = outcomes.track('b', (outcome) => answers.push(outcome));
+      settled.set(id, answers);
+      return id;
+    };
+    const first = track();
+    // Far more than fit the first slots, each settled soon after, while the first one still waits.
+    for (let i = 0; i < 5_000; i++) {
+      const id = track();
+      if (i % 3 === 0) outcomes.settle(id, 'delivered');
+    }
+    expect(outcomes.size).toBe(1 + 5_000 - Math.ceil(5_000 / 3));
+    for (const id of [...settled.keys()].reverse()) outcomes.settle(id, id % 2 === 0 ? 'gone' : 'delivered');
+    for (const [id, answers] of settled) {
+      if (id !== first && (id - first - 1) % 3 === 0) expect(answers).toEqual(['delivered']);
+      else expect(answers).toEqual([id % 2 === 0 ? 'gone' : 'delivered']);
+    }
+    expect(outcomes.size).toBe(0);
+    // Ids already settled, and ids never given out, settle nothing.
+    outcomes.settle(first, 'gone');
+    outcomes.settle(first + 10_000, 'gone');
+    expect(settled.get(first)).toHaveLength(1);
+    const later = track();
+    advance(DELIVERY_TIMEOUT_MS);
+    outcomes.sweep();
+    expect(asked).toEqual([['b', [later]]]);
+  });
+
   it('answers gone at once for a replica known to be dead, and keeps asking when liveness is unknown', async () => {
     const dead = setup(async () => false);
     const settled: string[] = [];

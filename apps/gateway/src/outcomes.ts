@@ -16,6 +16,7 @@ export const REMEMBER_DELIVERED_MS = DELIVERY_TIMEOUT_MS * (OUTCOME_QUERIES + 1)
 const SWEEP_MS = 100;
 
 interface Waiting {
+  readonly id: number;
   readonly replica: string;
   readonly settle: Settle<unknown, unknown>;
   readonly a: unknown;
@@ -24,16 +25,27 @@ interface Waiting {
   queries: number;
 }
 
+const FIRST_SLOTS = 1_024;
+
 /**
  * Messages this replica sent to others, until each has its outcome. The other replica acknowledges
  * each message; when an acknowledgement is late, the sender asks (`ask`) rather than guess, until the
  * other replica answers, is known dead, or OUTCOME_QUERIES went unanswered. One sweep for all of them
  * instead of a timer per message.
+ *
+ * Ids are numbered one by one, so a message waits in the slot its id names in a ring, emptied when it
+ * settles. A Map churned thousands of times a second kept replacing its table, and each table left
+ * behind in the old generation still pointed at the messages it held: the scavenger, which cannot tell
+ * a dead old object from a live one, kept those messages and everything they held alive, promoting
+ * them into the old generation until the next full collection.
  */
 export class PendingOutcomes {
-  /** In the order of their deadlines: every deadline is set DELIVERY_TIMEOUT_MS ahead. */
-  private readonly waiting = new Map<number, Waiting>();
+  /** `slots[id % slots.length]` for ids from `oldest` to `nextId`; the length is a power of two. */
+  private slots: (Waiting | undefined)[] = new Array<Waiting | undefined>(FIRST_SLOTS).fill(undefined);
+  /** No message older than this waits. */
+  private oldest = 1;
   private nextId = 1;
+  private count = 0;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
@@ -43,21 +55,25 @@ export class PendingOutcomes {
   ) {}
 
   get size(): number {
-    return this.waiting.size;
+    return this.count;
   }
 
   track(replica: string, settle: Settle): number;
   track<A, B>(replica: string, settle: Settle<A, B>, a: A, b: B): number;
   track<A, B>(replica: string, settle: Settle<A, B>, a?: A, b?: B): number {
-    const id = this.nextId++;
-    this.waiting.set(id, {
+    const id = this.nextId;
+    if (id - this.oldest >= this.slots.length) this.grow();
+    this.nextId++;
+    this.slots[id % this.slots.length] = {
+      id,
       replica,
       settle: settle as Settle<unknown, unknown>,
       a,
       b,
       deadline: this.now() + DELIVERY_TIMEOUT_MS,
       queries: 0,
-    });
+    };
+    this.count++;
     if (this.sweeper === undefined) {
       this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
       this.sweeper.unref();
@@ -67,25 +83,23 @@ export class PendingOutcomes {
 
   /** The other replica's answer; a second answer for the same message is ignored. */
   settle(id: number, outcome: Outcome, reply?: string): void {
-    const waiting = this.waiting.get(id);
-    if (waiting === undefined) return;
-    this.waiting.delete(id);
-    waiting.settle(outcome, reply, waiting.a, waiting.b);
+    const waiting = this.take(id);
+    if (waiting !== undefined) waiting.settle(outcome, reply, waiting.a, waiting.b);
   }
 
   sweep(): void {
     const now = this.now();
     const asked = new Map<string, number[]>();
-    for (const [id, waiting] of this.waiting) {
-      if (waiting.deadline > now) break;
-      this.waiting.delete(id);
+    for (let id = this.oldest; id < this.nextId; id++) {
+      const waiting = this.slots[id % this.slots.length];
+      if (waiting === undefined || waiting.deadline > now) continue;
       if (waiting.queries >= OUTCOME_QUERIES) {
+        this.take(id);
         waiting.settle('gone', undefined, waiting.a, waiting.b);
         continue;
       }
       waiting.queries++;
       waiting.deadline = now + DELIVERY_TIMEOUT_MS;
-      this.waiting.set(id, waiting);
       const ids = asked.get(waiting.replica) ?? [];
       ids.push(id);
       asked.set(waiting.replica, ids);
@@ -100,10 +114,29 @@ export class PendingOutcomes {
         () => undefined,
       );
     }
-    if (this.waiting.size === 0) {
+    if (this.count === 0) {
       clearInterval(this.sweeper);
       this.sweeper = undefined;
     }
+  }
+
+  /** The message waiting under `id`, no longer waiting; undefined when it already settled. */
+  private take(id: number): Waiting | undefined {
+    if (id < this.oldest || id >= this.nextId) return undefined;
+    const length = this.slots.length;
+    const waiting = this.slots[id % length];
+    if (waiting?.id !== id) return undefined;
+    this.slots[id % length] = undefined;
+    this.count--;
+    while (this.oldest < this.nextId && this.slots[this.oldest % length] === undefined) this.oldest++;
+    return waiting;
+  }
+
+  /** Twice the slots: more messages wait than fit, or one waits behind that many newer ones. */
+  private grow(): void {
+    const slots = new Array<Waiting | undefined>(this.slots.length * 2).fill(undefined);
+    for (let id = this.oldest; id < this.nextId; id++) slots[id % slots.length] = this.slots[id % this.slots.length];
+    this.slots = slots;
   }
 }
 
@@ -190,7 +223,9 @@ export interface LastWritten {
 /** Records a message as the last written: in place, one object per RM and direction for its life. */
 export function written(last: LastWritten | undefined, from: string, id: number): LastWritten {
   if (last === undefined) return { from, id };
-  last.from = from;
+  // The sender's name parsed out of each envelope is a fresh string: the one held is kept while it
+  // matches, so that a message costs no string the collector has to promote.
+  if (last.from !== from) last.from = from;
   last.id = id;
   return last;
 }

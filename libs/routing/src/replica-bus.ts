@@ -18,6 +18,22 @@ export const REPLICA_DEAD_AFTER_MS = 6_000;
  * calls, not the messages, were most of a replica's work.
  */
 export const BATCH_WINDOW_MS = 1;
+/** Lanes kept before those with nothing waiting are let go. */
+const MAX_IDLE_LANES = 64;
+
+/**
+ * What waits to leave for one replica. The lane lives as long as that replica is talked to, and each
+ * batch is a fresh array it lets go of once published, instead of a Map cleared at every flush: a
+ * cleared Map's table, once in the old generation, kept pointing at every envelope it had held, and
+ * the scavenger, which takes every such pointer for a live one, promoted each envelope and its S2
+ * message until the next full collection.
+ */
+interface Lane {
+  readonly replica: string;
+  /** Envelopes other than acks, in the order sent. */
+  batch: Envelope[];
+  acks: Ack[];
+}
 
 /**
  * This replica's inbox and its voice to the others: one Redis pub/sub channel per replica (Redis 7
@@ -33,8 +49,10 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   private readonly subscriber: Redis;
   private readonly logger: Logger;
   private handler: (envelope: Envelope) => void = () => undefined;
-  private readonly outbox = new Map<string, Envelope[]>();
-  private readonly ackOutbox = new Map<string, Ack[]>();
+  private readonly lanes = new Map<string, Lane>();
+  /** Lanes with envelopes for the next flush, and lanes with acks for this microtask round. */
+  private flushing: Lane[] = [];
+  private acking: Lane[] = [];
   /** null once shut down. */
   private heartbeat?: NodeJS.Timeout | null;
   private flushScheduled = false;
@@ -89,61 +107,75 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
       queueMicrotask(() => this.handler(envelope));
       return;
     }
+    const lane = this.laneOf(replica);
     if (envelope.k === 'ack') {
       // Within this microtask round, not the next loop turn: between writing a message to its socket
       // and acknowledging it this replica could die, and the sender would answer TEMPORARY_ERROR for a
       // delivered message. The acks of one inbound batch still travel together.
-      let acks = this.ackOutbox.get(replica);
-      if (acks === undefined) {
-        acks = [];
-        this.ackOutbox.set(replica, acks);
-        if (this.ackOutbox.size === 1) queueMicrotask(() => this.flushAcks());
-      }
-      acks.push(envelope);
+      if (lane.acks.length === 0 && this.acking.push(lane) === 1) queueMicrotask(this.flushAcks);
+      lane.acks.push(envelope);
       return;
     }
     // Everything else for one replica goes out as one PUBLISH per BATCH_WINDOW_MS: under load, one
     // Redis command carries many messages, in the order they were sent.
-    let batch = this.outbox.get(replica);
-    if (batch === undefined) {
-      batch = [];
-      this.outbox.set(replica, batch);
-    }
-    batch.push(envelope);
+    if (lane.batch.length === 0) this.flushing.push(lane);
+    lane.batch.push(envelope);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       const wait = this.lastFlush + BATCH_WINDOW_MS - performance.now();
-      if (wait <= 0) setImmediate(() => this.flush());
-      else setTimeout(() => this.flush(), wait);
+      if (wait <= 0) setImmediate(this.flush);
+      else setTimeout(this.flush, wait);
     }
   }
 
-  private flushAcks(): void {
-    for (const [replica, acks] of this.ackOutbox) {
+  private laneOf(replica: string): Lane {
+    let lane = this.lanes.get(replica);
+    if (lane === undefined) {
+      // Replicas come and go (each pod start is a new one): lanes with nothing waiting are let go.
+      if (this.lanes.size >= MAX_IDLE_LANES) {
+        for (const [name, idle] of this.lanes) {
+          if (idle.batch.length === 0 && idle.acks.length === 0) this.lanes.delete(name);
+        }
+      }
+      lane = { replica, batch: [], acks: [] };
+      this.lanes.set(replica, lane);
+    }
+    return lane;
+  }
+
+  private readonly flushAcks = (): void => {
+    const lanes = this.acking;
+    this.acking = [];
+    for (const lane of lanes) {
       const ids = [];
       const out: Envelope[] = [];
-      for (const ack of acks) {
+      for (const ack of lane.acks) {
         if (ack.outcome === 'delivered' && ack.reply === undefined) ids.push(ack.id);
         else out.push(ack);
       }
+      lane.acks = [];
       if (ids.length > 0) out.unshift({ k: 'delivered', ids });
       // What waits for the same replica travels with the acks, in its order, for the same system call.
-      const waiting = this.outbox.get(replica);
-      if (waiting !== undefined) {
-        this.outbox.delete(replica);
-        out.push(...waiting);
+      if (lane.batch.length > 0) {
+        out.push(...lane.batch);
+        lane.batch = [];
       }
-      this.publish(replica, out);
+      this.publish(lane.replica, out);
     }
-    this.ackOutbox.clear();
-  }
+  };
 
-  private flush(): void {
+  private readonly flush = (): void => {
     this.flushScheduled = false;
     this.lastFlush = performance.now();
-    for (const [replica, batch] of this.outbox) this.publish(replica, batch);
-    this.outbox.clear();
-  }
+    const lanes = this.flushing;
+    this.flushing = [];
+    for (const lane of lanes) {
+      // Taken along by the acks meanwhile, if empty.
+      if (lane.batch.length === 0) continue;
+      this.publish(lane.replica, lane.batch);
+      lane.batch = [];
+    }
+  };
 
   private publish(replica: string, batch: readonly Envelope[]): void {
     this.publisher.publish(routingKeys.inbox(replica), encodeBatch(batch)).catch((error: unknown) => {
@@ -163,6 +195,7 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   async forget(replica: string): Promise<void> {
+    this.lanes.delete(replica);
     await this.redis.client.zrem(routingKeys.replicas(), replica);
   }
 
