@@ -105,15 +105,16 @@ type SaveArgs = { keys: string[]; args: string[] };
 function takeSave(chunk: SaveArgs, pending: Unsaved): void {
   chunk.keys.push(routingKeys.rm(pending.rmNodeId), routingKeys.snapshot(pending.sessionId));
   const { args } = chunk;
+  // The item count goes before the items: its slot is filled once they are in.
   args.push(pending.sessionId, pending.state ?? '', '');
-  const count = args.length - 1;
+  const countAt = args.length - 1;
   for (let i = 0; i < pending.messages.length; i++) {
     const message = pending.messages[i];
     if (message === undefined) continue;
     args.push(pending.types[i] as string, message);
     pending.messages[i] = undefined;
   }
-  args[count] = String(args.length - count - 1);
+  args[countAt] = String(args.length - countAt - 1);
   pending.state = undefined;
   pending.dirty = false;
 }
