@@ -23,7 +23,10 @@ export function table(results: readonly TargetResult[]): string {
   };
   add('RM sessions', (r) => number(r.sessions));
   add('idle RSS per session, KiB', (r) => number(r.idleRssKiBPerSession, 1), ['idleRssPerSession']);
-  add('RSS per session after traffic, KiB', (r) => number(r.rssKiBPerSessionAfterTraffic, 1), [
+  add('RSS per session at its peak while opening, KiB', (r) => number(r.peakRssKiBPerSession, 1), [
+    'peakRssPerSession',
+  ]);
+  add('RSS per session right after traffic, KiB', (r) => number(r.rssKiBPerSessionAfterTraffic, 1), [
     'rssPerSessionAfterTraffic',
   ]);
   add('saturation, messages/s RM->CEM', (r) => number(r.saturation.messagesPerSecond), ['saturationMessagesPerSecond']);

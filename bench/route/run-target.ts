@@ -13,17 +13,22 @@ import { WorkerHandle } from './worker-handle.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./load-worker.js', import.meta.url));
 /**
- * Before each RSS reading the replicas are left idle until their RSS stops falling: V8 returns the
- * memory it used to set sessions up (its young generation grows to tens of MiB under a burst of
- * upgrades) only once a process has been idle for a while, after seconds or tens of seconds. The
- * reading then shows what sessions hold, not the garbage of opening them.
+ * Before each RSS reading the replicas are left idle until V8 has given back what it used to set the
+ * sessions up. Once allocation slows after a full collection, V8's memory reducer runs collections
+ * that shrink the young generation (grown to 2 x 16 MiB under a burst of upgrades) and then the old
+ * one: watched through a replica's heap metrics, the young generation went back 20 to 45 s after
+ * 10,000 sessions had opened, the old generation's garbage some 90 s after, while RSS stayed flat for
+ * 20 s and more in between. The reading then shows what sessions hold, not the garbage of opening
+ * them; that garbage is in the peak reading.
  */
-const SETTLE_MIN_MS = 15_000;
-const SETTLE_MAX_MS = 120_000;
+const SETTLE_MIN_MS = 60_000;
+const SETTLE_MAX_MS = 240_000;
 const SETTLE_POLL_MS = 2_500;
-/** Settled: RSS fell by less than this fraction over the last SETTLE_STEADY_POLLS readings (20 s). */
+/** Settled: RSS fell by less than this fraction over the last SETTLE_STEADY_POLLS readings (30 s). */
 const SETTLE_TOLERANCE = 0.005;
-const SETTLE_STEADY_POLLS = 8;
+const SETTLE_STEADY_POLLS = 12;
+/** How often the replicas' RSS is read while sessions open, for its peak. */
+const PEAK_POLL_MS = 500;
 /** What a phase may take beyond its own length (warm-up, drain, IPC of the samples). */
 const PHASE_SLACK_MS = 20_000;
 
@@ -64,6 +69,27 @@ async function settledRss(replicas: Replicas): Promise<number> {
     const steady = earlier !== undefined && earlier - latest < earlier * SETTLE_TOLERANCE;
     if ((waited >= SETTLE_MIN_MS && steady) || waited >= SETTLE_MAX_MS) return latest;
   }
+}
+
+/**
+ * Reads the replicas' RSS every PEAK_POLL_MS until the returned function stops it and gives the
+ * highest reading. A replica that exits meanwhile is for the opening to report, not for this.
+ */
+function watchPeakRss(replicas: Replicas): () => number {
+  let peak = rssOf(replicas);
+  const read = () => {
+    try {
+      peak = Math.max(peak, rssOf(replicas));
+    } catch {
+      // see above
+    }
+  };
+  const timer = setInterval(read, PEAK_POLL_MS);
+  return () => {
+    clearInterval(timer);
+    read();
+    return peak;
+  };
 }
 
 /** Saturation, then each rate, with the CPU each phase took. */
@@ -125,6 +151,7 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
   const before = await settledRss(setup.replicas);
   log(`${target}: opening ${sessions} RM sessions`);
   const openStart = performance.now();
+  const peakRss = watchPeakRss(setup.replicas);
   const opened = await Promise.all(
     workers.map((w, i) =>
       w.ask(
@@ -139,8 +166,9 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
         60_000 + sessions * 50,
       ),
     ),
-  );
+  ).finally(peakRss);
   const openSeconds = (performance.now() - openStart) / 1_000;
+  const peak = peakRss();
   const announced = opened.reduce((sum, o) => sum + o.sessionsAnnounced, 0);
   if (setup.announcesSessions && announced < sessions) {
     log(`${target}: only ${announced} of ${sessions} sessions were announced on the CEM channels`);
@@ -156,8 +184,9 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
     target,
     sessions: opened.reduce((sum, o) => sum + o.opened, 0),
     idleRssKiBPerSession: round((after - before) / sessions, 2),
+    peakRssKiBPerSession: round((peak - before) / sessions, 2),
     rssKiBPerSessionAfterTraffic: round((afterTraffic - before) / sessions, 2),
-    rssKiB: { before, after, afterTraffic },
+    rssKiB: { before, peak, after, afterTraffic },
     openSeconds: round(openSeconds, 2),
     sessionsAnnounced: setup.announcesSessions ? announced : null,
     saturation: {

@@ -18,9 +18,10 @@ export function percentiles(parts: readonly Float64Array[]): Percentiles {
     offset += part.length;
   }
   all.sort();
-  const at = (p: number) =>
-    all.length === 0 ? 0 : round(all[Math.min(all.length - 1, Math.ceil((p / 100) * all.length) - 1)] ?? 0, 3);
-  return { p50: at(50), p99: at(99), p999: at(99.9), samples: all.length };
+  // In per mille, so that the rank is integer arithmetic: 99.9 / 100 * 1000 rounds up to rank 1000.
+  const at = (perMille: number) =>
+    all.length === 0 ? 0 : round(all[Math.min(all.length - 1, Math.ceil((perMille * all.length) / 1000) - 1)] ?? 0, 3);
+  return { p50: at(500), p99: at(990), p999: at(999), samples: all.length };
 }
 
 export function round(value: number, digits: number): number {
@@ -43,9 +44,19 @@ export interface TargetResult {
   readonly target: Target;
   readonly sessions: number;
   readonly idleRssKiBPerSession: number;
-  /** The same once every phase has run: what sessions that carried messages cost. */
+  /** The highest RSS while the sessions opened: what a replica's memory limit has to allow for. */
+  readonly peakRssKiBPerSession: number;
+  /**
+   * The same read right after the last phase, before V8 gives back what the traffic made its heaps
+   * grow to: with the peak, what a replica's memory limit has to allow for.
+   */
   readonly rssKiBPerSessionAfterTraffic: number;
-  readonly rssKiB: { readonly before: number; readonly after: number; readonly afterTraffic: number };
+  readonly rssKiB: {
+    readonly before: number;
+    readonly peak: number;
+    readonly after: number;
+    readonly afterTraffic: number;
+  };
   readonly openSeconds: number;
   /** The broker's `session.opened` frames seen (every session should be announced). */
   readonly sessionsAnnounced: number | null;
@@ -65,6 +76,7 @@ export function ratios(broker: TargetResult, baseline: TargetResult): Record<str
   const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
   const out: Record<string, number | null> = {
     idleRssPerSession: ratio(broker.idleRssKiBPerSession, baseline.idleRssKiBPerSession),
+    peakRssPerSession: ratio(broker.peakRssKiBPerSession, baseline.peakRssKiBPerSession),
     rssPerSessionAfterTraffic: ratio(broker.rssKiBPerSessionAfterTraffic, baseline.rssKiBPerSessionAfterTraffic),
     saturationMessagesPerSecond: ratio(broker.saturation.messagesPerSecond, baseline.saturation.messagesPerSecond),
   };
