@@ -151,7 +151,8 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
   const before = await settledRss(setup.replicas);
   log(`${target}: opening ${sessions} RM sessions`);
   const openStart = performance.now();
-  const peakRss = watchPeakRss(setup.replicas);
+  const stopPeakWatch = watchPeakRss(setup.replicas);
+  let peak = 0;
   const opened = await Promise.all(
     workers.map((w, i) =>
       w.ask(
@@ -166,9 +167,10 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
         60_000 + sessions * 50,
       ),
     ),
-  ).finally(peakRss);
+  ).finally(() => {
+    peak = stopPeakWatch();
+  });
   const openSeconds = (performance.now() - openStart) / 1_000;
-  const peak = peakRss();
   const announced = opened.reduce((sum, o) => sum + o.sessionsAnnounced, 0);
   if (setup.announcesSessions && announced < sessions) {
     log(`${target}: only ${announced} of ${sessions} sessions were announced on the CEM channels`);
