@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // SWC keeps decorator metadata, which Nest's dependency injection reads; esbuild drops it.
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
+  // The libraries' faces (`#s2-json`, ...) resolve to their TypeScript sources, not to dist/.
+  ssr: { resolve: { conditions: ['s2b-source'] } },
   test: {
     projects: [
       {

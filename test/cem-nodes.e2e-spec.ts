@@ -2,7 +2,7 @@
 // changes, deletion (which unpairs the node's RMs like the tenant's unpair), bulk creation, the quota.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairWithCem } from '../libs/rm-client/src/index.js';
+import { pairWithCem } from '#rm-client';
 import { type Broker, startBroker } from './support/broker.js';
 import {
   createCemNode,

@@ -4,12 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PairingEventsConsumer } from '../apps/gateway/src/pairing-events.consumer.js';
-import type { RouterService } from '../apps/gateway/src/router.service.js';
-import type { TenantEventsHandler } from '../apps/gateway/src/tenant-events.handler.js';
-import { keys } from '../libs/connect-state/src/keys.js';
-import type { TenantEvent } from '../libs/connect-state/src/tenant-events.js';
-import type { RedisService } from '../libs/redis/src/redis.service.js';
+import { PairingEventsConsumer } from '#gateway';
+import type { RouterService } from '#gateway';
+import type { TenantEventsHandler } from '#gateway';
+import { eventKeys } from '#events';
+import type { TenantEvent } from '#events';
+import type { RedisService } from '#redis';
 
 const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const publisher = new Redis(url);
@@ -31,7 +31,7 @@ describe('the gateway reading the event stream', () => {
     (reader as unknown as { xread: (...args: unknown[]) => Promise<unknown> }).xread = async (...args) => {
       const result = await read(...args);
       if (result === null && ++emptyReads === 1) {
-        await publisher.xadd(keys.events(), '*', 'event', JSON.stringify(revoked));
+        await publisher.xadd(eventKeys.events(), '*', 'event', JSON.stringify(revoked));
       }
       return result;
     };

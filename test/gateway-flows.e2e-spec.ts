@@ -1,6 +1,6 @@
 // The worked example conversations through the broker, CEM channel re-binding, and the SIGTERM drain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExamples } from '../libs/s2-json/src/testing/spec-files.js';
+import { loadExamples } from '#s2-json/testing';
 import { type Broker, startBroker } from './support/broker.js';
 import { createTenant, get, rmWithSession, type Tenant } from './support/s2-connect.js';
 import { connect, refusedStatus } from './support/ws-peer.js';

@@ -3,7 +3,7 @@
 // blip between two replicas.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairWithCem, startSession } from '../libs/rm-client/src/index.js';
+import { pairWithCem, startSession } from '#rm-client';
 import { type Broker, startBroker, TEST_OPERATOR_TOKEN } from './support/broker.js';
 import { createTenant, rmNode, RM_ENDPOINT, rmWithSession } from './support/s2-connect.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';

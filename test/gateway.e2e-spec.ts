@@ -2,7 +2,7 @@
 // frame, routing in both directions, and unpairing.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairWithCem, startSession } from '../libs/rm-client/src/index.js';
+import { pairWithCem, startSession } from '#rm-client';
 import { type Broker, startBroker } from './support/broker.js';
 import {
   createCemNode,

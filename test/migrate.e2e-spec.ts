@@ -8,13 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  defaultMigrationsDir,
-  findPackageRoot,
-  MigrationError,
-  runMigrations,
-  type MigrateEvent,
-} from '../libs/db/src/migrate/index.js';
+import { defaultMigrationsDir, findPackageRoot, MigrationError, runMigrations, type MigrateEvent } from '#migrate';
 
 const root = findPackageRoot(import.meta.url);
 const cli = join(root, 'dist', 'apps', 'cli', 'src', 'main.js');

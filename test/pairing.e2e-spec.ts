@@ -2,8 +2,8 @@
 // tables for requestPairing and the steps after it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { challengeResponse, newChallenge } from '../libs/s2-connect/src/challenge.js';
-import { hashToken } from '../libs/security/src/secrets.js';
+import { challengeResponse, newChallenge } from '#s2-connect';
+import { hashToken } from '#security';
 import { type Broker, startBroker } from './support/broker.js';
 import {
   createCemNode,

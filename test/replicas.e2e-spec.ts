@@ -3,8 +3,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairWithCem, startSession } from '../libs/rm-client/src/index.js';
-import { challengeResponse, newChallenge } from '../libs/s2-connect/src/challenge.js';
+import { pairWithCem, startSession } from '#rm-client';
+import { challengeResponse, newChallenge } from '#s2-connect';
 import { type Broker, MAIN, startBroker } from './support/broker.js';
 import {
   createCemNode,

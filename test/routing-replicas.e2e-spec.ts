@@ -2,7 +2,7 @@
 // another; then the RM's replica is killed with SIGKILL.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairWithCem, startSession } from '../libs/rm-client/src/index.js';
+import { pairWithCem, startSession } from '#rm-client';
 import { type Broker, startBroker } from './support/broker.js';
 import { createCemNode, createTenant, issueCode, rmNode, RM_ENDPOINT, type Tenant } from './support/s2-connect.js';
 import { connect, type Peer } from './support/ws-peer.js';

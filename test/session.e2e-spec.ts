@@ -2,7 +2,7 @@
 // specification's initiateSession table, the access token rotation rules, and unpairing by the RM.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../libs/security/src/secrets.js';
+import { hashToken } from '#security';
 import { type Broker, startBroker } from './support/broker.js';
 import {
   createCemNode,

@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CemChannel, type BrokerFrame } from '../libs/cem-client/src/index.js';
-import type { S2Message } from '../libs/s2-json/src/messages.js';
-import { loadExamples } from '../libs/s2-json/src/testing/spec-files.js';
+import { CemChannel, type BrokerFrame } from '#cem-client';
+import type { S2Message } from '#s2-json';
+import { loadExamples } from '#s2-json/testing';
 import { type Broker, MAIN, startBroker } from './support/broker.js';
 import { createCemNode, createTenant, del, issueCode } from './support/s2-connect.js';
 

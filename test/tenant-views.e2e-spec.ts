@@ -2,7 +2,7 @@
 // database and the session directory say, scoped to the caller's tenant.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairWithCem } from '../libs/rm-client/src/index.js';
+import { pairWithCem } from '#rm-client';
 import { type Broker, startBroker } from './support/broker.js';
 import {
   type CemNode,

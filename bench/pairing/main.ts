@@ -6,8 +6,8 @@
 //     [--nodes 200] [--concurrency 200]          (--operator-token defaults to $OPERATOR_TOKEN)
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { pairWithCem, startSession, type Pairing } from '../../libs/rm-client/src/index.js';
-import { S2_JSON_VERSIONS } from '../../libs/s2-json/src/versions.js';
+import { pairWithCem, startSession, type Pairing } from '#rm-client';
+import { S2_JSON_VERSIONS } from '#s2-json';
 import { BrokerApi, brokerTarget, type PairingCodeAnswer } from './broker-api.js';
 import { firstError, runPool, summarise, type Summary } from './pool.js';
 

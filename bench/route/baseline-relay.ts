@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CachedHash, RELAY_KEYS } from './relay-registry.js';
-import { PER_MESSAGE_DEFLATE } from '../../apps/gateway/src/limits.js';
+import { PER_MESSAGE_DEFLATE } from '#gateway';
 
 const USAGE = 'usage: node dist/bench/route/baseline-relay.js --port P --replica NAME --redis URL';
 

@@ -1,7 +1,7 @@
 // What a tenant and its devices do before any S2 message flows: a tenant per load worker (operator
 // API), its CEM nodes and pairing codes (tenant API), and the full S2 Connect pairing of every RM.
 import { randomUUID } from 'node:crypto';
-import { pairWithCem } from '../../libs/rm-client/src/pairing.js';
+import { pairWithCem } from '#rm-client';
 import { BrokerApi, type PairingCodeAnswer } from '../pairing/broker-api.js';
 import { runPool } from '../pairing/pool.js';
 

@@ -1,6 +1,6 @@
 // Opens a load worker's RM sessions: straight to the relay, or (broker) S2 Connect session initiation
 // with the pairing's access token, then the upgrade with the websocket token, on the chosen replica.
-import { startSession } from '../../libs/rm-client/src/session.js';
+import { startSession } from '#rm-client';
 import type { LoadState } from './load-state.js';
 import type { RmSpec, SocketSpec } from './protocol.js';
 import { connect } from './ws-connect.js';

@@ -5,15 +5,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { challengeResponse, newChallenge, verifyChallengeResponse } from '../../libs/s2-connect/src/challenge.js';
-import type {
-  ConnectionDetails,
-  EndpointDescription,
-  NodeDescription,
-  PairingResponseErrorMessage,
-} from '../../libs/s2-connect/src/generated/types.js';
-import { parseRequestPairing } from '../../libs/s2-connect/src/request-pairing.js';
-import { validateBody } from '../../libs/s2-connect/src/schemas.js';
+import { challengeResponse, newChallenge, verifyChallengeResponse } from '#s2-connect';
+import type { ConnectionDetails, EndpointDescription, NodeDescription, PairingResponseErrorMessage } from '#s2-connect';
+import { parseRequestPairing } from '#s2-connect';
+import { validateBody } from '#s2-connect';
 
 export type Operation = 'index' | 'requestPairing' | 'postConnectionDetails' | 'finalizePairing';
 

@@ -2,9 +2,9 @@
 // and session requests, so that tests can send exactly the (bad) request a check is about.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { pairWithCem, startSession } from '../../libs/rm-client/src/index.js';
-import { challengeResponse, newChallenge } from '../../libs/s2-connect/src/challenge.js';
-import type { EndpointDescription, NodeDescription } from '../../libs/s2-connect/src/generated/types.js';
+import { pairWithCem, startSession } from '#rm-client';
+import { challengeResponse, newChallenge } from '#s2-connect';
+import type { EndpointDescription, NodeDescription } from '#s2-connect';
 import { TEST_OPERATOR_TOKEN } from './broker.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/s2_broker_test';

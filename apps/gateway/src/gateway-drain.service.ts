@@ -1,8 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { LOGGER } from '../../../libs/observability/src/index.js';
-import { CONFIG, type Config } from '../../../libs/config/src/index.js';
+import { LOGGER } from '#observability';
+import { CONFIG, type Config } from '#config';
 import { CLOSE } from './limits.js';
 import { RouterService } from './router.service.js';
 

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ConnectStateModule } from '../../../libs/connect-state/src/connect-state.module.js';
-import { RedisModule } from '../../../libs/redis/src/redis.module.js';
-import { ReplicaBus } from '../../../libs/routing/src/replica-bus.js';
-import { SessionAdmission } from '../../../libs/routing/src/session-admission.js';
-import { SessionDirectory } from '../../../libs/routing/src/session-directory.js';
-import { StoreModule } from '../../../libs/store/src/store.module.js';
-import { TenantAuthModule } from '../../api/src/auth/tenant-auth.module.js';
+import { ConnectStateModule } from '#connect-state';
+import { EventsModule } from '#events';
+import { RedisModule } from '#redis';
+import { ReplicaBus } from '#cluster';
+import { SessionAdmission } from '#cluster';
+import { SessionDirectory } from '#cluster';
+import { StoreModule } from '#store';
+import { TenantAuthModule } from '#tenant-auth';
 import { GatewayDrainService } from './gateway-drain.service.js';
 import { PairingEventsConsumer } from './pairing-events.consumer.js';
 import { ReaperService } from './reaper.service.js';
@@ -16,7 +17,7 @@ import { UpgradeListener } from './upgrade.listener.js';
 
 /** The `gateway` role: RM sessions (`/s2/v1/ws`), CEM channels (`/cem/v1/ws`) and routing between replicas. */
 @Module({
-  imports: [RedisModule, StoreModule, ConnectStateModule, TenantAuthModule],
+  imports: [RedisModule, StoreModule, ConnectStateModule, EventsModule, TenantAuthModule],
   providers: [
     ReplicaBus,
     SessionDirectory,

@@ -1,8 +1,8 @@
 import type { WebSocket } from 'ws';
 import type { LastWritten } from './outcomes.js';
 import type { SerialQueue } from './serial-queue.js';
-import type { SessionState } from '../../../libs/s2-json/src/session-rules.js';
-import type { S2JsonVersion } from '../../../libs/s2-json/src/versions.js';
+import type { SessionState } from '#s2-json';
+import type { S2JsonVersion } from '#s2-json';
 
 /** An RM session whose socket this replica holds. */
 export interface LocalRm {

@@ -1,4 +1,4 @@
-import type { Ack } from '../../../libs/routing/src/envelopes.js';
+import type { Ack } from '#cluster';
 import { DELIVERY_TIMEOUT_MS } from './limits.js';
 
 export type Outcome = Ack['outcome'];

@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { BrokerEvent } from '../../../libs/connect-state/src/event-bus.js';
-import { keys } from '../../../libs/connect-state/src/keys.js';
-import { isTenantEvent, type TenantEvent } from '../../../libs/connect-state/src/tenant-events.js';
-import { LOGGER } from '../../../libs/observability/src/index.js';
-import { RedisService } from '../../../libs/redis/src/redis.service.js';
+import type { BrokerEvent } from '#events';
+import { eventKeys } from '#events';
+import { isTenantEvent, type TenantEvent } from '#events';
+import { LOGGER } from '#observability';
+import { RedisService } from '#redis';
 import { pairingFrame } from './cem-frames.js';
 import { CLOSE } from './limits.js';
 import { RouterService } from './router.service.js';
@@ -48,7 +48,7 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
         // means "after this call", so every call that timed out empty would open a gap in which an
         // event (a revocation, an unpairing) is lost until the next one arrives.
         lastId ??= await this.streamEnd();
-        const result = (await this.connection.xread('BLOCK', 1000, 'STREAMS', keys.events(), lastId)) as
+        const result = (await this.connection.xread('BLOCK', 1000, 'STREAMS', eventKeys.events(), lastId)) as
           [string, [string, string[]][]][] | null;
         for (const [, entries] of result ?? []) {
           for (const [id, fields] of entries) {
@@ -66,7 +66,7 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
 
   /** The id of the stream's newest entry, or the start of an empty stream. */
   private async streamEnd(): Promise<string> {
-    const [newest] = await this.connection.xrevrange(keys.events(), '+', '-', 'COUNT', 1);
+    const [newest] = await this.connection.xrevrange(eventKeys.events(), '+', '-', 'COUNT', 1);
     return newest?.[0] ?? '0-0';
   }
 

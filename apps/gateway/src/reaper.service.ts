@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER } from '../../../libs/observability/src/index.js';
-import { RedisService } from '../../../libs/redis/src/redis.service.js';
-import { ReplicaBus } from '../../../libs/routing/src/replica-bus.js';
-import { routingKeys } from '../../../libs/routing/src/routing-keys.js';
+import { LOGGER } from '#observability';
+import { RedisService } from '#redis';
+import { ReplicaBus } from '#cluster';
+import { clusterKeys } from '#cluster';
 import { RouterService } from './router.service.js';
 
 const SWEEP_MS = 2_000;
@@ -36,7 +36,7 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
     try {
       for (const replica of await this.bus.deadReplicas()) {
         const claimed = await this.redis.client.set(
-          routingKeys.reaperLock(replica),
+          clusterKeys.reaperLock(replica),
           this.bus.replicaId,
           'PX',
           30_000,

@@ -2,21 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import type { WebsocketGrant } from '../../../libs/connect-state/src/websocket-token.store.js';
-import {
-  LOGGER,
-  type MessageDirection,
-  type MessageOutcome,
-  Metrics,
-  type Tally,
-} from '../../../libs/observability/src/index.js';
-import type { Envelope, ToCem } from '../../../libs/routing/src/envelopes.js';
-import { ReplicaBus } from '../../../libs/routing/src/replica-bus.js';
-import { type RmEntry, SessionDirectory } from '../../../libs/routing/src/session-directory.js';
-import { receptionStatus, sessionRequest } from '../../../libs/s2-json/src/builders.js';
-import { inspectFrame, inspectMessage } from '../../../libs/s2-json/src/frame.js';
-import { INITIAL_SESSION_STATE, type SessionState } from '../../../libs/s2-json/src/session-rules.js';
-import { PairingRepository } from '../../../libs/store/src/pairings/pairing.repository.js';
+import type { WebsocketGrant } from '#connect-state';
+import { LOGGER, type MessageDirection, type MessageOutcome, Metrics, type Tally } from '#observability';
+import type { Envelope, ToCem } from '#cluster';
+import { ReplicaBus } from '#cluster';
+import { type RmEntry, SessionDirectory } from '#cluster';
+import { receptionStatus, sessionRequest } from '#s2-json';
+import { inspectFrame, inspectMessage } from '#s2-json';
+import { INITIAL_SESSION_STATE, type SessionState } from '#s2-json';
+import { PairingRepository } from '#store';
 import { errorFrame, messageFrame, parseCemFrame, sessionClosedFrame, sessionOpenedFrame } from './cem-frames.js';
 import { BIND_WAIT_MS, CLOSE, DELIVER_WITHIN_MS } from './limits.js';
 import { SessionEvents } from './session-events.js';

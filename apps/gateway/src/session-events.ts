@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { EventBus, type SessionEvent } from '../../../libs/connect-state/src/event-bus.js';
-import { LOGGER } from '../../../libs/observability/src/index.js';
+import { EventBus, type SessionEvent } from '#events';
+import { LOGGER } from '#observability';
 
 interface SessionRef {
   readonly tenantId: string;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TenantEvent } from '../../../libs/connect-state/src/tenant-events.js';
+import type { TenantEvent } from '#events';
 import { CLOSE } from './limits.js';
 import type { LocalChannel } from './local-state.js';
 import { RouterService } from './router.service.js';

@@ -3,17 +3,17 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CONFIG, type Config } from '../../../libs/config/src/index.js';
-import { WebsocketTokenStore } from '../../../libs/connect-state/src/websocket-token.store.js';
-import { DrainService } from '../../../libs/health/src/index.js';
-import { CemNodeRepository } from '../../../libs/store/src/cem-node.repository.js';
-import { SessionAdmission } from '../../../libs/routing/src/session-admission.js';
-import { TenantAuthService } from '../../api/src/auth/tenant-auth.service.js';
-import type { TenantPrincipal } from '../../api/src/auth/tenant-principal.js';
+import { CONFIG, type Config } from '#config';
+import { WebsocketTokenStore } from '#connect-state';
+import { DrainService } from '#health';
+import { CemNodeRepository } from '#store';
+import { SessionAdmission } from '#cluster';
+import { TenantAuthService } from '#tenant-auth';
+import type { TenantPrincipal } from '#tenant-auth';
 import { MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { RouterService } from './router.service.js';
 import { Keepalive, markSeen } from './sockets.js';
-import { statusText } from '../../../libs/http/src/error-body.js';
+import { statusText } from '#http';
 
 /** Answers an upgrade it will not take with an HTTP status, so that no socket opens. */
 function refuse(socket: Duplex, status: number, message: string): void {

@@ -2,8 +2,8 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { type Job, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { closeRedis, createRedis } from '../../../libs/redis/src/index.js';
-import { BULL_PREFIX } from '../../../libs/webhooks/src/index.js';
+import { closeRedis, createRedis } from '#redis';
+import { BULL_PREFIX } from '#webhooks';
 
 export interface QueueWorkerOptions {
   queue: string;

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { RedisModule } from '../../../libs/redis/src/index.js';
-import { StoreModule } from '../../../libs/store/src/index.js';
-import { WebhooksQueueModule } from '../../../libs/webhooks/src/index.js';
+import { RedisModule } from '#redis';
+import { StoreModule } from '#store';
+import { WebhooksQueueModule } from '#webhooks';
 import { EventIngestService } from './webhooks/event-ingest.service.js';
 import { IngestLease } from './webhooks/ingest-lease.js';
 import { LaneSweepService } from './webhooks/lane-sweep.service.js';

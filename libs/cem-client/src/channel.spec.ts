@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CemChannel, type CemChannelOptions } from './channel.js';
 import { CemClientError } from './errors.js';
-import type { S2Message } from '../../s2-json/src/messages.js';
+import type { S2Message } from '#s2-json';
 import type { BrokerFrame } from './frames.js';
 
 /** A stand-in for the broker's CEM channel endpoint: records each connection and what it received. */

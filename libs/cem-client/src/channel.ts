@@ -16,7 +16,7 @@ import type {
   SessionClosedFrame,
   SessionOpenedFrame,
 } from './frames.js';
-import { startHeartbeat } from '../../ws-heartbeat/src/heartbeat.js';
+import { startHeartbeat } from '#ws-heartbeat';
 import { parseBrokerFrame } from './parse-frame.js';
 
 export interface CemChannelOptions {

@@ -1,6 +1,6 @@
 // The frames of the broker's CEM channel (`GET /cem/v1/ws`), as the product contract defines them.
-import type { EndpointDescription, NodeDescription } from '../../s2-connect/src/generated/types.js';
-import type { S2Message } from '../../s2-json/src/messages.js';
+import type { EndpointDescription, NodeDescription } from '#s2-connect';
+import type { S2Message } from '#s2-json';
 
 /**
  * An S2 message as the broker forwards it. The broker validated it against the session's version; this

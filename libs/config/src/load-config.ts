@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { type Config, LOG_LEVELS, ROLES, type Role, type TlsFiles } from './config.js';
 import { ConfigError, type ConfigIssue } from './config.error.js';
-import { sha256Fingerprint } from '../../s2-connect/src/pairing-client.js';
+import { sha256Fingerprint } from '#s2-connect';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 

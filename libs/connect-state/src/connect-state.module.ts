@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RedisModule } from '../../redis/src/redis.module.js';
-import { EventBus } from './event-bus.js';
+import { RedisModule } from '#redis';
 import { NodePairingGate } from './node-pairing-gate.js';
 import { PairingAttemptStore } from './pairing-attempt.store.js';
 import { WebsocketTokenStore } from './websocket-token.store.js';
@@ -8,7 +7,7 @@ import { WebsocketTokenStore } from './websocket-token.store.js';
 /** The short-lived S2 Connect state every replica shares through Redis. */
 @Module({
   imports: [RedisModule],
-  providers: [EventBus, NodePairingGate, PairingAttemptStore, WebsocketTokenStore],
-  exports: [EventBus, NodePairingGate, PairingAttemptStore, WebsocketTokenStore],
+  providers: [NodePairingGate, PairingAttemptStore, WebsocketTokenStore],
+  exports: [NodePairingGate, PairingAttemptStore, WebsocketTokenStore],
 })
 export class ConnectStateModule {}

@@ -1,9 +1,8 @@
-// Redis keys shared by every replica. Secrets never appear in a key: they are hashed first.
-export const KEY_PREFIX = 's2b:';
+import { KEY_PREFIX } from '#redis';
 
+// The short-lived S2 Connect state shared by every replica.
 export const keys = {
   pairingAttempt: (attemptIdHash: string) => `${KEY_PREFIX}pairing-attempt:${attemptIdHash}`,
   nodePairingGate: (cemNodeId: string) => `${KEY_PREFIX}pairing-gate:${cemNodeId}`,
   websocketToken: (tokenHash: string) => `${KEY_PREFIX}ws-token:${tokenHash}`,
-  events: () => `${KEY_PREFIX}events`,
 } as const;

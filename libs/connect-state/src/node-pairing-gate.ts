@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RedisService } from '../../redis/src/redis.service.js';
+import { RedisService } from '#redis';
 import { keys } from './keys.js';
 import { COMPARE_AND_DELETE } from './scripts.js';
 

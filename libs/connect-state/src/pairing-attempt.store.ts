@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { PairingAttempt } from '../../s2-connect/src/pairing-attempt.js';
-import type { NodeDescription, EndpointDescription } from '../../s2-connect/src/generated/types.js';
-import { hashToken } from '../../security/src/secrets.js';
-import { RedisService } from '../../redis/src/redis.service.js';
+import type { PairingAttempt } from '#s2-connect';
+import type { NodeDescription, EndpointDescription } from '#s2-connect';
+import { hashToken } from '#security';
+import { RedisService } from '#redis';
 import { keys } from './keys.js';
 import { COMPARE_AND_DELETE, COMPARE_AND_SET } from './scripts.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { S2JsonVersion } from '../../s2-json/src/versions.js';
-import { hashToken, randomBase64 } from '../../security/src/secrets.js';
-import { RedisService } from '../../redis/src/redis.service.js';
+import type { S2JsonVersion } from '#s2-json';
+import { hashToken, randomBase64 } from '#security';
+import { RedisService } from '#redis';
 import { keys } from './keys.js';
 
 export const WEBSOCKET_TOKEN_TTL_SECONDS = 30;

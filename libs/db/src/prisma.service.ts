@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { Logger } from 'pino';
-import { CONFIG, type Config } from '../../config/src/index.js';
-import { LOGGER } from '../../observability/src/index.js';
+import { CONFIG, type Config } from '#config';
+import { LOGGER } from '#observability';
 import { type Prisma, PrismaClient } from './generated/prisma/client.js';
 
 type EventLog = [{ emit: 'event'; level: 'warn' }, { emit: 'event'; level: 'error' }];

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { DbModule } from '../../db/src/index.js';
-import { RedisModule } from '../../redis/src/index.js';
+import { DbModule } from '#db';
+import { RedisModule } from '#redis';
 import { DrainModule } from './drain.module.js';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';

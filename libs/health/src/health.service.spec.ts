@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { PrismaService } from '../../db/src/index.js';
-import type { RedisService } from '../../redis/src/index.js';
+import type { PrismaService } from '#db';
+import type { RedisService } from '#redis';
 import { DrainService } from './drain.service.js';
 import { CHECK_TIMEOUT_MS, HealthService } from './health.service.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../db/src/index.js';
-import { RedisService } from '../../redis/src/index.js';
+import { PrismaService } from '#db';
+import { RedisService } from '#redis';
 import { DrainService } from './drain.service.js';
 import { withTimeout } from './with-timeout.js';
 

@@ -3,8 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MetricsModule } from '../../observability/src/metrics.module.js';
-import { memoryLogger } from '../../observability/src/testing.js';
+import { MetricsModule } from '#observability';
+import { memoryLogger } from '#observability/testing';
 import { configureHttpApp } from './configure-http-app.js';
 
 @Controller('probe')

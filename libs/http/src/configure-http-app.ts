@@ -1,6 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
-import { HttpRequestLogger, Metrics } from '../../observability/src/index.js';
+import { HttpRequestLogger, Metrics } from '#observability';
 import { bulkJsonBody } from './bulk-json-body.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { LENIENT_BODY_PATHS, lenientJsonBody } from './lenient-json-body.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CONFIG, type Config } from '../../config/src/index.js';
-import { LOGGER } from '../../observability/src/index.js';
+import { CONFIG, type Config } from '#config';
+import { LOGGER } from '#observability';
 import { closeRedis, createRedis } from './create-redis.js';
 
 /**

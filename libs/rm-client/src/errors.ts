@@ -1,8 +1,5 @@
 // What the RM side of S2 Connect reports when pairing or session initiation does not go through.
-import type {
-  CommunicationDetailsErrorMessage,
-  PairingResponseErrorMessage,
-} from '../../s2-connect/src/generated/types.js';
+import type { CommunicationDetailsErrorMessage, PairingResponseErrorMessage } from '#s2-connect';
 
 /** The HTTP operation that failed, so a caller can tell a lost pairing from a lost session. */
 export type ClientStep =

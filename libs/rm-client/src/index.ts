@@ -8,3 +8,5 @@ export * from './pairing.js';
 export * from './s2-session.js';
 export * from './s2-session-error.js';
 export * from './session.js';
+// The HTTP layer, for the broker's own pairings as pairing client.
+export { call, operationUrl, type HttpAnswer } from './http.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NodeDescription } from '../../s2-connect/src/generated/types.js';
+import type { NodeDescription } from '#s2-connect';
 import { S2ConnectClientError } from './errors.js';
 import { pairWithCem, type PairWithCemOptions } from './pairing.js';
 import { startSession } from './session.js';

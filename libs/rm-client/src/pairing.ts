@@ -1,11 +1,11 @@
 // The RM as pairing client of a CEM's pairing server (S2 Connect v1 "Pairing interaction", steps 1 to 10
 // with 6A-8A: the CEM's endpoint becomes the communication server).
-import { domainOf, challengeResponse, newChallenge } from '../../s2-connect/src/challenge.js';
-import type { EndpointDescription, NodeDescription } from '../../s2-connect/src/generated/types.js';
-import { checkRequestPairingResponse, requestPairingBody } from '../../s2-connect/src/pairing-client.js';
-import { parsePairingCode } from '../../s2-connect/src/pairing-code.js';
-import { validateBody } from '../../s2-connect/src/schemas.js';
-import { S2_JSON_VERSIONS } from '../../s2-json/src/versions.js';
+import { domainOf, challengeResponse, newChallenge } from '#s2-connect';
+import type { EndpointDescription, NodeDescription } from '#s2-connect';
+import { checkRequestPairingResponse, requestPairingBody } from '#s2-connect';
+import { parsePairingCode } from '#s2-connect';
+import { validateBody } from '#s2-connect';
+import { S2_JSON_VERSIONS } from '#s2-json';
 import { selectApiVersion } from './api-version.js';
 import { S2ConnectClientError, type ClientStep } from './errors.js';
 import { baseUrl, call, operationUrl, type FetchLike } from './http.js';

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { S2Message } from '../../s2-json/src/messages.js';
+import type { S2Message } from '#s2-json';
 import { openS2Session, type S2Session } from './s2-session.js';
 import { S2SessionError } from './s2-session-error.js';
 

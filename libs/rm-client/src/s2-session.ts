@@ -2,8 +2,8 @@
 // websocketToken of confirmAccessToken as a bearer on the upgrade, JSON text frames both ways.
 import { EventEmitter } from 'node:events';
 import WebSocket, { type ClientOptions, type RawData } from 'ws';
-import type { S2Message } from '../../s2-json/src/messages.js';
-import { startHeartbeat } from '../../ws-heartbeat/src/heartbeat.js';
+import type { S2Message } from '#s2-json';
+import { startHeartbeat } from '#ws-heartbeat';
 import { S2SessionError } from './s2-session-error.js';
 
 export interface OpenS2SessionOptions {

@@ -1,5 +1,5 @@
 // Turns a server's error answer into an S2ConnectClientError: 400 bodies name the failed check.
-import { validateBody } from '../../s2-connect/src/schemas.js';
+import { validateBody } from '#s2-connect';
 import { S2ConnectClientError, type ClientStep } from './errors.js';
 import type { HttpAnswer } from './http.js';
 

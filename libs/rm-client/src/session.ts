@@ -7,8 +7,8 @@ import type {
   NodeDescription,
   UnpairRequest,
   WebSocketCommunicationDetails,
-} from '../../s2-connect/src/generated/types.js';
-import { validateBody } from '../../s2-connect/src/schemas.js';
+} from '#s2-connect';
+import { validateBody } from '#s2-connect';
 import { selectApiVersion, type ApiVersion } from './api-version.js';
 import { S2ConnectClientError, type ClientStep } from './errors.js';
 import { baseUrl, call, operationUrl, type FetchLike } from './http.js';

@@ -1,6 +1,5 @@
-// Pairing codes, S2 Connect v1.0.0 "The pairing token, the node ID alias and the pairing code".
-import { randomString } from '../../security/src/secrets.js';
-
+// Pairing codes, S2 Connect v1.0.0 "The pairing token, the node ID alias and the pairing code". The
+// characters are drawn by the caller (a CSPRNG): this file stays pure.
 export const PAIRING_TOKEN_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** The specification's minimum lengths. */
@@ -17,26 +16,9 @@ export const DEFAULT_TOKEN_LENGTH = 10;
 export type PairingTokenKind = 'dynamic' | 'static';
 
 export const PAIRING_CODE_PATTERN = /^([0-9a-zA-Z]+-)?[0-9a-zA-Z]{4,}$/;
-export const NODE_ID_ALIAS_PATTERN = /^[0-9a-zA-Z]+$/;
-
-export function minimumTokenLength(kind: PairingTokenKind): number {
-  return kind === 'static' ? MIN_STATIC_TOKEN_LENGTH : MIN_DYNAMIC_TOKEN_LENGTH;
-}
-
-export function isValidPairingToken(token: string, kind: PairingTokenKind): boolean {
-  return token.length >= minimumTokenLength(kind) && /^[0-9a-zA-Z]+$/.test(token);
-}
-
-export function generatePairingToken(length: number = DEFAULT_TOKEN_LENGTH): string {
-  return randomString(length, PAIRING_TOKEN_ALPHABET);
-}
-
 /** Node id aliases are typed by people too; no 0/O or 1/l/I to confuse. */
 export const NODE_ID_ALIAS_ALPHABET = '23456789abcdefghijkmnpqrstuvwxyz';
-
-export function generateNodeIdAlias(length = 6): string {
-  return randomString(length, NODE_ID_ALIAS_ALPHABET);
-}
+export const NODE_ID_ALIAS_LENGTH = 6;
 
 export interface PairingCode {
   readonly nodeIdAlias: string | undefined;

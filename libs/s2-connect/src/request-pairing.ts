@@ -5,7 +5,7 @@ import { PairingError } from './errors.js';
 import type { RequestPairingRequest } from './generated/types.js';
 import { validateBody } from './schemas.js';
 import { COMMUNICATION_PROTOCOLS, selectOffered } from './negotiation.js';
-import { S2_JSON_VERSIONS } from '../../s2-json/src/versions.js';
+import { S2_JSON_VERSIONS } from '#s2-json';
 
 /** How the request names the node it targets. */
 export type NodeReference = { by: 'nodeId'; value: string } | { by: 'nodeIdAlias'; value: string } | { by: 'none' };

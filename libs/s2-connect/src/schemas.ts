@@ -1,7 +1,7 @@
 // Validation of S2 Connect v1 bodies against the OpenAPI schemas, with validators compiled ahead of time.
 import * as validators from './generated/validators.js';
 import type * as Types from './generated/types.js';
-import type { CompiledValidator } from '../../s2-json/src/validate.js';
+import type { CompiledValidator } from '#s2-json';
 
 export type { Types };
 

@@ -1,6 +1,6 @@
 // The checks of `initiateSession` that need no storage, in the specification's order around the ones
 // that do (ParsingError first; NoLongerPaired and the 401 checks are the caller's, with the database).
-import { S2_JSON_VERSIONS, type S2JsonVersion } from '../../s2-json/src/versions.js';
+import { S2_JSON_VERSIONS, type S2JsonVersion } from '#s2-json';
 import { SessionError } from './errors.js';
 import type { InitiateSessionRequest, UnpairRequest } from './generated/types.js';
 import { COMMUNICATION_PROTOCOLS, selectOffered, type CommunicationProtocolName } from './negotiation.js';

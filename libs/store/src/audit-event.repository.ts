@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../db/src/generated/prisma/client.js';
-import { PrismaService } from '../../db/src/index.js';
+import type { Prisma } from '#db';
+import { PrismaService } from '#db';
 import { cursorCodec, type Page, type PageRequest, pageOf } from './keyset-page.js';
 import type { AuditEventRecord, JsonValue } from './records.js';
 

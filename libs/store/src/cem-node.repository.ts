@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../db/src/generated/prisma/client.js';
-import type { TenantStatus as DbTenantStatus } from '../../db/src/generated/prisma/enums.js';
-import { PrismaService } from '../../db/src/index.js';
+import type { Prisma } from '#db';
+import type { TenantStatus as DbTenantStatus } from '#db';
+import { PrismaService } from '#db';
 import { auditRow, dbPairingCodeKind, tenantStatusOf } from './mapping.js';
 import type { NewPairingCode } from './pairing-code.repository.js';
 import { PairingRepository, type RemovedPairing } from './pairings/pairing.repository.js';

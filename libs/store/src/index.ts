@@ -11,3 +11,5 @@ export * from './uuid.js';
 export * from './webhooks/webhook-delivery.repository.js';
 export * from './webhooks/webhook.records.js';
 export * from './webhooks/webhook.repository.js';
+export * from './pairings/pairing-view.repository.js';
+export * from './pairings/pairing.repository.js';

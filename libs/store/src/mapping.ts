@@ -1,8 +1,5 @@
-import type { Prisma } from '../../db/src/generated/prisma/client.js';
-import {
-  PairingCodeKind as DbPairingCodeKind,
-  TenantStatus as DbTenantStatus,
-} from '../../db/src/generated/prisma/enums.js';
+import type { Prisma } from '#db';
+import { PairingCodeKind as DbPairingCodeKind, TenantStatus as DbTenantStatus } from '#db';
 import type { AuditEntry, PairingCodeKind, TenantStatus } from './records.js';
 
 export function tenantStatusOf(status: DbTenantStatus): TenantStatus {

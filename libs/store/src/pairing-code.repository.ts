@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../db/src/index.js';
-import { PairingCodeKind } from '../../db/src/generated/prisma/enums.js';
+import { PrismaService } from '#db';
+import { PairingCodeKind } from '#db';
 import { dbPairingCodeKind, pairingCodeKindOf } from './mapping.js';
 import type { AuditEntry, PairingCodeKind as Kind, ValidPairingToken } from './records.js';
 import { isUuid } from './uuid.js';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PairingRepository } from './pairings/pairing.repository.js';
 import { PairingViewRepository } from './pairings/pairing-view.repository.js';
-import { DbModule } from '../../db/src/index.js';
+import { DbModule } from '#db';
 import { AuditEventRepository } from './audit-event.repository.js';
 import { CemNodeRepository } from './cem-node.repository.js';
 import { Clock } from './clock.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../db/src/index.js';
-import { TenantStatus as DbTenantStatus } from '../../db/src/generated/prisma/enums.js';
+import { PrismaService } from '#db';
+import { TenantStatus as DbTenantStatus } from '#db';
 import { auditRow, tenantStatusOf } from './mapping.js';
 import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
 import type { AuditEntry, TenantDetails, TenantRecord, TenantStatus } from './records.js';

@@ -1,4 +1,4 @@
-import { Prisma } from '../../db/src/generated/prisma/client.js';
+import { Prisma } from '#db';
 
 /**
  * The columns of the unique constraint a write broke, or undefined when the error is anything else.

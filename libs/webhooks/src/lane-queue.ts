@@ -2,9 +2,9 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CONFIG, type Config } from '../../config/src/index.js';
-import { LOGGER } from '../../observability/src/index.js';
-import { closeRedis, createRedis } from '../../redis/src/index.js';
+import { CONFIG, type Config } from '#config';
+import { LOGGER } from '#observability';
+import { closeRedis, createRedis } from '#redis';
 
 /** BullMQ keys start with the broker's own prefix: `s2b:webhook-lanes:...`. */
 export const BULL_PREFIX = 's2b';

@@ -1,4 +1,4 @@
-import type { BrokerEvent } from '../../connect-state/src/event-bus.js';
+import type { BrokerEvent } from '#events';
 import type { WebhookEventType } from './event-types.js';
 
 export interface WebhookPayload {

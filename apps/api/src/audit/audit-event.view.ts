@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditEventRecord, JsonValue } from '../../../../libs/store/src/index.js';
+import type { AuditEventRecord, JsonValue } from '#store';
 import { component, isoDateTime, page } from '../openapi/components.js';
 
 export const auditEventViewSchema = component(

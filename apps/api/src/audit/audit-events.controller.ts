@@ -1,7 +1,7 @@
 import { Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import type { TenantPrincipal } from '#tenant-auth';
 import { TenantApiController } from '../http/api-controller.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
 import { ApiEndpoint } from '../openapi/api-endpoint.decorator.js';

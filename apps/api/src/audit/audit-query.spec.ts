@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { auditEventCursor } from '../../../../libs/store/src/index.js';
+import { auditEventCursor } from '#store';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
 import { auditQuery, auditSearch } from './audit-query.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditEventCursor } from '../../../../libs/store/src/index.js';
+import { auditEventCursor } from '#store';
 import { pageQuery, pageRequest } from '../http/list-query.js';
 
 const instant = z.iso

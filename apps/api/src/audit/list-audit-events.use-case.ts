@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type AuditEventRecord, AuditEventRepository, type Page } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { type AuditEventRecord, AuditEventRepository, type Page } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { type AuditQuery, auditSearch } from './audit-query.js';
 
 /** `GET /api/v1/audit-events`: the caller's tenant's own events, newest first. */

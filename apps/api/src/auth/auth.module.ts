@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
-import { SecurityModule } from '../../../../libs/security/src/index.js';
-import { StoreModule } from '../../../../libs/store/src/index.js';
+import { SecurityModule } from '#security';
+import { StoreModule } from '#store';
 import { AuthController } from './auth.controller.js';
 import { ExchangeClientCredentials } from './exchange-client-credentials.use-case.js';
-import { TenantAuthModule } from './tenant-auth.module.js';
+import { TenantGuardModule } from './tenant-guard.module.js';
 
 /** `POST /api/v1/auth/token`. */
 @Module({
-  imports: [StoreModule, SecurityModule, TenantAuthModule],
+  imports: [StoreModule, SecurityModule, TenantGuardModule],
   controllers: [AuthController],
   providers: [ExchangeClientCredentials],
 })

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { isTenantPrincipal, type TenantPrincipal } from './tenant-principal.js';
+import { isTenantPrincipal, type TenantPrincipal } from '#tenant-auth';
 
 /** The caller of a route guarded by `TenantJwtGuard`: `{tenantId, serviceAccountId}`. */
 export const CurrentTenant = createParamDecorator((_data: unknown, context: ExecutionContext): TenantPrincipal => {

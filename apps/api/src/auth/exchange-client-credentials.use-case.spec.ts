@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../../../libs/config/src/index.js';
-import type { SecretHasher } from '../../../../libs/security/src/index.js';
-import type { Clock, ServiceAccountCredentials, ServiceAccountRepository } from '../../../../libs/store/src/index.js';
+import type { Config } from '#config';
+import type { SecretHasher } from '#security';
+import type { Clock, ServiceAccountCredentials, ServiceAccountRepository } from '#store';
 import { ClientCredentialsInvalidError } from '../errors/api-error.js';
 import { ExchangeClientCredentials } from './exchange-client-credentials.use-case.js';
-import type { TenantAuthService } from './tenant-auth.service.js';
-import type { TenantPrincipal } from './tenant-principal.js';
+import type { TenantAuthService } from '#tenant-auth';
+import type { TenantPrincipal } from '#tenant-auth';
 
 const account: ServiceAccountCredentials = {
   id: 'sa-1',

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { SecretHasher } from '../../../../libs/security/src/index.js';
-import { Clock, ServiceAccountRepository } from '../../../../libs/store/src/index.js';
+import { CONFIG, type Config } from '#config';
+import { SecretHasher } from '#security';
+import { Clock, ServiceAccountRepository } from '#store';
 import { ClientCredentialsInvalidError } from '../errors/api-error.js';
-import { TenantAuthService } from './tenant-auth.service.js';
+import { TenantAuthService } from '#tenant-auth';
 
 export interface ClientCredentials {
   clientId: string;

@@ -1,14 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { TenantAuthService } from './tenant-auth.service.js';
-import {
-  TENANT_JWT_ALGORITHM,
-  TENANT_JWT_AUDIENCE,
-  TENANT_JWT_ISSUER,
-  type TenantPrincipal,
-} from './tenant-principal.js';
+import { CONFIG, type Config } from '#config';
+import { TenantAuthService } from '#tenant-auth';
+import { TENANT_JWT_ALGORITHM, TENANT_JWT_AUDIENCE, TENANT_JWT_ISSUER, type TenantPrincipal } from '#tenant-auth';
 
 export const TENANT_JWT_STRATEGY = 'tenant-jwt';
 

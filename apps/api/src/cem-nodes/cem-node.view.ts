@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CemNodeRecord } from '../../../../libs/store/src/index.js';
+import type { CemNodeRecord } from '#store';
 import { component, isoDateTime, page } from '../openapi/components.js';
 
 export const cemNodeViewSchema = component(

@@ -2,7 +2,7 @@ import { Body, Header, HttpStatus, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import type { TenantPrincipal } from '#tenant-auth';
 import { TenantApiController } from '../http/api-controller.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
 import { component } from '../openapi/components.js';

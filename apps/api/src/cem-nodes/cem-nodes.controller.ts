@@ -1,9 +1,9 @@
 import { Body, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import type { Page } from '../../../../libs/store/src/index.js';
+import type { Page } from '#store';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import type { TenantPrincipal } from '#tenant-auth';
 import { TenantApiController } from '../http/api-controller.js';
 import { pageRequest } from '../http/list-query.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';

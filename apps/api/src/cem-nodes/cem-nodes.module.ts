@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ConnectStateModule } from '../../../../libs/connect-state/src/connect-state.module.js';
-import { SecurityModule } from '../../../../libs/security/src/index.js';
-import { StoreModule } from '../../../../libs/store/src/index.js';
-import { TenantAuthModule } from '../auth/tenant-auth.module.js';
+import { EventsModule } from '#events';
+import { SecurityModule } from '#security';
+import { StoreModule } from '#store';
+import { TenantGuardModule } from '../auth/tenant-guard.module.js';
 import { IssuePairingCode } from '../pairing-codes/issue-pairing-code.use-case.js';
 import { PairingCodesController } from '../pairing-codes/pairing-codes.controller.js';
 import { CemNodesBatchController } from './cem-nodes-batch.controller.js';
@@ -17,7 +17,7 @@ import { NodeCodeGenerator } from './node-code.generator.js';
 
 /** The tenant API's CEM nodes and their pairing codes. */
 @Module({
-  imports: [StoreModule, SecurityModule, TenantAuthModule, ConnectStateModule],
+  imports: [StoreModule, SecurityModule, TenantGuardModule, EventsModule],
   // The batch controller first: its path must be matched before any pattern that could take it.
   controllers: [CemNodesBatchController, CemNodesController, PairingCodesController],
   providers: [

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RandomSource } from '../../../../libs/security/src/index.js';
-import type {
-  AuditEntry,
-  CemNodeRepository,
-  CreateCemNodeResult,
-  NewCemNode,
-} from '../../../../libs/store/src/index.js';
+import type { RandomSource } from '#security';
+import type { AuditEntry, CemNodeRepository, CreateCemNodeResult, NewCemNode } from '#store';
 import { ExternalRefTakenError } from '../errors/api-error.js';
 import { CreateCemNode, NODE_ID_ALIAS_ATTEMPTS } from './create-cem-node.use-case.js';
 import type { NodeCodeGenerator } from './node-code.generator.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { RandomSource } from '../../../../libs/security/src/index.js';
-import { type CemNodeRecord, CemNodeRepository } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { RandomSource } from '#security';
+import { type CemNodeRecord, CemNodeRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeQuotaExceededError, ExternalRefTakenError } from '../errors/api-error.js';
 import { NodeCodeGenerator } from './node-code.generator.js';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { formatPairingCode } from '../../../../libs/s2-connect/src/pairing-code.js';
-import { RandomSource } from '../../../../libs/security/src/index.js';
+import { CONFIG, type Config } from '#config';
+import { formatPairingCode } from '#s2-connect';
+import { RandomSource } from '#security';
 import {
   type AuditEntry,
   type CemNodeRecord,
@@ -9,8 +9,8 @@ import {
   Clock,
   type NewCemNode,
   type PairingCodeKind,
-} from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+} from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeQuotaExceededError, ExternalRefTakenError } from '../errors/api-error.js';
 import type { IssuedPairingCode } from '../pairing-codes/issue-pairing-code.use-case.js';
 import { expiryOf, pairingUrlOf } from '../pairing-codes/pairing-code.policy.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EventBus, pairingRemoved } from '../../../../libs/connect-state/src/event-bus.js';
-import { CemNodeRepository } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { EventBus, pairingRemoved } from '#events';
+import { CemNodeRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeNotFoundError } from '../errors/api-error.js';
 
 /**

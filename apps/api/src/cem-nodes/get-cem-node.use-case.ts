@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type CemNodeRecord, CemNodeRepository } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { type CemNodeRecord, CemNodeRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeNotFoundError } from '../errors/api-error.js';
 
 /** `GET /api/v1/cem-nodes/{id}`. */

@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type CemNodeListing,
-  type CemNodeRecord,
-  CemNodeRepository,
-  type Page,
-} from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { type CemNodeListing, type CemNodeRecord, CemNodeRepository, type Page } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 
 /** `GET /api/v1/cem-nodes`: one page of the caller's nodes, oldest first, or the one with an externalRef. */
 @Injectable()

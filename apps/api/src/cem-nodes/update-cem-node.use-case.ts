@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type CemNodeChanges, type CemNodeRecord, CemNodeRepository } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { type CemNodeChanges, type CemNodeRecord, CemNodeRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeNotFoundError, ExternalRefTakenError } from '../errors/api-error.js';
 
 /** `PATCH /api/v1/cem-nodes/{id}`: the descriptions RMs see from now on (running sessions keep theirs). */

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { type ErrorBody, sendErrorBody, statusText } from '../../../../libs/http/src/index.js';
+import { type ErrorBody, sendErrorBody, statusText } from '#http';
 import { ApiError, ApiErrorCode, type PeerAnswer, PeerPairingError } from './api-error.js';
 
 /** The one place where a domain error becomes an HTTP status. */

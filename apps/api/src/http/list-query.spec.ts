@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listPositionCursor } from '../../../../libs/store/src/index.js';
+import { listPositionCursor } from '#store';
 import { listPositionQuery, pageQuery, pageRequest } from './list-query.js';
 import { ZodBodyPipe } from './zod-body.pipe.js';
 

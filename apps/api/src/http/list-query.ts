@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CursorCodec, type ListPosition, listPositionCursor } from '../../../../libs/store/src/index.js';
+import { type CursorCodec, type ListPosition, listPositionCursor } from '#store';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 1000;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isUuid } from '../../../../libs/store/src/index.js';
+import { isUuid } from '#store';
 
 /** A name, brand or similar label: trimmed, not empty. */
 export const label = z.string().trim().min(1).max(200);

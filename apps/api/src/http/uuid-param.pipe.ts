@@ -1,5 +1,5 @@
 import type { PipeTransform } from '@nestjs/common';
-import { isUuid } from '../../../../libs/store/src/index.js';
+import { isUuid } from '#store';
 
 /**
  * A path id that is not a UUID names nothing: it is answered like an unknown id (`notFound`), never

@@ -1,7 +1,7 @@
 import { applyDecorators, HttpStatus } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { statusText } from '../../../../libs/http/src/index.js';
+import { statusText } from '#http';
 import { componentRef, errorBody, type JsonSchema, peerErrorBody, requestSchema } from './components.js';
 
 export interface EndpointDoc {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RandomSource, SecretHasher } from '../../../../libs/security/src/index.js';
-import type { AuditEntry, NewServiceAccount, NewTenant, TenantRepository } from '../../../../libs/store/src/index.js';
+import type { RandomSource, SecretHasher } from '#security';
+import type { AuditEntry, NewServiceAccount, NewTenant, TenantRepository } from '#store';
 import { CreateTenant } from './create-tenant.use-case.js';
 
 function setup() {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RandomSource, SecretHasher } from '../../../../libs/security/src/index.js';
-import { type TenantRecord, TenantRepository } from '../../../../libs/store/src/index.js';
+import { RandomSource, SecretHasher } from '#security';
+import { type TenantRecord, TenantRepository } from '#store';
 import { newClientId, newClientSecret } from '../service-accounts/client-credentials.js';
 
 export interface NewTenantRequest {

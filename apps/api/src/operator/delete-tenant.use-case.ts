@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EventBus } from '../../../../libs/connect-state/src/event-bus.js';
-import { TenantRepository } from '../../../../libs/store/src/index.js';
+import { EventBus } from '#events';
+import { TenantRepository } from '#store';
 import { TenantNotFoundError } from '../errors/api-error.js';
 
 /**

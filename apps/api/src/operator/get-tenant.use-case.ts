@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type TenantDetails, TenantRepository } from '../../../../libs/store/src/index.js';
+import { type TenantDetails, TenantRepository } from '#store';
 import { TenantNotFoundError } from '../errors/api-error.js';
 
 /** `GET /admin/v1/tenants/{id}`. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AuditEventRecord, AuditEventRepository, type Page } from '../../../../libs/store/src/index.js';
+import { type AuditEventRecord, AuditEventRepository, type Page } from '#store';
 import { type AuditQuery, auditSearch } from '../audit/audit-query.js';
 
 /** `GET /admin/v1/audit-events`: every tenant's events, or one tenant's, newest first. */

@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type ListPosition,
-  type Page,
-  type PageRequest,
-  type TenantDetails,
-  TenantRepository,
-} from '../../../../libs/store/src/index.js';
+import { type ListPosition, type Page, type PageRequest, type TenantDetails, TenantRepository } from '#store';
 
 /** `GET /admin/v1/tenants`. */
 @Injectable()

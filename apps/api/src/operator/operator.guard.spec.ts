@@ -1,6 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../../../libs/config/src/index.js';
+import type { Config } from '#config';
 import { OperatorTokenInvalidError } from '../errors/api-error.js';
 import { OperatorGuard } from './operator.guard.js';
 

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { constantTimeEqual, hashToken } from '../../../../libs/security/src/index.js';
+import { CONFIG, type Config } from '#config';
+import { constantTimeEqual, hashToken } from '#security';
 import { OperatorTokenInvalidError } from '../errors/api-error.js';
 import { bearerToken } from '../http/bearer-token.js';
 

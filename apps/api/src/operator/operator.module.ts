@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ConnectStateModule } from '../../../../libs/connect-state/src/connect-state.module.js';
-import { SecurityModule } from '../../../../libs/security/src/index.js';
-import { StoreModule } from '../../../../libs/store/src/index.js';
+import { EventsModule } from '#events';
+import { SecurityModule } from '#security';
+import { StoreModule } from '#store';
 import { CreateTenant } from './create-tenant.use-case.js';
 import { DeleteTenant } from './delete-tenant.use-case.js';
 import { GetTenant } from './get-tenant.use-case.js';
@@ -14,7 +14,7 @@ import { UpdateTenant } from './update-tenant.use-case.js';
 
 /** The operator API, `/admin/v1`. */
 @Module({
-  imports: [StoreModule, SecurityModule, ConnectStateModule],
+  imports: [StoreModule, SecurityModule, EventsModule],
   controllers: [TenantsController, OperatorAuditEventsController],
   providers: [OperatorGuard, CreateTenant, ListTenants, GetTenant, UpdateTenant, DeleteTenant, ListAllAuditEvents],
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TenantDetails } from '../../../../libs/store/src/index.js';
+import type { TenantDetails } from '#store';
 import { tenantChangeAudit } from './tenant-changes.js';
 
 const before: TenantDetails = {

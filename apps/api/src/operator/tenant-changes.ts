@@ -1,4 +1,4 @@
-import type { AuditEntry, JsonValue, TenantDetails } from '../../../../libs/store/src/index.js';
+import type { AuditEntry, JsonValue, TenantDetails } from '#store';
 
 type Field = 'name' | 'logoUrl' | 'maxCemNodes' | 'maxSessions';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TenantDetails } from '../../../../libs/store/src/index.js';
+import type { TenantDetails } from '#store';
 import { component, isoDateTime, page } from '../openapi/components.js';
 
 const quota = z.int().nullable().meta({ description: 'null: no limit' });

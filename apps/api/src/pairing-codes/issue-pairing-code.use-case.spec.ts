@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../../../libs/config/src/index.js';
+import type { Config } from '#config';
 import type {
   AuditEntry,
   CemNodeRecord,
@@ -7,7 +7,7 @@ import type {
   Clock,
   NewPairingCode,
   PairingCodeRepository,
-} from '../../../../libs/store/src/index.js';
+} from '#store';
 import type { NodeCodeGenerator } from '../cem-nodes/node-code.generator.js';
 import { CemNodeNotFoundError } from '../errors/api-error.js';
 import { IssuePairingCode } from './issue-pairing-code.use-case.js';

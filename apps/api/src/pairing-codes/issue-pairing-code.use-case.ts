@@ -1,13 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { formatPairingCode } from '../../../../libs/s2-connect/src/pairing-code.js';
-import {
-  CemNodeRepository,
-  Clock,
-  type PairingCodeKind,
-  PairingCodeRepository,
-} from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { CONFIG, type Config } from '#config';
+import { formatPairingCode } from '#s2-connect';
+import { CemNodeRepository, Clock, type PairingCodeKind, PairingCodeRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { NodeCodeGenerator } from '../cem-nodes/node-code.generator.js';
 import { CemNodeNotFoundError } from '../errors/api-error.js';
 import { expiryOf, pairingUrlOf } from './pairing-code.policy.js';

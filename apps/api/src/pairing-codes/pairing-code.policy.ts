@@ -1,4 +1,4 @@
-import type { PairingCodeKind } from '../../../../libs/store/src/index.js';
+import type { PairingCodeKind } from '#store';
 
 /** S2 Connect's pairing URL of the broker: `PUBLIC_URL/pairing/`, with exactly one slash before `pairing`. */
 export function pairingUrlOf(publicUrl: string): string {

@@ -2,7 +2,7 @@ import { Body, Header, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import type { TenantPrincipal } from '#tenant-auth';
 import { cemNodeIdPipe } from '../cem-nodes/cem-node-id.pipe.js';
 import { TenantApiController } from '../http/api-controller.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';

@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { SessionDirectory } from '../../../../libs/routing/src/session-directory.js';
-import { CemNodeRepository, type Page } from '../../../../libs/store/src/index.js';
-import {
-  type PairingDetails,
-  type PairingListing,
-  PairingViewRepository,
-} from '../../../../libs/store/src/pairings/pairing-view.repository.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { SessionDirectory } from '#cluster';
+import { CemNodeRepository, type Page } from '#store';
+import { type PairingDetails, type PairingListing, PairingViewRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeNotFoundError } from '../errors/api-error.js';
 import { isSessionOf } from '../sessions/session.view.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PairingDetails } from '../../../../libs/store/src/pairings/pairing-view.repository.js';
+import type { PairingDetails } from '#store';
 import { component, isoDateTime, page } from '../openapi/components.js';
 
 /** S2 Connect's NodeDescription and EndpointDescription, as the RM endpoint sent them. */

@@ -1,9 +1,9 @@
 import { Delete, Get, HttpCode, HttpStatus, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import type { Page } from '../../../../libs/store/src/index.js';
+import type { Page } from '#store';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import type { TenantPrincipal } from '#tenant-auth';
 import { TenantApiController } from '../http/api-controller.js';
 import { listPositionQuery, pageRequest } from '../http/list-query.js';
 import { uuidQuery } from '../http/schemas.js';

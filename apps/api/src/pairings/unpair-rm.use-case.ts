@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EventBus, pairingRemoved } from '../../../../libs/connect-state/src/event-bus.js';
-import { PairingRepository } from '../../../../libs/store/src/pairings/pairing.repository.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { EventBus, pairingRemoved } from '#events';
+import { PairingRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { PairingNotFoundError } from '../errors/api-error.js';
 
 /**

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventBus, pairingCreated, pairingRemoved } from '../../../../libs/connect-state/src/event-bus.js';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { parsePairingCode } from '../../../../libs/s2-connect/src/pairing-code.js';
-import { hashToken, randomBase64 } from '../../../../libs/security/src/secrets.js';
-import { CemNodeRepository } from '../../../../libs/store/src/cem-node.repository.js';
-import { PairingRepository } from '../../../../libs/store/src/pairings/pairing.repository.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { EventBus, pairingCreated, pairingRemoved } from '#events';
+import { CONFIG, type Config } from '#config';
+import { parsePairingCode } from '#s2-connect';
+import { hashToken, randomBase64 } from '#security';
+import { CemNodeRepository } from '#store';
+import { PairingRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeNotFoundError, PairingClientUnavailableError, PairingUrlInvalidError } from '../errors/api-error.js';
 import { publicUrls, serverEndpointDescription, serverNodeDescription } from '../s2-connect/descriptions.js';
 import { checkPairingUrl } from './pairing-url.js';

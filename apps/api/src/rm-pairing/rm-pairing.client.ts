@@ -2,24 +2,16 @@
 // to 10 with 6B-8B: the broker becomes the communication server). The protocol checks are the pure
 // ones of libs/s2-connect; the HTTP (timeouts, no redirects, bounded bodies) is the RM client's.
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { selectApiVersion } from '../../../../libs/rm-client/src/api-version.js';
-import { type ClientStep, S2ConnectClientError } from '../../../../libs/rm-client/src/errors.js';
-import { call, type HttpAnswer, operationUrl } from '../../../../libs/rm-client/src/http.js';
-import { challengeResponse, domainOf, newChallenge } from '../../../../libs/s2-connect/src/challenge.js';
-import type {
-  ConnectionDetails,
-  EndpointDescription,
-  NodeDescription,
-} from '../../../../libs/s2-connect/src/generated/types.js';
-import {
-  checkRequestPairingResponse,
-  communicationServerRole,
-  requestPairingBody,
-} from '../../../../libs/s2-connect/src/pairing-client.js';
-import type { PairingCode } from '../../../../libs/s2-connect/src/pairing-code.js';
-import { validateBody } from '../../../../libs/s2-connect/src/schemas.js';
-import { S2_JSON_VERSIONS } from '../../../../libs/s2-json/src/versions.js';
+import { CONFIG, type Config } from '#config';
+import { selectApiVersion } from '#rm-client';
+import { type ClientStep, S2ConnectClientError } from '#rm-client';
+import { call, type HttpAnswer, operationUrl } from '#rm-client';
+import { challengeResponse, domainOf, newChallenge } from '#s2-connect';
+import type { ConnectionDetails, EndpointDescription, NodeDescription } from '#s2-connect';
+import { checkRequestPairingResponse, communicationServerRole, requestPairingBody } from '#s2-connect';
+import type { PairingCode } from '#s2-connect';
+import { validateBody } from '#s2-connect';
+import { S2_JSON_VERSIONS } from '#s2-json';
 import { ApiErrorCode, type PeerAnswer, PeerPairingError } from '../errors/api-error.js';
 
 /** A pairing attempt lives 15 s from the moment its pairingAttemptId is issued. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EndpointDescription, NodeDescription } from '../../../../libs/s2-connect/src/generated/types.js';
+import type { EndpointDescription, NodeDescription } from '#s2-connect';
 import { component, isoDateTime } from '../openapi/components.js';
 import { s2Description } from '../pairings/pairing.view.js';
 

@@ -1,9 +1,9 @@
 import { Body, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { PAIRING_CODE_PATTERN } from '../../../../libs/s2-connect/src/pairing-code.js';
+import { PAIRING_CODE_PATTERN } from '#s2-connect';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import type { TenantPrincipal } from '#tenant-auth';
 import { cemNodeIdPipe } from '../cem-nodes/cem-node-id.pipe.js';
 import { TenantApiController } from '../http/api-controller.js';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';

@@ -1,5 +1,5 @@
-import type { EndpointDescription, NodeDescription } from '../../../../libs/s2-connect/src/generated/types.js';
-import type { CemNodeRecord, TenantRef } from '../../../../libs/store/src/records.js';
+import type { EndpointDescription, NodeDescription } from '#s2-connect';
+import type { CemNodeRecord, TenantRef } from '#store';
 
 /** How a CEM node hosted here presents itself to an RM. */
 export function serverNodeDescription(node: CemNodeRecord): NodeDescription {

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { EventBus, pairingCreated, pairingRemoved } from '../../../../libs/connect-state/src/event-bus.js';
-import { type AttemptSnapshot, PairingAttemptStore } from '../../../../libs/connect-state/src/pairing-attempt.store.js';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { decodeBase64 } from '../../../../libs/s2-connect/src/challenge.js';
-import { PairingStepError } from '../../../../libs/s2-connect/src/errors.js';
-import type { ConnectionDetails } from '../../../../libs/s2-connect/src/generated/types.js';
-import { decidePairingStep, type PairingStepRequest } from '../../../../libs/s2-connect/src/pairing-attempt.js';
-import { validateBody } from '../../../../libs/s2-connect/src/schemas.js';
-import { hashToken, randomBase64 } from '../../../../libs/security/src/secrets.js';
-import { PairingRepository } from '../../../../libs/store/src/pairings/pairing.repository.js';
+import { EventBus, pairingCreated, pairingRemoved } from '#events';
+import { type AttemptSnapshot, PairingAttemptStore } from '#connect-state';
+import { CONFIG, type Config } from '#config';
+import { decodeBase64 } from '#s2-connect';
+import { PairingStepError } from '#s2-connect';
+import type { ConnectionDetails } from '#s2-connect';
+import { decidePairingStep, type PairingStepRequest } from '#s2-connect';
+import { validateBody } from '#s2-connect';
+import { hashToken, randomBase64 } from '#security';
+import { PairingRepository } from '#store';
 import { publicUrls } from './descriptions.js';
-import { UNPARSABLE_BODY } from '../../../../libs/http/src/lenient-json-body.js';
+import { UNPARSABLE_BODY } from '#http';
 
 function digest(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');

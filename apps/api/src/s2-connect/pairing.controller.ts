@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, UseFilters } from '@nestjs/common';
-import type { ConnectionDetails, RequestPairingResponse } from '../../../../libs/s2-connect/src/generated/types.js';
+import type { ConnectionDetails, RequestPairingResponse } from '#s2-connect';
 import { PairingStepsUseCase } from './pairing-steps.use-case.js';
 import { RequestPairingUseCase } from './request-pairing.use-case.js';
 import { bearerToken } from './s2-connect-body.js';

@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NodePairingGate } from '../../../../libs/connect-state/src/node-pairing-gate.js';
-import { PairingAttemptStore } from '../../../../libs/connect-state/src/pairing-attempt.store.js';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { DrainService } from '../../../../libs/health/src/index.js';
-import { challengeResponse, newChallenge } from '../../../../libs/s2-connect/src/challenge.js';
-import type { RequestPairingResponse } from '../../../../libs/s2-connect/src/generated/types.js';
-import { NEW_ATTEMPT } from '../../../../libs/s2-connect/src/pairing-attempt.js';
-import { checkRequestPairing, parseRequestPairing } from '../../../../libs/s2-connect/src/request-pairing.js';
-import { randomBase64 } from '../../../../libs/security/src/secrets.js';
-import { CemNodeRepository } from '../../../../libs/store/src/cem-node.repository.js';
-import { Clock } from '../../../../libs/store/src/clock.js';
-import { PairingCodeRepository } from '../../../../libs/store/src/pairing-code.repository.js';
+import { NodePairingGate } from '#connect-state';
+import { PairingAttemptStore } from '#connect-state';
+import { CONFIG, type Config } from '#config';
+import { DrainService } from '#health';
+import { challengeResponse, newChallenge } from '#s2-connect';
+import type { RequestPairingResponse } from '#s2-connect';
+import { NEW_ATTEMPT } from '#s2-connect';
+import { checkRequestPairing, parseRequestPairing } from '#s2-connect';
+import { randomBase64 } from '#security';
+import { CemNodeRepository } from '#store';
+import { Clock } from '#store';
+import { PairingCodeRepository } from '#store';
 import { serverEndpointDescription, serverNodeDescription } from './descriptions.js';
 
 /** `POST /pairing/v1/requestPairing`: the broker is the pairing server of its CEM nodes. */

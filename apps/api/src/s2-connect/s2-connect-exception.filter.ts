@@ -1,13 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { statusText } from '../../../../libs/http/src/error-body.js';
-import { PairingGateBusyError } from '../../../../libs/connect-state/src/node-pairing-gate.js';
-import {
-  NotAcceptedError,
-  PairingError,
-  PairingStepError,
-  SessionError,
-} from '../../../../libs/s2-connect/src/errors.js';
+import { statusText } from '#http';
+import { PairingGateBusyError } from '#connect-state';
+import { NotAcceptedError, PairingError, PairingStepError, SessionError } from '#s2-connect';
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ConnectStateModule } from '../../../../libs/connect-state/src/connect-state.module.js';
-import { RedisModule } from '../../../../libs/redis/src/redis.module.js';
-import { SessionAdmission } from '../../../../libs/routing/src/session-admission.js';
-import { SessionDirectory } from '../../../../libs/routing/src/session-directory.js';
-import { StoreModule } from '../../../../libs/store/src/store.module.js';
+import { ConnectStateModule } from '#connect-state';
+import { EventsModule } from '#events';
+import { RedisModule } from '#redis';
+import { SessionAdmission } from '#cluster';
+import { SessionDirectory } from '#cluster';
+import { StoreModule } from '#store';
 import { PairingController } from './pairing.controller.js';
 import { PairingStepsUseCase } from './pairing-steps.use-case.js';
 import { RequestPairingUseCase } from './request-pairing.use-case.js';
@@ -12,7 +13,7 @@ import { ConfirmAccessTokenUseCase, InitiateSessionUseCase, UnpairUseCase } from
 
 /** S2 Connect towards RMs: the pairing server (`/pairing/`) and session initiation (`/session/`). */
 @Module({
-  imports: [StoreModule, ConnectStateModule, RedisModule],
+  imports: [StoreModule, ConnectStateModule, EventsModule, RedisModule],
   controllers: [PairingController, SessionController],
   providers: [
     RequestPairingUseCase,

@@ -1,26 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventBus, pairingRemoved } from '../../../../libs/connect-state/src/event-bus.js';
-import { WebsocketTokenStore } from '../../../../libs/connect-state/src/websocket-token.store.js';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { DrainService } from '../../../../libs/health/src/index.js';
-import { NotAcceptedError, SessionError } from '../../../../libs/s2-connect/src/errors.js';
-import type {
-  InitiateSessionResponse,
-  WebSocketCommunicationDetails,
-} from '../../../../libs/s2-connect/src/generated/types.js';
-import {
-  parseInitiateSession,
-  parseUnpair,
-  selectSession,
-} from '../../../../libs/s2-connect/src/session-initiation.js';
-import { isS2JsonVersion } from '../../../../libs/s2-json/src/versions.js';
-import { hashToken, randomBase64 } from '../../../../libs/security/src/secrets.js';
-import { CemNodeRepository } from '../../../../libs/store/src/cem-node.repository.js';
-import { Clock } from '../../../../libs/store/src/clock.js';
-import { PairingRepository } from '../../../../libs/store/src/pairings/pairing.repository.js';
+import { EventBus, pairingRemoved } from '#events';
+import { WebsocketTokenStore } from '#connect-state';
+import { CONFIG, type Config } from '#config';
+import { DrainService } from '#health';
+import { NotAcceptedError, SessionError } from '#s2-connect';
+import type { InitiateSessionResponse, WebSocketCommunicationDetails } from '#s2-connect';
+import { parseInitiateSession, parseUnpair, selectSession } from '#s2-connect';
+import { isS2JsonVersion } from '#s2-json';
+import { hashToken, randomBase64 } from '#security';
+import { CemNodeRepository } from '#store';
+import { Clock } from '#store';
+import { PairingRepository } from '#store';
 import { publicUrls, serverEndpointDescription, serverNodeDescription } from './descriptions.js';
-import { UNPARSABLE_BODY } from '../../../../libs/http/src/lenient-json-body.js';
-import { SessionAdmission } from '../../../../libs/routing/src/session-admission.js';
+import { UNPARSABLE_BODY } from '#http';
+import { SessionAdmission } from '#cluster';
 
 /** The specification's limit for confirming a pending access token. */
 export const PENDING_TOKEN_TTL_MS = 15_000;

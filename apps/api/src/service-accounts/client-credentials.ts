@@ -1,4 +1,4 @@
-import type { RandomSource } from '../../../../libs/security/src/index.js';
+import type { RandomSource } from '#security';
 
 /** Client ids are not secret, but random all the same, so that they say nothing about the tenant. */
 const CLIENT_ID_BYTES = 16;

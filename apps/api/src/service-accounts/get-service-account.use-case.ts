@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type ServiceAccountRecord, ServiceAccountRepository } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { type ServiceAccountRecord, ServiceAccountRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { ServiceAccountNotFoundError } from '../errors/api-error.js';
 
 /** `GET /api/v1/service-accounts/{id}`. */

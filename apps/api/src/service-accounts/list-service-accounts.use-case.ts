@@ -5,8 +5,8 @@ import {
   type PageRequest,
   type ServiceAccountRecord,
   ServiceAccountRepository,
-} from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+} from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 
 /** `GET /api/v1/service-accounts`: oldest first, revoked ones included. */
 @Injectable()

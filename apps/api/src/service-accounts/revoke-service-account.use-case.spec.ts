@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EventBus } from '../../../../libs/connect-state/src/event-bus.js';
-import type { Clock, ServiceAccountRecord, ServiceAccountRepository } from '../../../../libs/store/src/index.js';
+import type { EventBus } from '#events';
+import type { Clock, ServiceAccountRecord, ServiceAccountRepository } from '#store';
 import { LastActiveServiceAccountError, ServiceAccountNotFoundError } from '../errors/api-error.js';
 import { RevokeServiceAccount } from './revoke-service-account.use-case.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EventBus } from '../../../../libs/connect-state/src/event-bus.js';
-import { Clock, type ServiceAccountRecord, ServiceAccountRepository } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { EventBus } from '#events';
+import { Clock, type ServiceAccountRecord, ServiceAccountRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { LastActiveServiceAccountError, ServiceAccountNotFoundError } from '../errors/api-error.js';
 import { serviceAccountAudit } from './service-account-audit.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { RandomSource, SecretHasher } from '../../../../libs/security/src/index.js';
-import { type ServiceAccountRecord, ServiceAccountRepository } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { RandomSource, SecretHasher } from '#security';
+import { type ServiceAccountRecord, ServiceAccountRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { ServiceAccountNotFoundError, ServiceAccountRevokedError } from '../errors/api-error.js';
 import { newClientSecret } from './client-credentials.js';
 import { serviceAccountAudit } from './service-account-audit.js';

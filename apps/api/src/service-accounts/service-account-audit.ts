@@ -1,5 +1,5 @@
-import type { AuditEntry, JsonValue } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import type { AuditEntry, JsonValue } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 
 /** A credential event done by a tenant's service account (`caller`) to one of the tenant's accounts. */
 export function serviceAccountAudit(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ServiceAccountRecord } from '../../../../libs/store/src/index.js';
+import type { ServiceAccountRecord } from '#store';
 import { component, isoDateTime, page } from '../openapi/components.js';
 
 export const serviceAccountViewSchema = component(

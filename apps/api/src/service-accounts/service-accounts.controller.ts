@@ -2,7 +2,7 @@ import { Body, Get, Header, HttpCode, HttpStatus, Param, Post, Query } from '@ne
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentTenant } from '../auth/current-tenant.decorator.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import type { TenantPrincipal } from '#tenant-auth';
 import { ServiceAccountNotFoundError } from '../errors/api-error.js';
 import { TenantApiController } from '../http/api-controller.js';
 import { listPositionQuery, pageRequest } from '../http/list-query.js';

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ConnectStateModule } from '../../../../libs/connect-state/src/connect-state.module.js';
-import { SecurityModule } from '../../../../libs/security/src/index.js';
-import { StoreModule } from '../../../../libs/store/src/index.js';
-import { TenantAuthModule } from '../auth/tenant-auth.module.js';
+import { EventsModule } from '#events';
+import { SecurityModule } from '#security';
+import { StoreModule } from '#store';
+import { TenantGuardModule } from '../auth/tenant-guard.module.js';
 import { CreateServiceAccount } from './create-service-account.use-case.js';
 import { GetServiceAccount } from './get-service-account.use-case.js';
 import { ListServiceAccounts } from './list-service-accounts.use-case.js';
@@ -12,7 +12,7 @@ import { ServiceAccountsController } from './service-accounts.controller.js';
 
 /** The tenant API's service accounts: its machine identities and their secrets. */
 @Module({
-  imports: [StoreModule, SecurityModule, ConnectStateModule, TenantAuthModule],
+  imports: [StoreModule, SecurityModule, EventsModule, TenantGuardModule],
   controllers: [ServiceAccountsController],
   providers: [
     CreateServiceAccount,

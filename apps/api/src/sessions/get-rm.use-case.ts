@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type RmEntry, SessionDirectory } from '../../../../libs/routing/src/session-directory.js';
-import {
-  type PairingDetails,
-  PairingViewRepository,
-} from '../../../../libs/store/src/pairings/pairing-view.repository.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { type RmEntry, SessionDirectory } from '#cluster';
+import { type PairingDetails, PairingViewRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { RmNotFoundError } from '../errors/api-error.js';
 import { isSessionOf } from './session.view.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type RmEntry, SessionDirectory } from '../../../../libs/routing/src/session-directory.js';
-import { CemNodeRepository } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { type RmEntry, SessionDirectory } from '#cluster';
+import { CemNodeRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeNotFoundError } from '../errors/api-error.js';
 
 /** `GET /api/v1/sessions`: the caller's live RM sessions, from the session directory, oldest first. */

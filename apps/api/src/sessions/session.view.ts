@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { RmEntry } from '../../../../libs/routing/src/session-directory.js';
-import type { SessionState } from '../../../../libs/s2-json/src/session-rules.js';
+import type { RmEntry } from '#cluster';
+import type { SessionState } from '#s2-json';
 import { pairingViewSchema } from '../pairings/pairing.view.js';
 import { component, isoDateTime } from '../openapi/components.js';
 

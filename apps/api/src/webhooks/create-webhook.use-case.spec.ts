@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RandomSource } from '../../../../libs/security/src/index.js';
-import type {
-  AuditEntry,
-  NewWebhookEndpoint,
-  WebhookEndpointRecord,
-  WebhookRepository,
-} from '../../../../libs/store/src/index.js';
+import type { RandomSource } from '#security';
+import type { AuditEntry, NewWebhookEndpoint, WebhookEndpointRecord, WebhookRepository } from '#store';
 import { CreateWebhook } from './create-webhook.use-case.js';
 import { WebhookSecrets } from './webhook-secret.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { RandomSource } from '../../../../libs/security/src/index.js';
-import { type WebhookEndpointRecord, WebhookRepository } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { RandomSource } from '#security';
+import { type WebhookEndpointRecord, WebhookRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { webhookAudit } from './webhook-audit.js';
 import { WebhookSecrets } from './webhook-secret.js';
 import type { NewWebhookBody } from './webhook.schemas.js';

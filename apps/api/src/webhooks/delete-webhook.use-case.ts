@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { WebhookRepository } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { WebhookRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { WebhookNotFoundError } from '../errors/api-error.js';
 import { webhookAudit } from './webhook-audit.js';
 

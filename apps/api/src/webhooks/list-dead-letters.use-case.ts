@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type DeadLetterRecord,
-  type ListPosition,
-  type Page,
-  type PageRequest,
-  WebhookRepository,
-} from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { type DeadLetterRecord, type ListPosition, type Page, type PageRequest, WebhookRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { WebhookNotFoundError } from '../errors/api-error.js';
 
 /** `GET /api/v1/webhooks/{id}/dead-letters`: deliveries that used up their tries, latest first. */

@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type ListPosition,
-  type Page,
-  type PageRequest,
-  type WebhookEndpointRecord,
-  WebhookRepository,
-} from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { type ListPosition, type Page, type PageRequest, type WebhookEndpointRecord, WebhookRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 
 /** `GET /api/v1/webhooks`: oldest first. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { WebhookRepository } from '../../../../libs/store/src/index.js';
-import { LaneQueue } from '../../../../libs/webhooks/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { WebhookRepository } from '#store';
+import { LaneQueue } from '#webhooks';
+import type { TenantPrincipal } from '#tenant-auth';
 import { DeadLetterNotFoundError, WebhookNotFoundError } from '../errors/api-error.js';
 import { webhookAudit } from './webhook-audit.js';
 

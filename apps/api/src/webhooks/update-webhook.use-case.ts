@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type WebhookEndpointRecord, WebhookRepository } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import { type WebhookEndpointRecord, WebhookRepository } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 import { WebhookNotFoundError } from '../errors/api-error.js';
 import { webhookAudit } from './webhook-audit.js';
 import type { WebhookChangesBody } from './webhook.schemas.js';

@@ -1,5 +1,5 @@
-import type { AuditEntry, JsonValue } from '../../../../libs/store/src/index.js';
-import type { TenantPrincipal } from '../auth/tenant-principal.js';
+import type { AuditEntry, JsonValue } from '#store';
+import type { TenantPrincipal } from '#tenant-auth';
 
 /** An audit row of a change to a webhook endpoint by the calling service account; never with a secret. */
 export function webhookAudit(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../../../../libs/config/src/index.js';
+import type { Config } from '#config';
 import { NewWebhookPipe, WebhookChangesPipe } from './webhook-body.pipes.js';
 
 const config = (allowHttp: boolean) => ({ webhooks: { allowHttp } }) as Config;

@@ -1,7 +1,7 @@
 import { BadRequestException, Inject, Injectable, type PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { webhookUrlProblem } from '../../../../libs/webhooks/src/index.js';
+import { CONFIG, type Config } from '#config';
+import { webhookUrlProblem } from '#webhooks';
 import { ZodBodyPipe } from '../http/zod-body.pipe.js';
 import { newWebhook, webhookChanges } from './webhook.schemas.js';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RandomSource } from '../../../../libs/security/src/index.js';
+import { RandomSource } from '#security';
 
 /** A signing secret drawn by the broker: 32 bytes from the CSPRNG, with a prefix that says what it is. */
 @Injectable()

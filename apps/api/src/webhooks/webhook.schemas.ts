@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { listPositionCursor } from '../../../../libs/store/src/index.js';
-import { WEBHOOK_EVENT_TYPES } from '../../../../libs/webhooks/src/index.js';
+import { listPositionCursor } from '#store';
+import { WEBHOOK_EVENT_TYPES } from '#webhooks';
 import { pageQuery } from '../http/list-query.js';
 
 /** Shortest secret a tenant may choose: as hard to guess as the 32 random bytes the broker draws. */

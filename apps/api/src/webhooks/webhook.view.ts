@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isWebhookEventType, WEBHOOK_EVENT_TYPES } from '../../../../libs/webhooks/src/index.js';
-import type { DeadLetterRecord, WebhookEndpointRecord } from '../../../../libs/store/src/index.js';
+import { isWebhookEventType, WEBHOOK_EVENT_TYPES } from '#webhooks';
+import type { DeadLetterRecord, WebhookEndpointRecord } from '#store';
 import { component, isoDateTime, page } from '../openapi/components.js';
 
 export const webhookViewSchema = component(

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { SecurityModule } from '../../../../libs/security/src/index.js';
-import { StoreModule } from '../../../../libs/store/src/index.js';
-import { WebhooksQueueModule } from '../../../../libs/webhooks/src/index.js';
-import { TenantAuthModule } from '../auth/tenant-auth.module.js';
+import { SecurityModule } from '#security';
+import { StoreModule } from '#store';
+import { WebhooksQueueModule } from '#webhooks';
+import { TenantGuardModule } from '../auth/tenant-guard.module.js';
 import { CreateWebhook } from './create-webhook.use-case.js';
 import { DeleteWebhook } from './delete-webhook.use-case.js';
 import { GetWebhook } from './get-webhook.use-case.js';
@@ -17,7 +17,7 @@ import { WebhooksController } from './webhooks.controller.js';
 
 /** The tenant API's webhook endpoints and their dead letters; delivery itself is the worker's. */
 @Module({
-  imports: [StoreModule, SecurityModule, TenantAuthModule, WebhooksQueueModule],
+  imports: [StoreModule, SecurityModule, TenantGuardModule, WebhooksQueueModule],
   controllers: [WebhooksController],
   providers: [
     CreateWebhook,

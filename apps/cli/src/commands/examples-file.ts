@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseExamples, type ExampleMessage } from '../../../../libs/s2-json/src/examples.js';
+import { parseExamples, type ExampleMessage } from '#s2-json';
 
 export const EXAMPLE_PAGES = ['ev', 'heat-pump', 'pv'] as const;
 export type ExamplePage = (typeof EXAMPLE_PAGES)[number];

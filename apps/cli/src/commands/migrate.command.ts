@@ -8,7 +8,7 @@ import {
   scrubSecret,
   type DatabaseTarget,
   type MigrateEvent,
-} from '../../../../libs/db/src/migrate/index.js';
+} from '#migrate';
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/s2_broker';
 

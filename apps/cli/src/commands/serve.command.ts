@@ -2,11 +2,11 @@
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
-import { type Config, ConfigError, loadConfig } from '../../../../libs/config/src/index.js';
-import { DrainService } from '../../../../libs/health/src/index.js';
-import { configureHttpApp } from '../../../../libs/http/src/index.js';
-import { createLogger, type Logger, NestLogger } from '../../../../libs/observability/src/index.js';
-import { serveApiDocs } from '../../../api/src/openapi/api-docs.js';
+import { type Config, ConfigError, loadConfig } from '#config';
+import { DrainService } from '#health';
+import { configureHttpApp } from '#http';
+import { createLogger, type Logger, NestLogger } from '#observability';
+import { serveApiDocs } from '#api';
 import { httpsOptions } from '../serve/https-options.js';
 import { RootModule } from '../serve/root.module.js';
 import { ShutdownSignal } from '../serve/shutdown-signal.js';

@@ -1,10 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import {
-  startFakeCemEndpoint,
-  type FakeCemEndpoint,
-} from '../../../../libs/rm-client/src/testing/fake-cem-endpoint.js';
-import type { FakeS2Connection } from '../../../../libs/rm-client/src/testing/fake-s2-websocket.js';
+import { startFakeCemEndpoint, type FakeCemEndpoint } from '#rm-client/testing';
+import type { FakeS2Connection } from '#rm-client/testing';
 import { simulateRmCommand } from './simulate-rm.command.js';
 
 let cem: FakeCemEndpoint;

@@ -3,13 +3,7 @@
 // socket, a refused upgrade) it initiates a new one with its access token, backing off, until the
 // server answers NoLongerPaired.
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  openS2Session,
-  reconnectDelayMs,
-  S2ConnectClientError,
-  startSession,
-  type S2Session,
-} from '../../../../libs/rm-client/src/index.js';
+import { openS2Session, reconnectDelayMs, S2ConnectClientError, startSession, type S2Session } from '#rm-client';
 import { ReplayInbox, runReplay, type ReplayStep } from './simulate-rm-replay.js';
 
 /** What simulate-rm prints for each session it starts. */

@@ -1,7 +1,7 @@
 // What `simulate-rm --replay` does with a worked example: the RM's own messages, in page order, each
 // with a fresh message_id so that a replay can run twice in one session.
 import { randomUUID } from 'node:crypto';
-import type { ExampleMessage } from '../../../../libs/s2-json/src/examples.js';
+import type { ExampleMessage } from '#s2-json';
 
 export type ReplayStep =
   | { readonly kind: 'send'; readonly message: Readonly<Record<string, unknown>> }

@@ -1,8 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  startFakeCemEndpoint,
-  type FakeCemEndpoint,
-} from '../../../../libs/rm-client/src/testing/fake-cem-endpoint.js';
+import { startFakeCemEndpoint, type FakeCemEndpoint } from '#rm-client/testing';
 import { parseSimulateRmArgs, simulateRmCommand } from './simulate-rm.command.js';
 
 let cem: FakeCemEndpoint;

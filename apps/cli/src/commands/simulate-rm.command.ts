@@ -3,9 +3,9 @@
 // --keep-open or --replay it also opens the S2 WebSocket and speaks on it.
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { pairWithCem, startSession } from '../../../../libs/rm-client/src/index.js';
-import type { EndpointDescription, NodeDescription } from '../../../../libs/s2-connect/src/generated/types.js';
-import { S2_JSON_VERSIONS } from '../../../../libs/s2-json/src/versions.js';
+import { pairWithCem, startSession } from '#rm-client';
+import type { EndpointDescription, NodeDescription } from '#s2-connect';
+import { S2_JSON_VERSIONS } from '#s2-json';
 import { EXAMPLE_PAGES, isExamplePage, loadExamplePage, type ExamplePage } from './examples-file.js';
 import { runLiveRm, type SimulatedRm } from './simulate-rm-live.js';
 import { replaySteps, type ReplayStep } from './simulate-rm-replay.js';

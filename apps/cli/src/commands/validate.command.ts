@@ -8,7 +8,7 @@ import {
   type Role,
   type S2JsonVersion,
   type ValidationError,
-} from '../../../../libs/s2-json/src/index.js';
+} from '#s2-json';
 
 const USAGE = `usage: s2-broker validate [--s2-version ${S2_JSON_VERSIONS.join('|')}] [--role RM|CEM] [FILE|-]
 Reads JSON Lines (one message per line) or one JSON array; prints one JSON line per message.`;

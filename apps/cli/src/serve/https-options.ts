@@ -1,6 +1,6 @@
 import type { NestApplicationOptions } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
-import type { TlsFiles } from '../../../../libs/config/src/index.js';
+import type { TlsFiles } from '#config';
 
 type HttpsOptions = NonNullable<NestApplicationOptions['httpsOptions']>;
 

@@ -1,8 +1,8 @@
 import type { Type } from '@nestjs/common';
-import { ApiModule } from '../../../api/src/api.module.js';
-import { GatewayModule } from '../../../gateway/src/gateway.module.js';
-import { WorkerModule } from '../../../worker/src/worker.module.js';
-import type { Role } from '../../../../libs/config/src/index.js';
+import { ApiModule } from '#api';
+import { GatewayModule } from '#gateway';
+import { WorkerModule } from '#worker';
+import type { Role } from '#config';
 
 const ROLE_MODULES: Record<Role, Type> = {
   gateway: GatewayModule,

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { type Config, ConfigModule } from '../../../../libs/config/src/index.js';
-import { HealthModule } from '../../../../libs/health/src/index.js';
-import { LoggerModule, MetricsModule } from '../../../../libs/observability/src/index.js';
+import { type Config, ConfigModule } from '#config';
+import { HealthModule } from '#health';
+import { LoggerModule, MetricsModule } from '#observability';
 import { roleModules } from './role-modules.js';
 
 /**

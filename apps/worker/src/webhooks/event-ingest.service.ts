@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import type { BrokerEvent } from '../../../../libs/connect-state/src/event-bus.js';
-import { keys } from '../../../../libs/connect-state/src/keys.js';
-import { LOGGER } from '../../../../libs/observability/src/index.js';
-import { RedisService } from '../../../../libs/redis/src/index.js';
-import { type StreamEvent, WebhookDeliveryRepository } from '../../../../libs/store/src/index.js';
-import { isWebhookEventType, LaneQueue, streamEntryTime, webhookPayload } from '../../../../libs/webhooks/src/index.js';
+import { CONFIG, type Config } from '#config';
+import type { BrokerEvent } from '#events';
+import { eventKeys } from '#events';
+import { LOGGER } from '#observability';
+import { RedisService } from '#redis';
+import { type StreamEvent, WebhookDeliveryRepository } from '#store';
+import { isWebhookEventType, LaneQueue, streamEntryTime, webhookPayload } from '#webhooks';
 import { IngestLease } from './ingest-lease.js';
 import { type StreamEntry, streamEntries } from './stream-entries.js';
 
@@ -87,7 +87,7 @@ export class EventIngestService implements OnApplicationBootstrap, BeforeApplica
   private async ensureGroup(): Promise<void> {
     try {
       // From the stream's start: events written before any worker ran are recorded too.
-      await this.connection.xgroup('CREATE', keys.events(), WEBHOOK_GROUP, '0', 'MKSTREAM');
+      await this.connection.xgroup('CREATE', eventKeys.events(), WEBHOOK_GROUP, '0', 'MKSTREAM');
     } catch (error) {
       if (!(error instanceof Error && error.message.includes('BUSYGROUP'))) throw error;
     }
@@ -98,7 +98,7 @@ export class EventIngestService implements OnApplicationBootstrap, BeforeApplica
     let cursor = '0-0';
     do {
       const [next, entries] = (await this.connection.xautoclaim(
-        keys.events(),
+        eventKeys.events(),
         WEBHOOK_GROUP,
         this.consumer,
         0,
@@ -122,7 +122,7 @@ export class EventIngestService implements OnApplicationBootstrap, BeforeApplica
       'BLOCK',
       1_000,
       'STREAMS',
-      keys.events(),
+      eventKeys.events(),
       '>',
     )) as [string, unknown][] | null;
     for (const [, entries] of result ?? []) await this.handle(streamEntries(entries));
@@ -147,18 +147,18 @@ export class EventIngestService implements OnApplicationBootstrap, BeforeApplica
       });
     }
     const laneIds = await this.deliveries.record(events);
-    await this.connection.xack(keys.events(), WEBHOOK_GROUP, ...entries.map((entry) => entry.id));
+    await this.connection.xack(eventKeys.events(), WEBHOOK_GROUP, ...entries.map((entry) => entry.id));
     // Were this lost (a crash right here), the sweep would schedule the lanes.
     await this.lanes.schedule(laneIds);
   }
 
   /** Readers that left nothing pending (earlier lease holders) are removed from the group. */
   private async forgetIdleConsumers(): Promise<void> {
-    const consumers = (await this.connection.xinfo('CONSUMERS', keys.events(), WEBHOOK_GROUP)) as unknown[][];
+    const consumers = (await this.connection.xinfo('CONSUMERS', eventKeys.events(), WEBHOOK_GROUP)) as unknown[][];
     for (const fields of consumers) {
       const info = pairs(fields);
       if (info.get('name') !== this.consumer && info.get('pending') === 0) {
-        await this.connection.xgroup('DELCONSUMER', keys.events(), WEBHOOK_GROUP, String(info.get('name')));
+        await this.connection.xgroup('DELCONSUMER', eventKeys.events(), WEBHOOK_GROUP, String(info.get('name')));
       }
     }
   }
@@ -170,15 +170,18 @@ export class EventIngestService implements OnApplicationBootstrap, BeforeApplica
   private async trimNow(): Promise<void> {
     if (Date.now() - this.lastTrim < TRIM_EVERY_MS) return;
     this.lastTrim = Date.now();
-    const [, oldestPending] = (await this.connection.xpending(keys.events(), WEBHOOK_GROUP)) as [number, string | null];
-    const groups = (await this.connection.xinfo('GROUPS', keys.events())) as unknown[][];
+    const [, oldestPending] = (await this.connection.xpending(eventKeys.events(), WEBHOOK_GROUP)) as [
+      number,
+      string | null,
+    ];
+    const groups = (await this.connection.xinfo('GROUPS', eventKeys.events())) as unknown[][];
     const delivered = groups
       .map(pairs)
       .find((group) => group.get('name') === WEBHOOK_GROUP)
       ?.get('last-delivered-id');
     const candidates = [`${Date.now() - KEEP_MS}-0`, oldestPending, typeof delivered === 'string' ? delivered : null];
     const minId = candidates.filter((id): id is string => typeof id === 'string').reduce(olderId);
-    await this.connection.xtrim(keys.events(), 'MINID', '~', minId);
+    await this.connection.xtrim(eventKeys.events(), 'MINID', '~', minId);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '../../../../libs/redis/src/index.js';
-import { KEY_PREFIX } from '../../../../libs/connect-state/src/keys.js';
+import { RedisService } from '#redis';
+import { KEY_PREFIX } from '#redis';
 
 const LEASE_KEY = `${KEY_PREFIX}webhooks:ingest-lease`;
 export const LEASE_MS = 15_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LaneHead, TryOutcome } from '../../../../libs/store/src/index.js';
+import type { LaneHead, TryOutcome } from '#store';
 import { drainLane, type LaneDrainDeps } from './lane-drain.js';
 import type { SendResult } from './webhook-sender.js';
 

@@ -1,5 +1,5 @@
-import type { LaneHead, TryOutcome } from '../../../../libs/store/src/index.js';
-import { webhookBackoffMs } from '../../../../libs/webhooks/src/index.js';
+import type { LaneHead, TryOutcome } from '#store';
+import { webhookBackoffMs } from '#webhooks';
 import type { SendResult } from './webhook-sender.js';
 
 export interface LaneDrainDeps {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER } from '../../../../libs/observability/src/index.js';
-import { Clock, WebhookDeliveryRepository } from '../../../../libs/store/src/index.js';
-import { LaneQueue } from '../../../../libs/webhooks/src/index.js';
+import { LOGGER } from '#observability';
+import { Clock, WebhookDeliveryRepository } from '#store';
+import { LaneQueue } from '#webhooks';
 
 const SWEEP_MS = 5_000;
 const LANES_PER_SWEEP = 1_000;

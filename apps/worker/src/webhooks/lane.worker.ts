@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { LOGGER } from '../../../../libs/observability/src/index.js';
-import { Clock, WebhookDeliveryRepository } from '../../../../libs/store/src/index.js';
-import { LANE_QUEUE, LaneQueue, type LaneJobData } from '../../../../libs/webhooks/src/index.js';
+import { CONFIG, type Config } from '#config';
+import { LOGGER } from '#observability';
+import { Clock, WebhookDeliveryRepository } from '#store';
+import { LANE_QUEUE, LaneQueue, type LaneJobData } from '#webhooks';
 import { QueueWorker } from '../queue-worker.js';
 import { drainLane, type LaneDrainDeps } from './lane-drain.js';
 import { WebhookSender } from './webhook-sender.js';

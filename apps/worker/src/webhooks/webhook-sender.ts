@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import type { LaneHead } from '../../../../libs/store/src/index.js';
-import { webhookHeaders } from '../../../../libs/webhooks/src/index.js';
+import { CONFIG, type Config } from '#config';
+import type { LaneHead } from '#store';
+import { webhookHeaders } from '#webhooks';
 
 export interface SendResult {
   ok: boolean;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../../db/src/prisma.service.js';
+import { PrismaService } from '#db';
 import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from '../keyset-page.js';
 import type { PairingRecord } from './pairing.repository.js';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../../db/src/generated/prisma/client.js';
-import { PrismaService } from '../../../db/src/prisma.service.js';
-import type { EndpointDescription, NodeDescription } from '../../../s2-connect/src/generated/types.js';
-import type { PairingEvent } from '../../../connect-state/src/event-bus.js';
+import type { Prisma } from '#db';
+import { PrismaService } from '#db';
+import type { EndpointDescription, NodeDescription } from '#s2-connect';
+import type { PairingEvent } from '#events';
 import { auditRow } from '../mapping.js';
 import type { AuditEntry } from '../records.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../../../db/src/generated/prisma/client.js';
-import { PrismaService } from '../../../db/src/prisma.service.js';
+import type { Prisma } from '#db';
+import { PrismaService } from '#db';
 import { auditRow } from '../mapping.js';
 import type { AuditEntry } from '../records.js';
 import { isUuid } from '../uuid.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '../../redis/src/redis.service.js';
-import { routingKeys } from './routing-keys.js';
+import { RedisService } from '#redis';
+import { clusterKeys } from './cluster-keys.js';
 
 /** What every replica can learn about an RM's live session. */
 export interface RmEntry {
@@ -103,7 +103,7 @@ type SaveArgs = { keys: string[]; args: string[] };
 
 /** Adds what the session said to `chunk` and empties it. */
 function takeSave(chunk: SaveArgs, pending: Unsaved): void {
-  chunk.keys.push(routingKeys.rm(pending.rmNodeId), routingKeys.snapshot(pending.sessionId));
+  chunk.keys.push(clusterKeys.rm(pending.rmNodeId), clusterKeys.snapshot(pending.sessionId));
   const { args } = chunk;
   // The item count goes before the items: its slot is filled once they are in.
   args.push(pending.sessionId, pending.state ?? '', '');
@@ -147,16 +147,16 @@ export class SessionDirectory {
     const old = (await this.redis.client.eval(
       REGISTER,
       3,
-      routingKeys.rm(rmNodeId),
-      routingKeys.tenantSessions(entry.tenantId),
-      routingKeys.replicaRms(entry.replica),
+      clusterKeys.rm(rmNodeId),
+      clusterKeys.tenantSessions(entry.tenantId),
+      clusterKeys.replicaRms(entry.replica),
       rmNodeId,
       entry.sessionId,
       ...fields,
     )) as string[];
     const previous = toEntry(old);
     if (previous && previous.replica !== entry.replica) {
-      await this.redis.client.srem(routingKeys.replicaRms(previous.replica), rmNodeId);
+      await this.redis.client.srem(clusterKeys.replicaRms(previous.replica), rmNodeId);
     }
     return previous;
   }
@@ -171,10 +171,10 @@ export class SessionDirectory {
     const removed = await this.redis.client.eval(
       REMOVE,
       4,
-      routingKeys.rm(rmNodeId),
-      routingKeys.tenantSessions(entry.tenantId),
-      routingKeys.replicaRms(entry.replica),
-      routingKeys.snapshot(entry.sessionId),
+      clusterKeys.rm(rmNodeId),
+      clusterKeys.tenantSessions(entry.tenantId),
+      clusterKeys.replicaRms(entry.replica),
+      clusterKeys.snapshot(entry.sessionId),
       rmNodeId,
       entry.sessionId,
     );
@@ -182,12 +182,12 @@ export class SessionDirectory {
   }
 
   async get(rmNodeId: string): Promise<RmEntry | undefined> {
-    return toEntry(await this.redis.client.hgetall(routingKeys.rm(rmNodeId)));
+    return toEntry(await this.redis.client.hgetall(clusterKeys.rm(rmNodeId)));
   }
 
   async getMany(rmNodeIds: readonly string[]): Promise<Map<string, RmEntry>> {
     const pipeline = this.redis.client.pipeline();
-    for (const id of rmNodeIds) pipeline.hgetall(routingKeys.rm(id));
+    for (const id of rmNodeIds) pipeline.hgetall(clusterKeys.rm(id));
     const results = (await pipeline.exec()) ?? [];
     const out = new Map<string, RmEntry>();
     results.forEach(([, value], i) => {
@@ -207,7 +207,7 @@ export class SessionDirectory {
     const bound = await this.redis.client.eval(
       BIND,
       1,
-      routingKeys.rm(rmNodeId),
+      clusterKeys.rm(rmNodeId),
       sessionId,
       expectedChannelId,
       channelId,
@@ -217,20 +217,20 @@ export class SessionDirectory {
   }
 
   async tenantSessions(tenantId: string): Promise<string[]> {
-    return this.redis.client.smembers(routingKeys.tenantSessions(tenantId));
+    return this.redis.client.smembers(clusterKeys.tenantSessions(tenantId));
   }
 
   /** How many live sessions the tenant has, and whether the RM holds one of them. */
   async tenantLoad(tenantId: string, rmNodeId: string): Promise<{ live: number; alreadyLive: boolean }> {
     const [live, member] = await Promise.all([
-      this.redis.client.scard(routingKeys.tenantSessions(tenantId)),
-      this.redis.client.sismember(routingKeys.tenantSessions(tenantId), rmNodeId),
+      this.redis.client.scard(clusterKeys.tenantSessions(tenantId)),
+      this.redis.client.sismember(clusterKeys.tenantSessions(tenantId), rmNodeId),
     ]);
     return { live, alreadyLive: member === 1 };
   }
 
   async replicaRms(replica: string): Promise<string[]> {
-    return this.redis.client.smembers(routingKeys.replicaRms(replica));
+    return this.redis.client.smembers(clusterKeys.replicaRms(replica));
   }
 
   /**
@@ -325,8 +325,8 @@ export class SessionDirectory {
     sessionId: string,
   ): Promise<{ snapshot: Record<string, string>; state: string | undefined }> {
     const [snapshot, state] = await Promise.all([
-      this.redis.client.hgetall(routingKeys.snapshot(sessionId)),
-      this.redis.client.hget(routingKeys.rm(rmNodeId), 'state'),
+      this.redis.client.hgetall(clusterKeys.snapshot(sessionId)),
+      this.redis.client.hget(clusterKeys.rm(rmNodeId), 'state'),
     ]);
     return { snapshot, state: state ?? undefined };
   }
@@ -334,31 +334,31 @@ export class SessionDirectory {
   async addChannel(tenantId: string, channel: ChannelEntry): Promise<void> {
     await this.redis.client
       .multi()
-      .hset(routingKeys.tenantChannels(tenantId), channel.channelId, JSON.stringify(channel))
-      .sadd(routingKeys.replicaChannels(channel.replica), `${tenantId} ${channel.channelId}`)
+      .hset(clusterKeys.tenantChannels(tenantId), channel.channelId, JSON.stringify(channel))
+      .sadd(clusterKeys.replicaChannels(channel.replica), `${tenantId} ${channel.channelId}`)
       .exec();
   }
 
   async removeChannel(tenantId: string, channelId: string, replica: string): Promise<void> {
     await this.redis.client
       .multi()
-      .hdel(routingKeys.tenantChannels(tenantId), channelId)
-      .srem(routingKeys.replicaChannels(replica), `${tenantId} ${channelId}`)
+      .hdel(clusterKeys.tenantChannels(tenantId), channelId)
+      .srem(clusterKeys.replicaChannels(replica), `${tenantId} ${channelId}`)
       .exec();
   }
 
   async channels(tenantId: string): Promise<ChannelEntry[]> {
-    const all = await this.redis.client.hgetall(routingKeys.tenantChannels(tenantId));
+    const all = await this.redis.client.hgetall(clusterKeys.tenantChannels(tenantId));
     return Object.values(all).map((text) => JSON.parse(text) as ChannelEntry);
   }
 
   /** `[tenantId, channelId]` of the channels a replica held. */
   async replicaChannels(replica: string): Promise<[string, string][]> {
-    const members = await this.redis.client.smembers(routingKeys.replicaChannels(replica));
+    const members = await this.redis.client.smembers(clusterKeys.replicaChannels(replica));
     return members.map((m) => m.split(' ') as [string, string]);
   }
 
   async forgetReplica(replica: string): Promise<void> {
-    await this.redis.client.del(routingKeys.replicaRms(replica), routingKeys.replicaChannels(replica));
+    await this.redis.client.del(clusterKeys.replicaRms(replica), clusterKeys.replicaChannels(replica));
   }
 }

@@ -1,8 +1,8 @@
 import { JwtService } from '@nestjs/jwt';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ServiceAccountRepository } from '../../../../libs/store/src/index.js';
-import { AccessTokenInvalidError } from '../errors/api-error.js';
+import type { ServiceAccountRepository } from '#store';
+import { TenantTokenRejectedError } from './tenant-token-rejected.error.js';
 import { TenantAuthService } from './tenant-auth.service.js';
 import { TENANT_JWT_ALGORITHM, TENANT_JWT_AUDIENCE, TENANT_JWT_ISSUER } from './tenant-principal.js';
 
@@ -65,11 +65,11 @@ describe('TenantAuthService', () => {
     ['claims that are not ours', handMade({ alg: 'HS256' }, { ...good, sub: 'not-a-uuid', exp: now() + 60 })],
     ['garbage', 'not.a.jwt'],
   ])('refuses %s', async (_case, token) => {
-    await expect(service().verifyTenantJwt(token)).rejects.toBeInstanceOf(AccessTokenInvalidError);
+    await expect(service().verifyTenantJwt(token)).rejects.toBeInstanceOf(TenantTokenRejectedError);
   });
 
   it('refuses a valid token of an account that may no longer call', async () => {
     const token = await service().issueTenantJwt({ tenantId: TENANT, serviceAccountId: ACCOUNT });
-    await expect(service(false).verifyTenantJwt(token)).rejects.toBeInstanceOf(AccessTokenInvalidError);
+    await expect(service(false).verifyTenantJwt(token)).rejects.toBeInstanceOf(TenantTokenRejectedError);
   });
 });

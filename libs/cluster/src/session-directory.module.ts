@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RedisModule } from '../../redis/src/redis.module.js';
+import { RedisModule } from '#redis';
 import { SessionDirectory } from './session-directory.js';
 
 /** The session directory for readers outside the gateway (the tenant API's listings). */

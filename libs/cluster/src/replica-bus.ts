@@ -2,11 +2,11 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { CONFIG, type Config } from '../../config/src/index.js';
-import { LOGGER } from '../../observability/src/index.js';
-import { RedisService } from '../../redis/src/redis.service.js';
+import { CONFIG, type Config } from '#config';
+import { LOGGER } from '#observability';
+import { RedisService } from '#redis';
 import type { Ack, Envelope } from './envelopes.js';
-import { routingKeys } from './routing-keys.js';
+import { clusterKeys } from './cluster-keys.js';
 import { decodeBatch, encodeBatch } from './wire.js';
 
 export const HEARTBEAT_MS = 2_000;
@@ -98,7 +98,7 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
-    await this.redis.client.zrem(routingKeys.replicas(), this.replicaId).catch(() => undefined);
+    await this.redis.client.zrem(clusterKeys.replicas(), this.replicaId).catch(() => undefined);
   }
 
   send(replica: string, envelope: Envelope): void {
@@ -178,31 +178,31 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   };
 
   private publish(replica: string, batch: readonly Envelope[]): void {
-    this.publisher.publish(routingKeys.inbox(replica), encodeBatch(batch)).catch((error: unknown) => {
+    this.publisher.publish(clusterKeys.inbox(replica), encodeBatch(batch)).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'publish failed');
     });
   }
 
   /** Replicas whose heartbeat stopped. */
   async deadReplicas(now = Date.now()): Promise<string[]> {
-    return this.redis.client.zrangebyscore(routingKeys.replicas(), 0, now - REPLICA_DEAD_AFTER_MS);
+    return this.redis.client.zrangebyscore(clusterKeys.replicas(), 0, now - REPLICA_DEAD_AFTER_MS);
   }
 
   async isAlive(replica: string, now = Date.now()): Promise<boolean> {
     if (replica === this.replicaId) return true;
-    const score = await this.redis.client.zscore(routingKeys.replicas(), replica);
+    const score = await this.redis.client.zscore(clusterKeys.replicas(), replica);
     return score !== null && Number(score) > now - REPLICA_DEAD_AFTER_MS;
   }
 
   async forget(replica: string): Promise<void> {
     this.lanes.delete(replica);
-    await this.redis.client.zrem(routingKeys.replicas(), replica);
+    await this.redis.client.zrem(clusterKeys.replicas(), replica);
   }
 
   private async subscribe(): Promise<void> {
     while (this.heartbeat !== null) {
       try {
-        await this.subscriber.subscribe(routingKeys.inbox(this.replicaId));
+        await this.subscriber.subscribe(clusterKeys.inbox(this.replicaId));
         return;
       } catch (error) {
         this.logger.warn({ err: error }, 'subscribing to the inbox failed; retrying');
@@ -213,7 +213,7 @@ export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
 
   private async beat(): Promise<void> {
     try {
-      await this.redis.client.zadd(routingKeys.replicas(), Date.now(), this.replicaId);
+      await this.redis.client.zadd(clusterKeys.replicas(), Date.now(), this.replicaId);
     } catch (error) {
       this.logger.warn({ err: error }, 'heartbeat failed');
     }

@@ -1,21 +1,14 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
-import { CONFIG, type Config } from '../../../../libs/config/src/index.js';
-import { StoreModule } from '../../../../libs/store/src/index.js';
+import { CONFIG, type Config } from '#config';
+import { StoreModule } from '#store';
 import { TenantAuthService } from './tenant-auth.service.js';
-import { TenantJwtGuard } from './tenant-jwt.guard.js';
-import { TenantJwtStrategy } from './tenant-jwt.strategy.js';
 import { TENANT_JWT_ALGORITHM, TENANT_JWT_AUDIENCE, TENANT_JWT_ISSUER } from './tenant-principal.js';
 
-/**
- * Tenant authentication, for any role that serves tenants: `TenantJwtGuard` and `@CurrentTenant()`
- * for HTTP routes, `TenantAuthService.verifyTenantJwt` for the CEM channel's upgrade.
- */
+/** Tenant JWTs for any role that serves tenants: the API's guard and the CEM channel's upgrade. */
 @Module({
   imports: [
     StoreModule,
-    PassportModule,
     JwtModule.registerAsync({
       inject: [CONFIG],
       useFactory: (config: Config) => ({
@@ -34,7 +27,7 @@ import { TENANT_JWT_ALGORITHM, TENANT_JWT_AUDIENCE, TENANT_JWT_ISSUER } from './
       }),
     }),
   ],
-  providers: [TenantAuthService, TenantJwtStrategy, TenantJwtGuard],
-  exports: [TenantAuthService, TenantJwtGuard],
+  providers: [TenantAuthService],
+  exports: [TenantAuthService],
 })
 export class TenantAuthModule {}

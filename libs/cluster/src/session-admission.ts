@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TenantRepository } from '../../store/src/tenant.repository.js';
-import type { TenantStatus } from '../../store/src/records.js';
+import { TenantRepository } from '#store';
+import type { TenantStatus } from '#store';
 import { SessionDirectory } from './session-directory.js';
 
 /** Whether a new RM session may start: `tenant-unavailable` for a suspended or deleted tenant. */

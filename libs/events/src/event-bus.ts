@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '../../redis/src/redis.service.js';
-import { keys } from './keys.js';
+import { RedisService } from '#redis';
+import { eventKeys } from './event-keys.js';
 import type { TenantEvent } from './tenant-events.js';
 
 /** Pairing lifecycle events; the session gateway closes sessions on `pairing.removed`. */
@@ -86,7 +86,7 @@ export class EventBus {
     if (events.length === 0) return;
     const pipeline = this.redis.client.pipeline();
     for (const event of events) {
-      pipeline.xadd(keys.events(), 'MAXLEN', '~', STREAM_LENGTH, '*', 'event', JSON.stringify(event));
+      pipeline.xadd(eventKeys.events(), 'MAXLEN', '~', STREAM_LENGTH, '*', 'event', JSON.stringify(event));
     }
     await pipeline.exec();
   }

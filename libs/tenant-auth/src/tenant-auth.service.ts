@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ServiceAccountRepository } from '../../../../libs/store/src/index.js';
-import { AccessTokenInvalidError } from '../errors/api-error.js';
+import { ServiceAccountRepository } from '#store';
+import { TenantTokenRejectedError } from './tenant-token-rejected.error.js';
 import { principalOfClaims, type TenantPrincipal } from './tenant-principal.js';
 
 /**
@@ -21,13 +21,13 @@ export class TenantAuthService {
     return this.jwt.signAsync({ sub: principal.serviceAccountId, tid: principal.tenantId });
   }
 
-  /** The caller a bearer token stands for; throws `AccessTokenInvalidError` for any token that may not call. */
+  /** The caller a bearer token stands for; throws `TenantTokenRejectedError` for any token that may not call. */
   async verifyTenantJwt(token: string): Promise<TenantPrincipal> {
     let payload: unknown;
     try {
       payload = await this.jwt.verifyAsync<object>(token);
     } catch {
-      throw new AccessTokenInvalidError();
+      throw new TenantTokenRejectedError();
     }
     return this.principalFromClaims(payload);
   }
@@ -40,7 +40,7 @@ export class TenantAuthService {
       principal === undefined ||
       !(await this.serviceAccounts.isActive(principal.tenantId, principal.serviceAccountId))
     ) {
-      throw new AccessTokenInvalidError();
+      throw new TenantTokenRejectedError();
     }
     return principal;
   }

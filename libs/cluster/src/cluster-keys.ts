@@ -1,6 +1,6 @@
-import { KEY_PREFIX } from '../../connect-state/src/keys.js';
+import { KEY_PREFIX } from '#redis';
 
-export const routingKeys = {
+export const clusterKeys = {
   /** Hash: the live session of an RM, wherever its socket is. */
   rm: (rmNodeId: string) => `${KEY_PREFIX}rm:${rmNodeId}`,
   /** Hash: message_type -> last message of that type from the RM. */

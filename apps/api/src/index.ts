@@ -1,0 +1,2 @@
+export * from './api.module.js';
+export * from './openapi/api-docs.js';

@@ -1,0 +1,3 @@
+// For tests and benchmarks only: the specification's files and schema-generated message instances.
+export * from './schema-instances.js';
+export * from './spec-files.js';
