@@ -12,7 +12,10 @@ export interface SocketClosing {
   channels: { code: number; reason: string; serviceAccountId?: string };
 }
 
-export function closingFor(event: TenantEvent): SocketClosing {
+/** The tenant events that end sockets. */
+export type ClosingEvent = Exclude<TenantEvent, { type: 'tenant.history-changed' }>;
+
+export function closingFor(event: ClosingEvent): SocketClosing {
   switch (event.type) {
     case 'tenant.suspended':
       return {
@@ -42,6 +45,8 @@ export class TenantEventsHandler {
   constructor(private readonly router: RouterService) {}
 
   handle(event: TenantEvent): void {
+    // Nothing to close; the message history of live sessions follows the policy in the inspection layer.
+    if (event.type === 'tenant.history-changed') return;
     const closing = closingFor(event);
     if (closing.rms) {
       for (const rm of [...this.router.rms.values()]) {

@@ -1,0 +1,14 @@
+import { KEY_PREFIX } from '#redis';
+
+export const inspectionKeys = {
+  /**
+   * Hash: rmNodeId -> until when (ms since the epoch) an inspector watches that RM. The console refreshes
+   * its entry while the inspector is open; every gateway replica reads the hash once a second, so an RM
+   * nobody watches costs the hot path one look-up in an empty set.
+   */
+  taps: () => `${KEY_PREFIX}taps`,
+  /** Pub/sub channel: one InspectedMessage (JSON) for each message of a watched RM. */
+  tap: (rmNodeId: string) => `${KEY_PREFIX}tap:${rmNodeId}`,
+  /** List, newest first: the RM's InspectedMessages (JSON), kept only for tenants that keep a history. */
+  history: (rmNodeId: string) => `${KEY_PREFIX}history:${rmNodeId}`,
+} as const;
