@@ -4,11 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PairingEventsConsumer } from '#gateway';
-import type { RouterService } from '#gateway';
-import type { TenantEventsHandler } from '#gateway';
-import { eventKeys } from '#events';
-import type { TenantEvent } from '#events';
+import { BrokerEventsConsumer, type GatewayNode, LocalHub, type TenantEventsHandler } from '#gateway';
+import { eventKeys, type TenantEvent } from '#events';
 import type { RedisService } from '#redis';
 
 const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -36,9 +33,9 @@ describe('the gateway reading the event stream', () => {
       return result;
     };
     const handled: TenantEvent[] = [];
-    const consumer = new PairingEventsConsumer(
+    const consumer = new BrokerEventsConsumer(
       { dedicatedConnection: () => reader } as unknown as RedisService,
-      { rms: new Map(), pairingEvent: () => undefined } as unknown as RouterService,
+      { hub: new LocalHub(), pairingEvent: () => undefined } as unknown as GatewayNode,
       { handle: (event: TenantEvent) => handled.push(event) } as unknown as TenantEventsHandler,
       pino({ level: 'silent' }),
     );

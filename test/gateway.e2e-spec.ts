@@ -1,6 +1,7 @@
 // RM sessions and CEM channels through the running broker: the upgrade rules, the S2 rules on every
 // frame, routing in both directions, and unpairing.
 import { randomUUID } from 'node:crypto';
+import { powerMeasurement, resourceManagerDetails } from '#s2-json/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairWithCem, startSession } from '#rm-client';
 import { type Broker, startBroker } from './support/broker.js';
@@ -36,23 +37,8 @@ type Rm = RmWithSession;
 
 const pairedRm = (owner: Tenant = tenant, versions = ['v1.0.0']) => rmWithSession(broker.url, owner, versions);
 
-const details = (types = ['FILL_RATE_BASED_CONTROL']) => ({
-  message_type: 'ResourceManagerDetails',
-  message_id: randomUUID(),
-  resource_id: randomUUID(),
-  roles: [{ role: 'ENERGY_CONSUMER', commodity: 'ELECTRICITY' }],
-  instruction_processing_delay: 100,
-  available_control_types: types,
-  provides_forecast: false,
-  provides_power_measurement_types: ['ELECTRIC.POWER.L1'],
-});
-
-const measurement = () => ({
-  message_type: 'PowerMeasurement',
-  message_id: randomUUID(),
-  measurement_timestamp: new Date().toISOString(),
-  values: [{ commodity_quantity: 'ELECTRIC.POWER.L1', value: 1500 }],
-});
+const details = resourceManagerDetails;
+const measurement = () => powerMeasurement();
 
 const isType = (type: string) => (frame: Record<string, unknown>) => frame.type === type;
 const isS2 = (type: string) => (frame: Record<string, unknown>) => frame.message_type === type;

@@ -4,10 +4,8 @@
 //   npm run build && node dist/bench/validate/main.js [--seconds 5] [--version v0.0.2-beta]
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { inspectFrame, type FrameContext } from '#s2-json';
-import { INITIAL_SESSION_STATE, type SessionState } from '#s2-json';
+import { inspectFrame, type FrameContext, INITIAL_SESSION_STATE, type SessionState, isS2JsonVersion } from '#s2-json';
 import { loadExamples } from '#s2-json/testing';
-import { isS2JsonVersion } from '#s2-json';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '5' }, version: { type: 'string', default: 'v0.0.2-beta' } },

@@ -5,10 +5,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { challengeResponse, newChallenge, verifyChallengeResponse } from '#s2-connect';
-import type { ConnectionDetails, EndpointDescription, NodeDescription, PairingResponseErrorMessage } from '#s2-connect';
-import { parseRequestPairing } from '#s2-connect';
-import { validateBody } from '#s2-connect';
+import {
+  challengeResponse,
+  newChallenge,
+  verifyChallengeResponse,
+  type ConnectionDetails,
+  type EndpointDescription,
+  type NodeDescription,
+  type PairingResponseErrorMessage,
+  parseRequestPairing,
+  validateBody,
+} from '#s2-connect';
 
 export type Operation = 'index' | 'requestPairing' | 'postConnectionDetails' | 'finalizePairing';
 

@@ -3,8 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { pairWithCem, startSession } from '#rm-client';
-import { challengeResponse, newChallenge } from '#s2-connect';
-import type { EndpointDescription, NodeDescription } from '#s2-connect';
+import { challengeResponse, newChallenge, type EndpointDescription, type NodeDescription } from '#s2-connect';
 import { TEST_OPERATOR_TOKEN } from './broker.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/s2_broker_test';

@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import { LOGGER } from '#observability';
 import { CONFIG, type Config } from '#config';
 import { CLOSE } from './limits.js';
-import { RouterService } from './router.service.js';
+import { GatewayNode } from './routing/gateway-node.js';
+import { closeRm } from './routing/placement.js';
+import { closeSocket } from './sockets/sockets.js';
 
 /**
  * On SIGTERM (readiness is already false and upgrades are refused): RM sessions are closed at a
@@ -18,26 +20,24 @@ export class GatewayDrainService implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
-    private readonly router: RouterService,
+    private readonly node: GatewayNode,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'drain' });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    const rms = [...this.router.rms.values()];
-    this.logger.info({ sessions: rms.length, channels: this.router.channels.size }, 'draining');
+    const { hub } = this.node;
+    const rms = hub.rms();
+    this.logger.info({ sessions: rms.length, channels: hub.channelCount }, 'draining');
     const batch = Math.max(1, Math.floor(this.config.drainRate / 10));
     for (let i = 0; i < rms.length; i += batch) {
-      for (const rm of rms.slice(i, i + batch))
-        this.router.closeRmSocket(rm, CLOSE.serviceRestart, 'server restarting', 'RECONNECT');
+      for (const rm of rms.slice(i, i + batch)) closeRm(rm, CLOSE.serviceRestart, 'server restarting', 'RECONNECT');
       await sleep(100);
     }
-    await this.settled(() => this.router.rms.size === 0 && this.router.pendingDeliveries === 0, 5_000);
-    for (const channel of [...this.router.channels.values()]) {
-      channel.socket.close(CLOSE.serviceRestart, 'server restarting');
-    }
-    await this.settled(() => this.router.channels.size === 0, 5_000);
+    await this.settled(() => hub.rmCount === 0 && this.node.pendingDeliveries === 0, 5_000);
+    for (const channel of hub.channels()) closeSocket(channel.socket, CLOSE.serviceRestart, 'server restarting');
+    await this.settled(() => hub.channelCount === 0, 5_000);
     // The last session.closed and rebinding messages are on their way out through Redis.
     await sleep(200);
     this.logger.info('drained');

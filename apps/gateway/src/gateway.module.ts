@@ -1,30 +1,30 @@
 import { Module } from '@nestjs/common';
+import { RedisReplicaBus, RedisSessionDirectory, ReplicaBus, SessionAdmission, SessionDirectory } from '#cluster';
 import { ConnectStateModule } from '#connect-state';
 import { EventsModule } from '#events';
 import { RedisModule } from '#redis';
-import { ReplicaBus } from '#cluster';
-import { SessionAdmission } from '#cluster';
-import { SessionDirectory } from '#cluster';
-import { StoreModule } from '#store';
+import { PairingRepository, StoreModule } from '#store';
 import { TenantAuthModule } from '#tenant-auth';
+import { BrokerEventsConsumer } from './broker-events.consumer.js';
 import { GatewayDrainService } from './gateway-drain.service.js';
-import { PairingEventsConsumer } from './pairing-events.consumer.js';
 import { ReaperService } from './reaper.service.js';
-import { RouterService } from './router.service.js';
-import { TenantEventsHandler } from './tenant-events.handler.js';
+import { GatewayNode } from './routing/gateway-node.js';
+import { PairingLookup, SessionEventSink } from './routing/ports.js';
 import { SessionEvents } from './session-events.js';
+import { TenantEventsHandler } from './tenant-events.handler.js';
 import { UpgradeListener } from './upgrade.listener.js';
 
 /** The `gateway` role: RM sessions (`/s2/v1/ws`), CEM channels (`/cem/v1/ws`) and routing between replicas. */
 @Module({
   imports: [RedisModule, StoreModule, ConnectStateModule, EventsModule, TenantAuthModule],
   providers: [
-    ReplicaBus,
-    SessionDirectory,
-    RouterService,
-    SessionEvents,
+    { provide: ReplicaBus, useClass: RedisReplicaBus },
+    { provide: SessionDirectory, useClass: RedisSessionDirectory },
+    { provide: PairingLookup, useExisting: PairingRepository },
+    { provide: SessionEventSink, useClass: SessionEvents },
+    GatewayNode,
     UpgradeListener,
-    PairingEventsConsumer,
+    BrokerEventsConsumer,
     ReaperService,
     GatewayDrainService,
     SessionAdmission,

@@ -2,9 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from 'pino';
 import { LOGGER } from '#observability';
 import { RedisService } from '#redis';
-import { ReplicaBus } from '#cluster';
-import { clusterKeys } from '#cluster';
-import { RouterService } from './router.service.js';
+import { ReplicaBus, clusterKeys } from '#cluster';
+import { GatewayNode } from './routing/gateway-node.js';
 
 const SWEEP_MS = 2_000;
 
@@ -16,7 +15,7 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly bus: ReplicaBus,
-    private readonly router: RouterService,
+    private readonly node: GatewayNode,
     private readonly redis: RedisService,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -44,7 +43,7 @@ export class ReaperService implements OnApplicationBootstrap, OnApplicationShutd
         );
         if (claimed !== 'OK') continue;
         this.logger.warn({ deadReplica: replica }, 'reaping a replica that stopped');
-        await this.router.reap(replica);
+        await this.node.reap(replica);
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'reaper sweep failed');

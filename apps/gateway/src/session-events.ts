@@ -2,12 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { EventBus, type SessionEvent } from '#events';
 import { LOGGER } from '#observability';
-
-interface SessionRef {
-  readonly tenantId: string;
-  readonly cemNodeId: string;
-  readonly sessionId: string;
-}
+import { type SessionRef, SessionEventSink } from './routing/ports.js';
 
 /**
  * Puts session.opened and session.closed on the event stream for webhooks. Never awaited by the router
@@ -15,17 +10,18 @@ interface SessionRef {
  * order on one connection, so a replaced session's `closed` is on the stream before the new `opened`.
  */
 @Injectable()
-export class SessionEvents {
+export class SessionEvents extends SessionEventSink {
   private readonly logger: Logger;
 
   constructor(
     private readonly events: EventBus,
     @Inject(LOGGER) logger: Logger,
   ) {
+    super();
     this.logger = logger.child({ component: 'session-events' });
   }
 
-  opened(rmNodeId: string, session: SessionRef & { readonly s2Version: string }): void {
+  override opened(rmNodeId: string, session: SessionRef & { readonly s2Version: string }): void {
     this.emit({
       type: 'session.opened',
       tenantId: session.tenantId,
@@ -36,7 +32,7 @@ export class SessionEvents {
     });
   }
 
-  closed(rmNodeId: string, session: SessionRef, reason: string): void {
+  override closed(rmNodeId: string, session: SessionRef, reason: string): void {
     this.emit({
       type: 'session.closed',
       tenantId: session.tenantId,

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import type { LocalChannel, LocalRm } from './local-state.js';
-import type { RouterService } from './router.service.js';
+import { type LocalChannel, LocalHub, type LocalRm } from './routing/local-hub.js';
+import type { GatewayNode } from './routing/gateway-node.js';
 import { TenantEventsHandler } from './tenant-events.handler.js';
 
+/** A socket that logs what the handler does to it: SessionRequests sent, and the close. */
 function fakeSocket(log: string[], name: string): WebSocket {
   return {
+    OPEN: 1,
+    readyState: 1,
+    bufferedAmount: 0,
+    send: (frame: string) => log.push(`${name} ${(JSON.parse(frame) as { request: string }).request}`),
     close: (code: number, reason: string) => log.push(`${name} ${code} ${reason}`),
     terminate: () => undefined,
   } as unknown as WebSocket;
@@ -13,22 +18,22 @@ function fakeSocket(log: string[], name: string): WebSocket {
 
 function setup() {
   const log: string[] = [];
-  const rm = (rmNodeId: string, tenantId: string) => ({ rmNodeId, tenantId, socket: fakeSocket(log, rmNodeId) });
-  const channel = (channelId: string, tenantId: string, serviceAccountId: string) => ({
-    channelId,
-    tenantId,
-    serviceAccountId,
-    socket: fakeSocket(log, channelId),
-  });
-  const rms = [rm('rm-a', 't-1'), rm('rm-b', 't-2')];
-  const channels = [channel('ch-1', 't-1', 'sa-1'), channel('ch-2', 't-1', 'sa-2'), channel('ch-3', 't-2', 'sa-3')];
-  const router = {
-    rms: new Map(rms.map((r) => [r.rmNodeId, r as unknown as LocalRm])),
-    channels: new Map(channels.map((c) => [c.channelId, c as unknown as LocalChannel])),
-    closeRmSocket: (target: LocalRm, code: number, reason: string, request?: string) =>
-      log.push(`${target.rmNodeId} ${request} ${code} ${reason}`),
-  } as unknown as RouterService;
-  return { handler: new TenantEventsHandler(router), log };
+  const hub = new LocalHub();
+  const rm = (rmNodeId: string, tenantId: string) =>
+    hub.addRm({ rmNodeId, tenantId, socket: fakeSocket(log, rmNodeId) } as unknown as LocalRm);
+  const channel = (channelId: string, tenantId: string, serviceAccountId: string) =>
+    hub.addChannel({
+      channelId,
+      tenantId,
+      serviceAccountId,
+      socket: fakeSocket(log, channelId),
+    } as unknown as LocalChannel);
+  rm('rm-a', 't-1');
+  rm('rm-b', 't-2');
+  channel('ch-1', 't-1', 'sa-1');
+  channel('ch-2', 't-1', 'sa-2');
+  channel('ch-3', 't-2', 'sa-3');
+  return { handler: new TenantEventsHandler({ hub } as GatewayNode), log };
 }
 
 describe('TenantEventsHandler', () => {
@@ -36,7 +41,8 @@ describe('TenantEventsHandler', () => {
     const { handler, log } = setup();
     handler.handle({ type: 'tenant.suspended', tenantId: 't-1' });
     expect(log).toEqual([
-      'rm-a RECONNECT 4003 tenant-suspended',
+      'rm-a RECONNECT',
+      'rm-a 4003 tenant-suspended',
       'ch-1 4003 tenant-suspended',
       'ch-2 4003 tenant-suspended',
     ]);
@@ -45,7 +51,7 @@ describe('TenantEventsHandler', () => {
   it("closes a deleted tenant's RM sessions as unpaired", () => {
     const { handler, log } = setup();
     handler.handle({ type: 'tenant.deleted', tenantId: 't-2' });
-    expect(log).toEqual(['rm-b RECONNECT 4001 tenant-deleted', 'ch-3 4003 tenant-deleted']);
+    expect(log).toEqual(['rm-b RECONNECT', 'rm-b 4001 tenant-deleted', 'ch-3 4003 tenant-deleted']);
   });
 
   it('closes only the channels a revoked account opened, and no RM session', () => {

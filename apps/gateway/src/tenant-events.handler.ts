@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantEvent } from '#events';
 import { CLOSE } from './limits.js';
-import type { LocalChannel } from './local-state.js';
-import { RouterService } from './router.service.js';
+import { GatewayNode } from './routing/gateway-node.js';
+import { closeRm } from './routing/placement.js';
+import { closeSocket } from './sockets/sockets.js';
 
 /** What a replica does with its own sockets when a tenant or a service account may no longer be served. */
 export interface SocketClosing {
@@ -42,30 +43,20 @@ export function closingFor(event: ClosingEvent): SocketClosing {
 /** Closes this replica's sockets that a tenant event ends; every replica does the same with its own. */
 @Injectable()
 export class TenantEventsHandler {
-  constructor(private readonly router: RouterService) {}
+  constructor(private readonly node: GatewayNode) {}
 
   handle(event: TenantEvent): void {
     // Nothing to close; the message history of live sessions follows the policy in the inspection layer.
     if (event.type === 'tenant.history-changed') return;
     const closing = closingFor(event);
     if (closing.rms) {
-      for (const rm of [...this.router.rms.values()]) {
-        if (rm.tenantId === event.tenantId) {
-          this.router.closeRmSocket(rm, closing.rms.code, closing.rms.reason, 'RECONNECT');
-        }
-      }
+      for (const rm of this.node.hub.rms(event.tenantId))
+        closeRm(rm, closing.rms.code, closing.rms.reason, 'RECONNECT');
     }
     const { code, reason, serviceAccountId } = closing.channels;
-    for (const channel of [...this.router.channels.values()]) {
-      if (channel.tenantId !== event.tenantId) continue;
+    for (const channel of this.node.hub.channels(event.tenantId)) {
       if (serviceAccountId !== undefined && channel.serviceAccountId !== serviceAccountId) continue;
-      closeChannel(channel, code, reason);
+      closeSocket(channel.socket, code, reason);
     }
   }
-}
-
-function closeChannel(channel: LocalChannel, code: number, reason: string): void {
-  channel.socket.close(code, reason);
-  // A peer that does not finish the closing handshake is cut off.
-  setTimeout(() => channel.socket.terminate(), 1_000).unref();
 }

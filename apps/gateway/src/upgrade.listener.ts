@@ -8,11 +8,10 @@ import { WebsocketTokenStore } from '#connect-state';
 import { DrainService } from '#health';
 import { CemNodeRepository } from '#store';
 import { SessionAdmission } from '#cluster';
-import { TenantAuthService } from '#tenant-auth';
-import type { TenantPrincipal } from '#tenant-auth';
+import { TenantAuthService, type TenantPrincipal } from '#tenant-auth';
 import { MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
-import { RouterService } from './router.service.js';
-import { Keepalive, markSeen } from './sockets.js';
+import { GatewayNode } from './routing/gateway-node.js';
+import { Keepalive, markSeen } from './sockets/sockets.js';
 import { statusText } from '#http';
 
 /** Answers an upgrade it will not take with an HTTP status, so that no socket opens. */
@@ -52,7 +51,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(CONFIG) config: Config,
     private readonly adapterHost: HttpAdapterHost,
-    private readonly router: RouterService,
+    private readonly node: GatewayNode,
     private readonly websocketTokens: WebsocketTokenStore,
     private readonly tenantAuth: TenantAuthService,
     private readonly cemNodes: CemNodeRepository,
@@ -90,13 +89,13 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
       if (admission === 'tenant-unavailable') return refuse(socket, 403, 'the tenant of this CEM node is not active');
       if (admission === 'quota-reached') return refuse(socket, 403, "the tenant's limit of live sessions is reached");
       return this.accept(req, socket, head, async (ws) => {
-        const rm = await this.router.openRm(grant, ws);
+        const rm = this.node.openRm(grant, ws);
         ws.on('message', (data, isBinary) => {
           markSeen(ws);
-          this.router.onRmFrame(rm, isBinary ? '\u0000' : data.toString());
+          this.node.onRmFrame(rm, isBinary ? '\u0000' : data.toString());
         });
         ws.on('close', () => {
-          this.router.closedRm(rm, rm.closeReason ?? 'closed').catch(() => undefined);
+          this.node.closedRm(rm, rm.closeReason ?? 'closed').catch(() => undefined);
         });
       });
     }
@@ -113,13 +112,13 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
         return refuse(socket, 404, `no CEM node ${id.slice(0, 64)} in this tenant`);
     }
     return this.accept(req, socket, head, async (ws) => {
-      const channel = await this.router.openChannel(principal, filter.length > 0 ? filter : null, ws);
+      const channel = this.node.openChannel(principal, filter.length > 0 ? filter : null, ws);
       ws.on('message', (data) => {
         markSeen(ws);
-        this.router.onChannelFrame(channel, data.toString());
+        this.node.onChannelFrame(channel, data.toString());
       });
       ws.on('close', () => {
-        this.router.closedChannel(channel).catch(() => undefined);
+        this.node.closedChannel(channel).catch(() => undefined);
       });
     });
   }

@@ -4,7 +4,7 @@
 
 /** An S2 message from an RM, for the replica holding the CEM channel its session is bound to. */
 export interface ToCem {
-  readonly k: 'to-cem';
+  readonly kind: 'to-cem';
   readonly id: number;
   readonly from: string;
   readonly channelId: string;
@@ -19,7 +19,7 @@ export interface ToCem {
 
 /** An S2 message from a CEM channel, for the replica holding the RM's socket. */
 export interface ToRm {
-  readonly k: 'to-rm';
+  readonly kind: 'to-rm';
   readonly id: number;
   readonly from: string;
   readonly rmNodeId: string;
@@ -33,7 +33,7 @@ export interface ToRm {
  * the sender with `reply`), or `gone` (no such socket any more: TEMPORARY_ERROR).
  */
 export interface Ack {
-  readonly k: 'ack';
+  readonly kind: 'ack';
   readonly id: number;
   readonly outcome: 'delivered' | 'rejected' | 'gone';
   /** For `rejected`: the ReceptionStatus for the sender, as JSON text. */
@@ -42,13 +42,13 @@ export interface Ack {
 
 /** `delivered` acks of many messages in one envelope: under load, most acks are these. */
 export interface Delivered {
-  readonly k: 'delivered';
+  readonly kind: 'delivered';
   readonly ids: readonly number[];
 }
 
 /** What became of these messages? Answered with an Ack each (`gone` for one never written). */
 export interface Query {
-  readonly k: 'query';
+  readonly kind: 'query';
   readonly from: string;
   readonly ids: readonly number[];
 }
@@ -59,7 +59,7 @@ export interface Query {
  * session.opened must not carry a stale one.
  */
 export interface SaveSnapshot {
-  readonly k: 'save-snapshot';
+  readonly kind: 'save-snapshot';
   readonly id: number;
   readonly from: string;
   readonly sessionId: string;
@@ -67,14 +67,14 @@ export interface SaveSnapshot {
 
 /** Session lifecycle frames for a CEM channel (session.opened is built by the channel's replica). */
 export interface SessionOpen {
-  readonly k: 'session-open';
+  readonly kind: 'session-open';
   readonly channelId: string;
   readonly rmNodeId: string;
   readonly sessionId: string;
 }
 
 export interface SessionClosed {
-  readonly k: 'session-closed';
+  readonly kind: 'session-closed';
   readonly channelId: string;
   readonly rmNodeId: string;
   readonly sessionId: string;
@@ -84,7 +84,7 @@ export interface SessionClosed {
 
 /** The RM's replica learns which channel its session is bound to now ('' for none). */
 export interface Bound {
-  readonly k: 'bound';
+  readonly kind: 'bound';
   readonly rmNodeId: string;
   readonly sessionId: string;
   readonly channelId: string;
@@ -93,7 +93,7 @@ export interface Bound {
 
 /** Close an RM session (replaced by a newer one, or unpaired). */
 export interface CloseRm {
-  readonly k: 'close-rm';
+  readonly kind: 'close-rm';
   readonly rmNodeId: string;
   readonly sessionId: string;
   readonly reason: 'replaced' | 'unpaired';
@@ -101,3 +101,26 @@ export interface CloseRm {
 
 export type Envelope =
   ToCem | ToRm | Ack | Delivered | Query | SaveSnapshot | SessionOpen | SessionClosed | Bound | CloseRm;
+
+/** The session a SessionClosed names, as the directory or a replica's own state has it. */
+interface ClosedSession {
+  readonly sessionId: string;
+  readonly cemNodeId: string;
+}
+
+/** Tells the replica of `channelId` that the RM's session ended, for its CEM channel's `session.closed`. */
+export function sessionClosed(
+  channelId: string,
+  rmNodeId: string,
+  session: ClosedSession,
+  reason: string,
+): SessionClosed {
+  return {
+    kind: 'session-closed',
+    channelId,
+    rmNodeId,
+    sessionId: session.sessionId,
+    cemNodeId: session.cemNodeId,
+    reason,
+  };
+}

@@ -1,221 +1,25 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { randomBytes } from 'node:crypto';
-import type { Logger } from 'pino';
-import { CONFIG, type Config } from '#config';
-import { LOGGER } from '#observability';
-import { RedisService } from '#redis';
-import type { Ack, Envelope } from './envelopes.js';
-import { clusterKeys } from './cluster-keys.js';
-import { decodeBatch, encodeBatch } from './wire.js';
+import type { Envelope } from './envelopes.js';
 
 export const HEARTBEAT_MS = 2_000;
 /** A replica whose heartbeat is older than this is dead: its sessions and channels are reaped. */
 export const REPLICA_DEAD_AFTER_MS = 6_000;
-/**
- * Envelopes for one replica leave at most once per this many ms while traffic flows (at once when it
- * does not): a PUBLISH is a system call on each side, and at a few thousand messages a second the
- * calls, not the messages, were most of a replica's work.
- */
-export const BATCH_WINDOW_MS = 1;
-/** Lanes kept before those with nothing waiting are let go. */
-const MAX_IDLE_LANES = 64;
 
 /**
- * What waits to leave for one replica. The lane lives as long as that replica is talked to, and each
- * batch is a fresh array it lets go of once published, instead of a Map cleared at every flush: a
- * cleared Map's table, once in the old generation, kept pointing at every envelope it had held, and
- * the scavenger, which takes every such pointer for a live one, promoted each envelope and its S2
- * message until the next full collection.
+ * How the gateway replicas talk: each has an inbox, a name (`replicaId`) and a heartbeat. Envelopes sent
+ * by one replica to another arrive in the order they were sent; an envelope for a replica that is gone is
+ * lost, which the senders' acknowledgements and questions (see the gateway's delivery) make up for.
+ * `RedisReplicaBus` runs the broker; `InMemoryReplicaBus` runs several replicas in one process for tests.
  */
-interface Lane {
-  readonly replica: string;
-  /** Envelopes other than acks, in the order sent. */
-  batch: Envelope[];
-  acks: Ack[];
-}
-
-/**
- * This replica's inbox and its voice to the others: one Redis pub/sub channel per replica (Redis 7
- * sharded pub/sub would take the same names on a cluster), plus a heartbeat so that others can tell
- * when it is gone. Envelopes for one replica are batched into one PUBLISH (see BATCH_WINDOW_MS), over a
- * connection of its own that keeps the order in which they were sent.
- */
-@Injectable()
-export class ReplicaBus implements OnModuleInit, OnApplicationShutdown {
+export abstract class ReplicaBus {
   /** Unique per process start: a restarted pod is a new replica, and its old life can be reaped. */
-  readonly replicaId: string;
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
-  private readonly logger: Logger;
-  private handler: (envelope: Envelope) => void = () => undefined;
-  private readonly lanes = new Map<string, Lane>();
-  /** Lanes with envelopes for the next flush, and lanes with acks for this microtask round. */
-  private flushing: Lane[] = [];
-  private acking: Lane[] = [];
-  /** null once shut down. */
-  private heartbeat?: NodeJS.Timeout | null;
-  private flushScheduled = false;
-  private lastFlush = -Infinity;
-
-  constructor(
-    @Inject(CONFIG) config: Config,
-    @Inject(LOGGER) logger: Logger,
-    private readonly redis: RedisService,
-  ) {
-    this.replicaId = `${config.instanceId}-${randomBytes(4).toString('hex')}`;
-    this.publisher = redis.dedicatedConnection('publisher');
-    this.subscriber = redis.dedicatedConnection('inbox');
-    this.logger = logger.child({ component: 'replica-bus', replica: this.replicaId });
-  }
-
-  onMessage(handler: (envelope: Envelope) => void): void {
-    this.handler = handler;
-  }
-
-  async onModuleInit(): Promise<void> {
-    this.subscriber.on('message', (_channel: string, text: string) => {
-      let batch: Envelope[];
-      try {
-        batch = decodeBatch(text);
-      } catch {
-        this.logger.error('unreadable envelope batch');
-        return;
-      }
-      for (const envelope of batch) this.handler(envelope);
-    });
-    // Subscribed whenever the connection becomes ready, and only then: a SUBSCRIBE sent before ioredis
-    // finished its ready check puts the connection in subscriber mode, the check fails, and after the
-    // reconnection ioredis does not subscribe again, leaving a replica that hears nothing. Redis may be
-    // down at start: the replica still starts (readiness says so) and subscribes once it can.
-    this.subscriber.on('ready', () => void this.subscribe());
-    if (this.subscriber.status === 'ready') void this.subscribe();
-    await this.beat();
-    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
-    this.heartbeat.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = null;
-    await this.redis.client.zrem(clusterKeys.replicas(), this.replicaId).catch(() => undefined);
-  }
-
-  send(replica: string, envelope: Envelope): void {
-    if (replica === this.replicaId) {
-      // Same order as a remote delivery would keep, without the round trip.
-      queueMicrotask(() => this.handler(envelope));
-      return;
-    }
-    const lane = this.laneOf(replica);
-    if (envelope.k === 'ack') {
-      // Within this microtask round, not the next loop turn: between writing a message to its socket
-      // and acknowledging it this replica could die, and the sender would answer TEMPORARY_ERROR for a
-      // delivered message. The acks of one inbound batch still travel together.
-      if (lane.acks.length === 0 && this.acking.push(lane) === 1) queueMicrotask(this.flushAcks);
-      lane.acks.push(envelope);
-      return;
-    }
-    // Everything else for one replica goes out as one PUBLISH per BATCH_WINDOW_MS: under load, one
-    // Redis command carries many messages, in the order they were sent.
-    if (lane.batch.length === 0) this.flushing.push(lane);
-    lane.batch.push(envelope);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      const wait = this.lastFlush + BATCH_WINDOW_MS - performance.now();
-      if (wait <= 0) setImmediate(this.flush);
-      else setTimeout(this.flush, wait);
-    }
-  }
-
-  private laneOf(replica: string): Lane {
-    let lane = this.lanes.get(replica);
-    if (lane === undefined) {
-      // Replicas come and go (each pod start is a new one): lanes with nothing waiting are let go.
-      if (this.lanes.size >= MAX_IDLE_LANES) {
-        for (const [name, idle] of this.lanes) {
-          if (idle.batch.length === 0 && idle.acks.length === 0) this.lanes.delete(name);
-        }
-      }
-      lane = { replica, batch: [], acks: [] };
-      this.lanes.set(replica, lane);
-    }
-    return lane;
-  }
-
-  private readonly flushAcks = (): void => {
-    const lanes = this.acking;
-    this.acking = [];
-    for (const lane of lanes) {
-      const ids = [];
-      const out: Envelope[] = [];
-      for (const ack of lane.acks) {
-        if (ack.outcome === 'delivered' && ack.reply === undefined) ids.push(ack.id);
-        else out.push(ack);
-      }
-      lane.acks = [];
-      if (ids.length > 0) out.unshift({ k: 'delivered', ids });
-      // What waits for the same replica travels with the acks, in its order, for the same system call.
-      if (lane.batch.length > 0) {
-        out.push(...lane.batch);
-        lane.batch = [];
-      }
-      this.publish(lane.replica, out);
-    }
-  };
-
-  private readonly flush = (): void => {
-    this.flushScheduled = false;
-    this.lastFlush = performance.now();
-    const lanes = this.flushing;
-    this.flushing = [];
-    for (const lane of lanes) {
-      // Taken along by the acks meanwhile, if empty.
-      if (lane.batch.length === 0) continue;
-      this.publish(lane.replica, lane.batch);
-      lane.batch = [];
-    }
-  };
-
-  private publish(replica: string, batch: readonly Envelope[]): void {
-    this.publisher.publish(clusterKeys.inbox(replica), encodeBatch(batch)).catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'publish failed');
-    });
-  }
-
-  /** Replicas whose heartbeat stopped. */
-  async deadReplicas(now = Date.now()): Promise<string[]> {
-    return this.redis.client.zrangebyscore(clusterKeys.replicas(), 0, now - REPLICA_DEAD_AFTER_MS);
-  }
-
-  async isAlive(replica: string, now = Date.now()): Promise<boolean> {
-    if (replica === this.replicaId) return true;
-    const score = await this.redis.client.zscore(clusterKeys.replicas(), replica);
-    return score !== null && Number(score) > now - REPLICA_DEAD_AFTER_MS;
-  }
-
-  async forget(replica: string): Promise<void> {
-    this.lanes.delete(replica);
-    await this.redis.client.zrem(clusterKeys.replicas(), replica);
-  }
-
-  private async subscribe(): Promise<void> {
-    while (this.heartbeat !== null) {
-      try {
-        await this.subscriber.subscribe(clusterKeys.inbox(this.replicaId));
-        return;
-      } catch (error) {
-        this.logger.warn({ err: error }, 'subscribing to the inbox failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-      }
-    }
-  }
-
-  private async beat(): Promise<void> {
-    try {
-      await this.redis.client.zadd(clusterKeys.replicas(), Date.now(), this.replicaId);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'heartbeat failed');
-    }
-  }
+  abstract readonly replicaId: string;
+  /** The one receiver of this replica's inbox. */
+  abstract onMessage(handler: (envelope: Envelope) => void): void;
+  abstract send(replica: string, envelope: Envelope): void;
+  /** Whether the replica's heartbeat is fresh. */
+  abstract isAlive(replica: string): Promise<boolean>;
+  /** Replicas whose heartbeat stopped, for the reaper. */
+  abstract deadReplicas(): Promise<string[]>;
+  /** A reaped replica is forgotten. */
+  abstract forget(replica: string): Promise<void>;
 }

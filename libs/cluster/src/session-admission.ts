@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TenantRepository } from '#store';
-import type { TenantStatus } from '#store';
+import { TenantRepository, type TenantStatus } from '#store';
 import { SessionDirectory } from './session-directory.js';
 
 /** Whether a new RM session may start: `tenant-unavailable` for a suspended or deleted tenant. */

@@ -1,7 +1,3 @@
-import { Injectable } from '@nestjs/common';
-import { RedisService } from '#redis';
-import { clusterKeys } from './cluster-keys.js';
-
 /** What every replica can learn about an RM's live session. */
 export interface RmEntry {
   readonly sessionId: string;
@@ -25,340 +21,58 @@ export interface ChannelEntry {
   readonly cemNodeIds: readonly string[] | null;
 }
 
-// Replace the RM's entry, returning the one it replaces (flattened HGETALL), in one step.
-const REGISTER = `
-local old = redis.call('HGETALL', KEYS[1])
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('SADD', KEYS[2], ARGV[1])
-redis.call('SADD', KEYS[3], ARGV[1])
-return old`;
-
-// Remove the entry only if it is still this session's.
-const REMOVE = `
-if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[2] then return 0 end
-redis.call('DEL', KEYS[1])
-redis.call('SREM', KEYS[2], ARGV[1])
-redis.call('SREM', KEYS[3], ARGV[1])
-redis.call('DEL', KEYS[4])
-return 1`;
-
-// Bind only if the session is still this one and still bound to what the caller saw.
-const BIND = `
-if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[1] then return 0 end
-if redis.call('HGET', KEYS[1], 'channelId') ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], 'channelId', ARGV[3], 'channelReplica', ARGV[4])
-return 1`;
-
-/**
- * How often what sessions changed is written to Redis. Short enough that a message held for its save
- * has gone before two scavenges pass (about 300 ms apart at 5,000 messages a second), and so is not
- * promoted to the old generation; a session speaks every few seconds, so a shorter wait costs no more
- * writes, only smaller batches.
- */
-export const SNAPSHOT_SAVE_MS = 250;
-
-/**
- * What a session of this replica said since it was last saved. Kept, emptied, from one save to the
- * next while the session lives: a fresh object per session every second was garbage the collector had
- * to promote and trace. The messages sit in an array emptied slot by slot, not a Map: a cleared Map
- * leaves its old table behind, and an old table still pointing at the messages it held kept each of
- * them alive through scavenges into the old generation.
- */
-interface Unsaved {
-  readonly sessionId: string;
-  readonly rmNodeId: string;
-  /** Each message type the session has sent, and beside it its last message not yet saved. */
-  readonly types: string[];
-  readonly messages: (string | undefined)[];
-  state: string | undefined;
-  /** In `dirty`, waiting for the next save. */
-  dirty: boolean;
+/** An RM's snapshot as saved: message_type -> its last message (JSON text), and the state (JSON). */
+export interface SavedSession {
+  readonly snapshot: Record<string, string>;
+  readonly state: string | undefined;
 }
 
-// Save sessions' snapshots and states, each only while it is still its RM's session: a save that
-// crosses the session's removal must not bring its keys back. KEYS are (entry, snapshot) per session;
-// ARGV per session: sessionId, state ('' unchanged), how many field/value items follow, the items.
-const SAVE = `
-local a = 1
-for i = 1, #KEYS, 2 do
-  local n = tonumber(ARGV[a + 2])
-  if redis.call('HGET', KEYS[i], 'sessionId') == ARGV[a] then
-    if ARGV[a + 1] ~= '' then redis.call('HSET', KEYS[i], 'state', ARGV[a + 1]) end
-    if n > 0 then redis.call('HSET', KEYS[i + 1], unpack(ARGV, a + 3, a + 2 + n)) end
-  end
-  a = a + 3 + n
-end
-return 1`;
-
-const SAVE_COMMAND = 's2bSaveSessions';
 /**
- * Sessions per save script, one script per turn of the event loop: Redis runs a script to its end
- * before anything else, and thousands of sessions in one go held every message behind them for tens of
- * milliseconds, here and in Redis.
+ * Where every live RM session and CEM channel is, shared by all replicas: one entry per RM (its
+ * session, the replica holding its socket, the channel it is bound to, its state), sets per tenant and
+ * per replica, and each session's snapshot. Written by the replica that holds the socket (and by the
+ * reaper for a dead one), read by any. `RedisSessionDirectory` runs the broker;
+ * `InMemorySessionDirectory` its tests.
  */
-const SAVE_CHUNK = 64;
-
-type SaveArgs = { keys: string[]; args: string[] };
-
-/** Adds what the session said to `chunk` and empties it. */
-function takeSave(chunk: SaveArgs, pending: Unsaved): void {
-  chunk.keys.push(clusterKeys.rm(pending.rmNodeId), clusterKeys.snapshot(pending.sessionId));
-  const { args } = chunk;
-  // The item count goes before the items: its slot is filled once they are in.
-  args.push(pending.sessionId, pending.state ?? '', '');
-  const countAt = args.length - 1;
-  for (let i = 0; i < pending.messages.length; i++) {
-    const message = pending.messages[i];
-    if (message === undefined) continue;
-    args.push(pending.types[i] as string, message);
-    pending.messages[i] = undefined;
-  }
-  args[countAt] = String(args.length - countAt - 1);
-  pending.state = undefined;
-  pending.dirty = false;
-}
-
-function toEntry(flat: string[] | Record<string, string>): RmEntry | undefined {
-  const record: Record<string, string> = Array.isArray(flat)
-    ? Object.fromEntries(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]))
-    : flat;
-  return record['sessionId'] ? (record as unknown as RmEntry) : undefined;
-}
-
-/** The live sessions and CEM channels of every replica, in Redis. */
-@Injectable()
-export class SessionDirectory {
-  /** Sessions of this replica that have said something, by session id, until they are removed. */
-  private readonly sessions = new Map<string, Unsaved>();
-  /** Sessions with something unsaved, in the order they first had; may list a session twice. */
-  private dirty: Unsaved[] = [];
-  private saveTimer?: NodeJS.Timeout;
-
-  constructor(private readonly redis: RedisService) {
-    // By its SHA (EVALSHA) rather than its text: Redis would hash the script on every call, once a
-    // second for every session that spoke.
-    redis.client.defineCommand(SAVE_COMMAND, { lua: SAVE });
-  }
-
+export abstract class SessionDirectory {
   /** Registers a new session of an RM; returns the session it replaces, if any. */
-  async register(rmNodeId: string, entry: RmEntry): Promise<RmEntry | undefined> {
-    const fields = Object.entries(entry).flat();
-    const old = (await this.redis.client.eval(
-      REGISTER,
-      3,
-      clusterKeys.rm(rmNodeId),
-      clusterKeys.tenantSessions(entry.tenantId),
-      clusterKeys.replicaRms(entry.replica),
-      rmNodeId,
-      entry.sessionId,
-      ...fields,
-    )) as string[];
-    const previous = toEntry(old);
-    if (previous && previous.replica !== entry.replica) {
-      await this.redis.client.srem(clusterKeys.replicaRms(previous.replica), rmNodeId);
-    }
-    return previous;
-  }
-
-  async remove(rmNodeId: string, entry: Pick<RmEntry, 'sessionId' | 'tenantId' | 'replica'>): Promise<boolean> {
-    // A snapshot write still gathered for this session must not bring its key back after removal.
-    const pending = this.sessions.get(entry.sessionId);
-    if (pending !== undefined) {
-      pending.dirty = false;
-      this.sessions.delete(entry.sessionId);
-    }
-    const removed = await this.redis.client.eval(
-      REMOVE,
-      4,
-      clusterKeys.rm(rmNodeId),
-      clusterKeys.tenantSessions(entry.tenantId),
-      clusterKeys.replicaRms(entry.replica),
-      clusterKeys.snapshot(entry.sessionId),
-      rmNodeId,
-      entry.sessionId,
-    );
-    return removed === 1;
-  }
-
-  async get(rmNodeId: string): Promise<RmEntry | undefined> {
-    return toEntry(await this.redis.client.hgetall(clusterKeys.rm(rmNodeId)));
-  }
-
-  async getMany(rmNodeIds: readonly string[]): Promise<Map<string, RmEntry>> {
-    const pipeline = this.redis.client.pipeline();
-    for (const id of rmNodeIds) pipeline.hgetall(clusterKeys.rm(id));
-    const results = (await pipeline.exec()) ?? [];
-    const out = new Map<string, RmEntry>();
-    results.forEach(([, value], i) => {
-      const entry = value ? toEntry(value as Record<string, string>) : undefined;
-      if (entry) out.set(rmNodeIds[i] as string, entry);
-    });
-    return out;
-  }
-
-  async bind(
+  abstract register(rmNodeId: string, entry: RmEntry): Promise<RmEntry | undefined>;
+  /** Removes the entry if it is still this session's; whether it did. */
+  abstract remove(rmNodeId: string, entry: Pick<RmEntry, 'sessionId' | 'tenantId' | 'replica'>): Promise<boolean>;
+  abstract get(rmNodeId: string): Promise<RmEntry | undefined>;
+  abstract getMany(rmNodeIds: readonly string[]): Promise<Map<string, RmEntry>>;
+  /** Binds the session to a channel ('' for none) if it is still this session, bound to `expectedChannelId`. */
+  abstract bind(
     rmNodeId: string,
     sessionId: string,
     expectedChannelId: string,
     channelId: string,
     channelReplica: string,
-  ): Promise<boolean> {
-    const bound = await this.redis.client.eval(
-      BIND,
-      1,
-      clusterKeys.rm(rmNodeId),
-      sessionId,
-      expectedChannelId,
-      channelId,
-      channelReplica,
-    );
-    return bound === 1;
-  }
-
-  async tenantSessions(tenantId: string): Promise<string[]> {
-    return this.redis.client.smembers(clusterKeys.tenantSessions(tenantId));
-  }
-
+  ): Promise<boolean>;
+  abstract tenantSessions(tenantId: string): Promise<string[]>;
   /** How many live sessions the tenant has, and whether the RM holds one of them. */
-  async tenantLoad(tenantId: string, rmNodeId: string): Promise<{ live: number; alreadyLive: boolean }> {
-    const [live, member] = await Promise.all([
-      this.redis.client.scard(clusterKeys.tenantSessions(tenantId)),
-      this.redis.client.sismember(clusterKeys.tenantSessions(tenantId), rmNodeId),
-    ]);
-    return { live, alreadyLive: member === 1 };
-  }
-
-  async replicaRms(replica: string): Promise<string[]> {
-    return this.redis.client.smembers(clusterKeys.replicaRms(replica));
-  }
-
+  abstract tenantLoad(tenantId: string, rmNodeId: string): Promise<{ live: number; alreadyLive: boolean }>;
+  abstract replicaRms(replica: string): Promise<string[]>;
   /**
-   * Records an RM message for the snapshot (and the session state, when it changed). Only the last
-   * message of each type counts, so what a session changed is saved at most once per
-   * SNAPSHOT_SAVE_MS, all sessions in one pipeline: a Redis write per message was the largest cost of
-   * an RM's replica at saturation. Whoever needs it current asks for `saveNow` first.
+   * Records an RM message for the snapshot (and the state, when it changed). May be written behind:
+   * whoever needs it current asks `saveNow` first.
    */
-  recordFromRm(
+  abstract recordFromRm(
     rmNodeId: string,
     sessionId: string,
     messageType: string,
     message: string,
     state: string | undefined,
-  ): void {
-    const pending = this.pendingOf(rmNodeId, sessionId);
-    const at = pending.types.indexOf(messageType);
-    if (at < 0) {
-      pending.types.push(messageType);
-      pending.messages.push(message);
-    } else {
-      pending.messages[at] = message;
-    }
-    if (state !== undefined) pending.state = state;
-  }
-
+  ): void;
   /** The session state changed by a CEM message; saved with the snapshot. */
-  recordState(rmNodeId: string, sessionId: string, state: string): void {
-    this.pendingOf(rmNodeId, sessionId).state = state;
-  }
-
-  /** Writes what is unsaved of one session now; resolves once Redis has it. */
-  async saveNow(sessionId: string): Promise<void> {
-    const pending = this.sessions.get(sessionId);
-    if (pending === undefined || !pending.dirty) return;
-    const chunk: SaveArgs = { keys: [], args: [] };
-    takeSave(chunk, pending);
-    await this.runSave(chunk);
-  }
-
-  private pendingOf(rmNodeId: string, sessionId: string): Unsaved {
-    let pending = this.sessions.get(sessionId);
-    if (pending === undefined) {
-      pending = { sessionId, rmNodeId, types: [], messages: [], state: undefined, dirty: false };
-      this.sessions.set(sessionId, pending);
-    }
-    if (!pending.dirty) {
-      pending.dirty = true;
-      this.dirty.push(pending);
-      if (this.saveTimer === undefined) {
-        this.saveTimer = setTimeout(() => this.save(), SNAPSHOT_SAVE_MS);
-        this.saveTimer.unref();
-      }
-    }
-    return pending;
-  }
-
-  /**
-   * What was unsaved when the timer fired, SAVE_CHUNK sessions per turn of the event loop, oldest first.
-   * A session waiting its turn takes its newer messages along; `saveNow` and `remove` empty it, so no
-   * chunk can write an older snapshot over a newer one.
-   */
-  private save(): void {
-    this.saveTimer = undefined;
-    const due = this.dirty;
-    this.dirty = [];
-    let at = 0;
-    const next = (): void => {
-      const chunk: SaveArgs = { keys: [], args: [] };
-      for (; at < due.length && chunk.keys.length < 2 * SAVE_CHUNK; at++) {
-        const pending = due[at] as Unsaved;
-        if (pending.dirty) takeSave(chunk, pending);
-      }
-      // Not awaited on the hot path; a failure costs a stale snapshot, not a message.
-      if (chunk.keys.length > 0) this.runSave(chunk).catch(() => undefined);
-      if (at < due.length) setImmediate(next);
-    };
-    next();
-  }
-
-  private async runSave({ keys, args }: SaveArgs): Promise<void> {
-    const client = this.redis.client as unknown as Record<
-      typeof SAVE_COMMAND,
-      (...args: (string | number)[]) => Promise<unknown>
-    >;
-    await client[SAVE_COMMAND](keys.length, ...keys, ...args);
-  }
-
-  /** The saved snapshot (message_type -> message) and state (JSON) of a session. */
-  async savedSession(
-    rmNodeId: string,
-    sessionId: string,
-  ): Promise<{ snapshot: Record<string, string>; state: string | undefined }> {
-    const [snapshot, state] = await Promise.all([
-      this.redis.client.hgetall(clusterKeys.snapshot(sessionId)),
-      this.redis.client.hget(clusterKeys.rm(rmNodeId), 'state'),
-    ]);
-    return { snapshot, state: state ?? undefined };
-  }
-
-  async addChannel(tenantId: string, channel: ChannelEntry): Promise<void> {
-    await this.redis.client
-      .multi()
-      .hset(clusterKeys.tenantChannels(tenantId), channel.channelId, JSON.stringify(channel))
-      .sadd(clusterKeys.replicaChannels(channel.replica), `${tenantId} ${channel.channelId}`)
-      .exec();
-  }
-
-  async removeChannel(tenantId: string, channelId: string, replica: string): Promise<void> {
-    await this.redis.client
-      .multi()
-      .hdel(clusterKeys.tenantChannels(tenantId), channelId)
-      .srem(clusterKeys.replicaChannels(replica), `${tenantId} ${channelId}`)
-      .exec();
-  }
-
-  async channels(tenantId: string): Promise<ChannelEntry[]> {
-    const all = await this.redis.client.hgetall(clusterKeys.tenantChannels(tenantId));
-    return Object.values(all).map((text) => JSON.parse(text) as ChannelEntry);
-  }
-
+  abstract recordState(rmNodeId: string, sessionId: string, state: string): void;
+  /** Writes what is unsaved of one session now. */
+  abstract saveNow(sessionId: string): Promise<void>;
+  abstract savedSession(rmNodeId: string, sessionId: string): Promise<SavedSession>;
+  abstract addChannel(tenantId: string, channel: ChannelEntry): Promise<void>;
+  abstract removeChannel(tenantId: string, channelId: string, replica: string): Promise<void>;
+  abstract channels(tenantId: string): Promise<ChannelEntry[]>;
   /** `[tenantId, channelId]` of the channels a replica held. */
-  async replicaChannels(replica: string): Promise<[string, string][]> {
-    const members = await this.redis.client.smembers(clusterKeys.replicaChannels(replica));
-    return members.map((m) => m.split(' ') as [string, string]);
-  }
-
-  async forgetReplica(replica: string): Promise<void> {
-    await this.redis.client.del(clusterKeys.replicaRms(replica), clusterKeys.replicaChannels(replica));
-  }
+  abstract replicaChannels(replica: string): Promise<[string, string][]>;
+  abstract forgetReplica(replica: string): Promise<void>;
 }

@@ -3,7 +3,7 @@ import type { Envelope } from './envelopes.js';
 import { decodeBatch, encodeBatch, WireError } from './wire.js';
 
 const toCem = (message: string, id = 1): Envelope => ({
-  k: 'to-cem',
+  kind: 'to-cem',
   id,
   from: 'replica-a',
   channelId: 'c',
@@ -18,10 +18,10 @@ describe('wire batches', () => {
   it('round-trips every kind of envelope, in order', () => {
     const batch: Envelope[] = [
       toCem('{"message_type":"FRBC.SystemDescription","x":"a\\nb"}'),
-      { k: 'ack', id: 7, outcome: 'rejected', reply: '{"status":"INVALID_CONTENT"}' },
-      { k: 'to-rm', id: 2, from: 'b', rmNodeId: 'r', sessionId: 's', message: '{\n  "pretty": true\n}', sentAt: 5 },
-      { k: 'delivered', ids: [1, 2, 3] },
-      { k: 'session-closed', channelId: 'c', rmNodeId: 'r', sessionId: 's', cemNodeId: 'n', reason: 'replaced' },
+      { kind: 'ack', id: 7, outcome: 'rejected', reply: '{"status":"INVALID_CONTENT"}' },
+      { kind: 'to-rm', id: 2, from: 'b', rmNodeId: 'r', sessionId: 's', message: '{\n  "pretty": true\n}', sentAt: 5 },
+      { kind: 'delivered', ids: [1, 2, 3] },
+      { kind: 'session-closed', channelId: 'c', rmNodeId: 'r', sessionId: 's', cemNodeId: 'n', reason: 'replaced' },
       toCem('', 9),
       toCem('ünïcødé 🔋 "quoted" \\ backslash', 10),
     ];
@@ -39,11 +39,11 @@ describe('wire batches', () => {
   });
 
   it.each([
-    ['a line without its end', '{"k":"ack","id":1,"outcome":"gone"}'],
+    ['a line without its end', '{"kind":"ack","id":1,"outcome":"gone"}'],
     ['a line that is not JSON', 'nope\n'],
     ['a line that is not an envelope', '[1,2]\n'],
-    ['a message length beyond the batch', '{"k":"to-cem","m":99}\n{}'],
-    ['a negative message length', '{"k":"to-cem","m":-1}\n'],
+    ['a message length beyond the batch', '{"kind":"to-cem","m":99}\n{}'],
+    ['a negative message length', '{"kind":"to-cem","m":-1}\n'],
   ])('refuses %s', (_name, text) => {
     expect(() => decodeBatch(text)).toThrow(WireError);
   });

@@ -11,16 +11,17 @@ const q = JSON.stringify;
  * are these, and building and stringifying a copy of each without its message cost several times more.
  */
 function messageHeader(e: ToCem | ToRm): string {
-  return e.k === 'to-cem'
-    ? `{"k":"to-cem","id":${e.id},"sentAt":${e.sentAt},"from":${q(e.from)},"channelId":${q(e.channelId)},"sessionId":${q(e.sessionId)},"rmNodeId":${q(e.rmNodeId)},"cemNodeId":${q(e.cemNodeId)},"m":${e.message.length}}`
-    : `{"k":"to-rm","id":${e.id},"sentAt":${e.sentAt},"from":${q(e.from)},"sessionId":${q(e.sessionId)},"rmNodeId":${q(e.rmNodeId)},"m":${e.message.length}}`;
+  return e.kind === 'to-cem'
+    ? `{"kind":"to-cem","id":${e.id},"sentAt":${e.sentAt},"from":${q(e.from)},"channelId":${q(e.channelId)},"sessionId":${q(e.sessionId)},"rmNodeId":${q(e.rmNodeId)},"cemNodeId":${q(e.cemNodeId)},"m":${e.message.length}}`
+    : `{"kind":"to-rm","id":${e.id},"sentAt":${e.sentAt},"from":${q(e.from)},"sessionId":${q(e.sessionId)},"rmNodeId":${q(e.rmNodeId)},"m":${e.message.length}}`;
 }
 
 /** The encoded batch; envelopes in order. */
 export function encodeBatch(batch: readonly Envelope[]): string {
   let text = '';
   for (const envelope of batch) {
-    if (envelope.k === 'to-cem' || envelope.k === 'to-rm') text += `${messageHeader(envelope)}\n${envelope.message}`;
+    if (envelope.kind === 'to-cem' || envelope.kind === 'to-rm')
+      text += `${messageHeader(envelope)}\n${envelope.message}`;
     else text += `${q(envelope)}\n`;
   }
   return text;
@@ -62,7 +63,7 @@ function parseHeader(line: string): Record<string, unknown> {
     typeof value !== 'object' ||
     value === null ||
     Array.isArray(value) ||
-    typeof (value as { k?: unknown }).k !== 'string'
+    typeof (value as { kind?: unknown }).kind !== 'string'
   ) {
     throw new WireError('envelope line is not an envelope');
   }

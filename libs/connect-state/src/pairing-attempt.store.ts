@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PairingAttempt } from '#s2-connect';
-import type { NodeDescription, EndpointDescription } from '#s2-connect';
+import type { PairingAttempt, NodeDescription, EndpointDescription } from '#s2-connect';
 import { hashToken } from '#security';
 import { RedisService } from '#redis';
 import { keys } from './keys.js';

@@ -1,10 +1,16 @@
 // The RM as pairing client of a CEM's pairing server (S2 Connect v1 "Pairing interaction", steps 1 to 10
 // with 6A-8A: the CEM's endpoint becomes the communication server).
-import { domainOf, challengeResponse, newChallenge } from '#s2-connect';
-import type { EndpointDescription, NodeDescription } from '#s2-connect';
-import { checkRequestPairingResponse, requestPairingBody } from '#s2-connect';
-import { parsePairingCode } from '#s2-connect';
-import { validateBody } from '#s2-connect';
+import {
+  domainOf,
+  challengeResponse,
+  newChallenge,
+  type EndpointDescription,
+  type NodeDescription,
+  checkRequestPairingResponse,
+  requestPairingBody,
+  parsePairingCode,
+  validateBody,
+} from '#s2-connect';
 import { S2_JSON_VERSIONS } from '#s2-json';
 import { selectApiVersion } from './api-version.js';
 import { S2ConnectClientError, type ClientStep } from './errors.js';

@@ -1,14 +1,14 @@
 // The RM as communication client: session initiation (initiateSession, then confirmAccessToken) and
 // unpairing, S2 Connect v1 "Session initiation" and "Unpairing by the communication client".
-import type {
-  CommunicationProtocol,
-  EndpointDescription,
-  InitiateSessionRequest,
-  NodeDescription,
-  UnpairRequest,
-  WebSocketCommunicationDetails,
+import {
+  type CommunicationProtocol,
+  type EndpointDescription,
+  type InitiateSessionRequest,
+  type NodeDescription,
+  type UnpairRequest,
+  type WebSocketCommunicationDetails,
+  validateBody,
 } from '#s2-connect';
-import { validateBody } from '#s2-connect';
 import { selectApiVersion, type ApiVersion } from './api-version.js';
 import { S2ConnectClientError, type ClientStep } from './errors.js';
 import { baseUrl, call, operationUrl, type FetchLike } from './http.js';

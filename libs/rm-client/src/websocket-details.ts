@@ -1,8 +1,7 @@
 // The confirmAccessToken answer for the WebSocket protocol, checked by hand: libs/s2-connect compiles the
 // schema's `format: url` with ajv-formats' `url`, which only accepts http(s) and ftp URLs on public hosts,
 // so it refuses every `wss://` URL a real server sends. Same rules as the schema otherwise.
-import { decodeBase64 } from '#s2-connect';
-import type { WebSocketCommunicationDetails } from '#s2-connect';
+import { decodeBase64, type WebSocketCommunicationDetails } from '#s2-connect';
 
 export type DetailsResult = { ok: true; value: WebSocketCommunicationDetails } | { ok: false; problem: string };
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '#db';
-import { PrismaService } from '#db';
+import { type Prisma, PrismaService } from '#db';
 import { cursorCodec, type Page, type PageRequest, pageOf } from './keyset-page.js';
 import type { AuditEventRecord, JsonValue } from './records.js';
 

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '#db';
-import type { TenantStatus as DbTenantStatus } from '#db';
-import { PrismaService } from '#db';
+import { type Prisma, type TenantStatus as DbTenantStatus, PrismaService } from '#db';
 import { auditRow, dbPairingCodeKind, tenantStatusOf } from './mapping.js';
 import type { NewPairingCode } from './pairing-code.repository.js';
 import { PairingRepository, type RemovedPairing } from './pairings/pairing.repository.js';

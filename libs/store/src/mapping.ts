@@ -1,5 +1,4 @@
-import type { Prisma } from '#db';
-import { PairingCodeKind as DbPairingCodeKind, TenantStatus as DbTenantStatus } from '#db';
+import { type Prisma, PairingCodeKind as DbPairingCodeKind, TenantStatus as DbTenantStatus } from '#db';
 import type { AuditEntry, PairingCodeKind, TenantStatus } from './records.js';
 
 export function tenantStatusOf(status: DbTenantStatus): TenantStatus {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '#db';
-import { PairingCodeKind } from '#db';
+import { PrismaService, PairingCodeKind } from '#db';
 import { dbPairingCodeKind, pairingCodeKindOf } from './mapping.js';
 import type { AuditEntry, PairingCodeKind as Kind, ValidPairingToken } from './records.js';
 import { isUuid } from './uuid.js';

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '#db';
-import { TenantStatus } from '#db';
+import { PrismaService, TenantStatus } from '#db';
 import { auditRow, tenantStatusOf } from './mapping.js';
 import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
 import type { AuditEntry, ServiceAccountCredentials, ServiceAccountRecord } from './records.js';

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '#db';
-import { TenantStatus as DbTenantStatus } from '#db';
+import { PrismaService, TenantStatus as DbTenantStatus } from '#db';
 import { auditRow, tenantStatusOf } from './mapping.js';
 import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
 import type { AuditEntry, TenantDetails, TenantRecord, TenantStatus } from './records.js';

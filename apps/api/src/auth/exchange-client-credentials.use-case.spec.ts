@@ -4,8 +4,7 @@ import type { SecretHasher } from '#security';
 import type { Clock, ServiceAccountCredentials, ServiceAccountRepository } from '#store';
 import { ClientCredentialsInvalidError } from '../errors/api-error.js';
 import { ExchangeClientCredentials } from './exchange-client-credentials.use-case.js';
-import type { TenantAuthService } from '#tenant-auth';
-import type { TenantPrincipal } from '#tenant-auth';
+import type { TenantAuthService, TenantPrincipal } from '#tenant-auth';
 
 const account: ServiceAccountCredentials = {
   id: 'sa-1',

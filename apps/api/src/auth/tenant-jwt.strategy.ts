@@ -2,8 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { CONFIG, type Config } from '#config';
-import { TenantAuthService } from '#tenant-auth';
-import { TENANT_JWT_ALGORITHM, TENANT_JWT_AUDIENCE, TENANT_JWT_ISSUER, type TenantPrincipal } from '#tenant-auth';
+import {
+  TenantAuthService,
+  TENANT_JWT_ALGORITHM,
+  TENANT_JWT_AUDIENCE,
+  TENANT_JWT_ISSUER,
+  type TenantPrincipal,
+} from '#tenant-auth';
 
 export const TENANT_JWT_STRATEGY = 'tenant-jwt';
 

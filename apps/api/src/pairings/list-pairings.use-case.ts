@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SessionDirectory } from '#cluster';
-import { CemNodeRepository, type Page } from '#store';
-import { type PairingDetails, type PairingListing, PairingViewRepository } from '#store';
+import { CemNodeRepository, type Page, type PairingDetails, type PairingListing, PairingViewRepository } from '#store';
 import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeNotFoundError } from '../errors/api-error.js';
 import { isSessionOf } from '../sessions/session.view.js';

@@ -3,14 +3,27 @@
 // ones of libs/s2-connect; the HTTP (timeouts, no redirects, bounded bodies) is the RM client's.
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '#config';
-import { selectApiVersion } from '#rm-client';
-import { type ClientStep, S2ConnectClientError } from '#rm-client';
-import { call, type HttpAnswer, operationUrl } from '#rm-client';
-import { challengeResponse, domainOf, newChallenge } from '#s2-connect';
-import type { ConnectionDetails, EndpointDescription, NodeDescription } from '#s2-connect';
-import { checkRequestPairingResponse, communicationServerRole, requestPairingBody } from '#s2-connect';
-import type { PairingCode } from '#s2-connect';
-import { validateBody } from '#s2-connect';
+import {
+  selectApiVersion,
+  type ClientStep,
+  S2ConnectClientError,
+  call,
+  type HttpAnswer,
+  operationUrl,
+} from '#rm-client';
+import {
+  challengeResponse,
+  domainOf,
+  newChallenge,
+  type ConnectionDetails,
+  type EndpointDescription,
+  type NodeDescription,
+  checkRequestPairingResponse,
+  communicationServerRole,
+  requestPairingBody,
+  type PairingCode,
+  validateBody,
+} from '#s2-connect';
 import { S2_JSON_VERSIONS } from '#s2-json';
 import { ApiErrorCode, type PeerAnswer, PeerPairingError } from '../errors/api-error.js';
 

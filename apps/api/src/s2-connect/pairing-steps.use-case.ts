@@ -3,11 +3,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { EventBus, pairingCreated, pairingRemoved } from '#events';
 import { type AttemptSnapshot, PairingAttemptStore } from '#connect-state';
 import { CONFIG, type Config } from '#config';
-import { decodeBase64 } from '#s2-connect';
-import { PairingStepError } from '#s2-connect';
-import type { ConnectionDetails } from '#s2-connect';
-import { decidePairingStep, type PairingStepRequest } from '#s2-connect';
-import { validateBody } from '#s2-connect';
+import {
+  decodeBase64,
+  PairingStepError,
+  type ConnectionDetails,
+  decidePairingStep,
+  type PairingStepRequest,
+  validateBody,
+} from '#s2-connect';
 import { hashToken, randomBase64 } from '#security';
 import { PairingRepository } from '#store';
 import { publicUrls } from './descriptions.js';

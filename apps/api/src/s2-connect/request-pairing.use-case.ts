@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NodePairingGate } from '#connect-state';
-import { PairingAttemptStore } from '#connect-state';
+import { NodePairingGate, PairingAttemptStore } from '#connect-state';
 import { CONFIG, type Config } from '#config';
 import { DrainService } from '#health';
-import { challengeResponse, newChallenge } from '#s2-connect';
-import type { RequestPairingResponse } from '#s2-connect';
-import { NEW_ATTEMPT } from '#s2-connect';
-import { checkRequestPairing, parseRequestPairing } from '#s2-connect';
+import {
+  challengeResponse,
+  newChallenge,
+  type RequestPairingResponse,
+  NEW_ATTEMPT,
+  checkRequestPairing,
+  parseRequestPairing,
+} from '#s2-connect';
 import { randomBase64 } from '#security';
-import { CemNodeRepository } from '#store';
-import { Clock } from '#store';
-import { PairingCodeRepository } from '#store';
+import { CemNodeRepository, Clock, PairingCodeRepository } from '#store';
 import { serverEndpointDescription, serverNodeDescription } from './descriptions.js';
 
 /** `POST /pairing/v1/requestPairing`: the broker is the pairing server of its CEM nodes. */

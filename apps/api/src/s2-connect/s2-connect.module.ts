@@ -2,8 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConnectStateModule } from '#connect-state';
 import { EventsModule } from '#events';
 import { RedisModule } from '#redis';
-import { SessionAdmission } from '#cluster';
-import { SessionDirectory } from '#cluster';
+import { SessionDirectoryModule } from '#cluster';
 import { StoreModule } from '#store';
 import { PairingController } from './pairing.controller.js';
 import { PairingStepsUseCase } from './pairing-steps.use-case.js';
@@ -13,7 +12,7 @@ import { ConfirmAccessTokenUseCase, InitiateSessionUseCase, UnpairUseCase } from
 
 /** S2 Connect towards RMs: the pairing server (`/pairing/`) and session initiation (`/session/`). */
 @Module({
-  imports: [StoreModule, ConnectStateModule, EventsModule, RedisModule],
+  imports: [StoreModule, ConnectStateModule, EventsModule, RedisModule, SessionDirectoryModule],
   controllers: [PairingController, SessionController],
   providers: [
     RequestPairingUseCase,
@@ -21,8 +20,6 @@ import { ConfirmAccessTokenUseCase, InitiateSessionUseCase, UnpairUseCase } from
     InitiateSessionUseCase,
     ConfirmAccessTokenUseCase,
     UnpairUseCase,
-    SessionDirectory,
-    SessionAdmission,
   ],
 })
 export class S2ConnectModule {}

@@ -3,14 +3,18 @@ import { EventBus, pairingRemoved } from '#events';
 import { WebsocketTokenStore } from '#connect-state';
 import { CONFIG, type Config } from '#config';
 import { DrainService } from '#health';
-import { NotAcceptedError, SessionError } from '#s2-connect';
-import type { InitiateSessionResponse, WebSocketCommunicationDetails } from '#s2-connect';
-import { parseInitiateSession, parseUnpair, selectSession } from '#s2-connect';
+import {
+  NotAcceptedError,
+  SessionError,
+  type InitiateSessionResponse,
+  type WebSocketCommunicationDetails,
+  parseInitiateSession,
+  parseUnpair,
+  selectSession,
+} from '#s2-connect';
 import { isS2JsonVersion } from '#s2-json';
 import { hashToken, randomBase64 } from '#security';
-import { CemNodeRepository } from '#store';
-import { Clock } from '#store';
-import { PairingRepository } from '#store';
+import { CemNodeRepository, Clock, PairingRepository } from '#store';
 import { publicUrls, serverEndpointDescription, serverNodeDescription } from './descriptions.js';
 import { UNPARSABLE_BODY } from '#http';
 import { SessionAdmission } from '#cluster';

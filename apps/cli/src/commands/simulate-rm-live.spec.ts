@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { startFakeCemEndpoint, type FakeCemEndpoint } from '#rm-client/testing';
-import type { FakeS2Connection } from '#rm-client/testing';
+import { startFakeCemEndpoint, type FakeCemEndpoint, type FakeS2Connection } from '#rm-client/testing';
 import { simulateRmCommand } from './simulate-rm.command.js';
 
 let cem: FakeCemEndpoint;

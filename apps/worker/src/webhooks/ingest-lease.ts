@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '#redis';
-import { KEY_PREFIX } from '#redis';
+import { RedisService, KEY_PREFIX } from '#redis';
 
 const LEASE_KEY = `${KEY_PREFIX}webhooks:ingest-lease`;
 export const LEASE_MS = 15_000;

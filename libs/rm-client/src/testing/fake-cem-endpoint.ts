@@ -3,9 +3,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { challengeResponse, newChallenge, verifyChallengeResponse } from '#s2-connect';
-import type { NodeDescription } from '#s2-connect';
-import { validateBody } from '#s2-connect';
+import {
+  challengeResponse,
+  newChallenge,
+  verifyChallengeResponse,
+  type NodeDescription,
+  validateBody,
+} from '#s2-connect';
 import { FakeS2WebSocket } from './fake-s2-websocket.js';
 
 export interface FakeCemOptions {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '#db';
-import { PrismaService } from '#db';
+import { type Prisma, PrismaService } from '#db';
 import type { EndpointDescription, NodeDescription } from '#s2-connect';
 import type { PairingEvent } from '#events';
 import { auditRow } from '../mapping.js';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Prisma } from '#db';
-import { PrismaService } from '#db';
+import { type Prisma, PrismaService } from '#db';
 import type { LaneHead, StreamEvent, TryOutcome } from './webhook.records.js';
 
 /** Longest error text kept per delivery: enough to tell a refused connection from a timeout. */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '#db';
-import { PrismaService } from '#db';
+import { type Prisma, PrismaService } from '#db';
 import { auditRow } from '../mapping.js';
 import type { AuditEntry } from '../records.js';
 import { isUuid } from '../uuid.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DELIVERY_TIMEOUT_MS } from './limits.js';
+import { DELIVERY_TIMEOUT_MS } from '../limits.js';
 import {
   IdSet,
   inOrder,

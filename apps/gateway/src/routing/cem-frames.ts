@@ -25,7 +25,9 @@ export function sessionOpenedFrame(session: {
 }
 
 export function sessionClosedFrame(session: SessionInfo, reason: string): string {
-  return JSON.stringify({ type: 'session.closed', ...session, reason });
+  // Field by field: what is passed in may carry more (an envelope's routing fields), the frame must not.
+  const { sessionId, rmNodeId, cemNodeId } = session;
+  return JSON.stringify({ type: 'session.closed', sessionId, rmNodeId, cemNodeId, reason });
 }
 
 export function pairingFrame(

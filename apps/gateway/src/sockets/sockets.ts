@@ -1,19 +1,29 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { CLOSE, MAX_BUFFERED_BYTES } from './limits.js';
+import { CLOSE, MAX_BUFFERED_BYTES } from '../limits.js';
 
 /** When a socket was last heard from: a property of its own, cheaper per frame than a WeakMap entry. */
 const SEEN = Symbol('lastSeen');
 type Seen = WebSocket & { [SEEN]?: number };
 
+/** How long a peer has to finish the closing handshake before its connection is cut. */
+const CLOSE_HANDSHAKE_MS = 1_000;
+
+/**
+ * Closes a socket with a code, and cuts off a peer that does not finish the closing handshake: a peer
+ * that does not read will not read the close frame either, and its session ends now, not when ws gives
+ * up on the handshake half a minute later.
+ */
+export function closeSocket(socket: WebSocket, code: number, reason: string): void {
+  socket.close(code, reason);
+  setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_MS).unref();
+}
+
 /** Writes a frame unless the peer stopped reading; such a peer is closed, as the contract says. */
 export function write(socket: WebSocket, frame: string): boolean {
   if (socket.readyState !== socket.OPEN) return false;
   if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-    socket.close(CLOSE.tryAgainLater, 'too slow: outbound buffer full');
-    // A peer that does not read will not read the close frame either: its session ends now, not when
-    // ws gives up on the closing handshake half a minute later.
-    setTimeout(() => socket.terminate(), 1_000).unref();
+    closeSocket(socket, CLOSE.tryAgainLater, 'too slow: outbound buffer full');
     return false;
   }
   socket.send(frame);

@@ -1,5 +1,5 @@
 import type { Ack } from '#cluster';
-import { DELIVERY_TIMEOUT_MS } from './limits.js';
+import { DELIVERY_TIMEOUT_MS } from '../limits.js';
 
 export type Outcome = Ack['outcome'];
 /** Told a message's outcome, with the two values given to `track` (a closure per message costs more). */

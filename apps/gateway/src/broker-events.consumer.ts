@@ -1,35 +1,34 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { BrokerEvent } from '#events';
-import { eventKeys } from '#events';
-import { isTenantEvent, type TenantEvent } from '#events';
+import { type BrokerEvent, eventKeys, isTenantEvent, type TenantEvent } from '#events';
 import { LOGGER } from '#observability';
 import { RedisService } from '#redis';
-import { pairingFrame } from './cem-frames.js';
+import { pairingFrame } from './routing/cem-frames.js';
 import { CLOSE } from './limits.js';
-import { RouterService } from './router.service.js';
+import { GatewayNode } from './routing/gateway-node.js';
+import { closeRm } from './routing/placement.js';
 import { TenantEventsHandler } from './tenant-events.handler.js';
 
 /**
- * Every replica reads the pairing event stream: it closes its own socket of an RM that was unpaired
+ * Every replica reads the broker's event stream: it closes its own socket of an RM that was unpaired
  * (SessionRequest RECONNECT, then close) and tells its own CEM channels of the tenant. Tenant events on
  * the same stream (suspension, deletion, revocation) close its sockets of that tenant or account.
  */
 @Injectable()
-export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BrokerEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly connection: Redis;
   private running = true;
   private readonly logger: Logger;
 
   constructor(
     private readonly redis: RedisService,
-    private readonly router: RouterService,
+    private readonly node: GatewayNode,
     private readonly tenantEvents: TenantEventsHandler,
     @Inject(LOGGER) logger: Logger,
   ) {
-    this.connection = redis.dedicatedConnection('pairing-events');
-    this.logger = logger.child({ component: 'pairing-events' });
+    this.connection = redis.dedicatedConnection('broker-events');
+    this.logger = logger.child({ component: 'broker-events' });
   }
 
   onApplicationBootstrap(): void {
@@ -58,7 +57,7 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
         }
       } catch (error) {
         if (!this.running) return;
-        this.logger.warn({ err: error }, 'reading pairing events failed');
+        this.logger.warn({ err: error }, 'reading broker events failed');
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
@@ -76,10 +75,9 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
     if (isTenantEvent(event)) {
       this.tenantEvents.handle(event);
     } else if (event.type === 'pairing.removed') {
-      const rm = this.router.rms.get(event.rmNodeId);
-      if (rm && rm.cemNodeId === event.cemNodeId)
-        this.router.closeRmSocket(rm, CLOSE.unpaired, 'unpaired', 'RECONNECT');
-      this.router.pairingEvent(
+      const rm = this.node.hub.rm(event.rmNodeId);
+      if (rm && rm.cemNodeId === event.cemNodeId) closeRm(rm, CLOSE.unpaired, 'unpaired', 'RECONNECT');
+      this.node.pairingEvent(
         event.tenantId,
         event.cemNodeId,
         event.rmNodeId,
@@ -87,7 +85,7 @@ export class PairingEventsConsumer implements OnApplicationBootstrap, OnApplicat
         true,
       );
     } else {
-      this.router.pairingEvent(
+      this.node.pairingEvent(
         event.tenantId,
         event.cemNodeId,
         event.rmNodeId,

@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import { type Envelope, ReplicaBus, SessionDirectory } from '#cluster';
+import type { WebsocketGrant } from '#connect-state';
+import { LOGGER, Metrics } from '#observability';
+import { Delivery } from './delivery.js';
+import { Interner } from './interner.js';
+import { type LocalChannel, LocalHub, type LocalRm } from './local-hub.js';
+import { PendingOutcomes } from './outcomes.js';
+import { Placement } from './placement.js';
+import { PairingLookup, SessionEventSink } from './ports.js';
+import type { RoutingContext } from './routing-context.js';
+
+type Handlers = { [K in Envelope['kind']]: (envelope: Extract<Envelope, { kind: K }>) => void };
+
+/**
+ * One gateway replica's routing: the sockets it holds (the hub), where sessions are bound (placement)
+ * and how messages reach the other side (delivery), joined to the other replicas by the replica bus.
+ * The edges (the WebSocket upgrade, the event stream, the reaper, the drain) talk to this alone.
+ */
+@Injectable()
+export class GatewayNode {
+  readonly hub = new LocalHub();
+  private readonly placement: Placement;
+  private readonly delivery: Delivery;
+  private readonly outcomes: PendingOutcomes;
+
+  constructor(
+    private readonly bus: ReplicaBus,
+    directory: SessionDirectory,
+    pairings: PairingLookup,
+    sessionEvents: SessionEventSink,
+    @Inject(LOGGER) logger: Logger,
+    metrics: Metrics,
+  ) {
+    this.outcomes = new PendingOutcomes(
+      (replica, ids) => bus.send(replica, { kind: 'query', from: bus.replicaId, ids }),
+      (replica) => bus.isAlive(replica),
+    );
+    const ctx: RoutingContext = {
+      bus,
+      directory,
+      hub: this.hub,
+      pairings,
+      sessionEvents,
+      logger: logger.child({ component: 'router' }),
+      metrics,
+      outcomes: this.outcomes,
+      names: new Interner(),
+    };
+    this.placement = new Placement(ctx);
+    this.delivery = new Delivery(ctx);
+    const { placement, delivery } = this;
+    // Each kind of envelope has one receiver.
+    const handlers: Handlers = {
+      'to-cem': (e) => delivery.onToCem(e),
+      'to-rm': (e) => delivery.onToRm(e),
+      ack: (e) => delivery.onAck(e),
+      delivered: (e) => delivery.onDelivered(e),
+      query: (e) => delivery.onQuery(e),
+      'save-snapshot': (e) => placement.onSaveSnapshot(e),
+      'session-open': (e) => placement.onSessionOpen(e),
+      'session-closed': (e) => placement.onSessionClosed(e),
+      bound: (e) => placement.onBoundEnvelope(e),
+      'close-rm': (e) => placement.onCloseRm(e),
+    };
+    bus.onMessage((envelope) => (handlers[envelope.kind] as (e: Envelope) => void)(envelope));
+    metrics.gaugeOf('s2b_rm_sessions', 'RM sessions whose socket this replica holds', () => this.hub.rmCount);
+    metrics.gaugeOf('s2b_cem_channels', 'CEM channels whose socket this replica holds', () => this.hub.channelCount);
+    metrics.gaugeOf(
+      's2b_pending_deliveries',
+      'messages sent to another replica, awaiting their outcome',
+      () => this.outcomes.size,
+    );
+  }
+
+  get replicaId(): string {
+    return this.bus.replicaId;
+  }
+
+  /** Messages sent to other replicas whose outcome is not known yet. */
+  get pendingDeliveries(): number {
+    return this.outcomes.size;
+  }
+
+  openRm(grant: WebsocketGrant, socket: WebSocket): LocalRm {
+    return this.placement.openRm(grant, socket);
+  }
+
+  onRmFrame(rm: LocalRm, text: string): void {
+    this.delivery.onRmFrame(rm, text);
+  }
+
+  closedRm(rm: LocalRm, reason: string): Promise<void> {
+    return this.placement.closedRm(rm, reason);
+  }
+
+  openChannel(
+    principal: { tenantId: string; serviceAccountId: string },
+    cemNodeIds: string[] | null,
+    socket: WebSocket,
+  ): LocalChannel {
+    return this.placement.openChannel(principal, cemNodeIds, socket);
+  }
+
+  onChannelFrame(channel: LocalChannel, text: string): void {
+    this.delivery.onChannelFrame(channel, text);
+  }
+
+  closedChannel(channel: LocalChannel): Promise<void> {
+    return this.placement.closedChannel(channel);
+  }
+
+  pairingEvent(tenantId: string, cemNodeId: string, rmNodeId: string, frame: string, removed: boolean): void {
+    this.placement.pairingEvent(tenantId, cemNodeId, rmNodeId, frame, removed);
+  }
+
+  reap(replica: string): Promise<void> {
+    return this.placement.reap(replica);
+  }
+}

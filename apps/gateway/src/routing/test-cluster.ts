@@ -1,0 +1,143 @@
+// For specs: gateway replicas in one process, on the in-memory replica bus and session directory, with
+// sockets that record what is written to them. Routing across replicas runs in milliseconds.
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import type { WebSocket } from 'ws';
+import { InMemoryNetwork, InMemorySessionDirectory } from '#cluster';
+import type { WebsocketGrant } from '#connect-state';
+import { Metrics } from '#observability';
+import { GatewayNode } from './gateway-node.js';
+import type { LocalChannel, LocalRm } from './local-hub.js';
+import { PairingLookup, type SessionRef, SessionEventSink } from './ports.js';
+
+/** A peer's end of a socket: frames written to it, parsed, and how it was closed. */
+export class FakeSocket {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  readonly frames: Record<string, unknown>[] = [];
+  closed?: { code: number; reason: string };
+  onClose: () => void = () => undefined;
+
+  send(frame: string, callback?: (error?: Error) => void): void {
+    this.frames.push(JSON.parse(frame) as Record<string, unknown>);
+    callback?.();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.readyState !== 1) return;
+    this.readyState = 3;
+    this.closed = { code, reason };
+    queueMicrotask(() => this.onClose());
+  }
+
+  terminate(): void {
+    this.close(1006, '');
+  }
+
+  ping(): void {}
+
+  /** The frames of one CEM channel frame type, or the S2 messages of one type. */
+  of(type: string): Record<string, unknown>[] {
+    return this.frames.filter((f) => f['type'] === type || f['message_type'] === type);
+  }
+}
+
+class RecordedEvents extends SessionEventSink {
+  readonly events: string[] = [];
+  override opened(rmNodeId: string): void {
+    this.events.push(`opened ${rmNodeId}`);
+  }
+  override closed(rmNodeId: string, _session: SessionRef, reason: string): void {
+    this.events.push(`closed ${rmNodeId} ${reason}`);
+  }
+}
+
+class FakePairings extends PairingLookup {
+  readonly paired = new Map<string, { tenantId: string; cemNodeId: string }>();
+  override async descriptions(): Promise<{ rmNodeDescription: unknown; rmEndpointDescription: unknown }> {
+    return { rmNodeDescription: { brand: 'Volta' }, rmEndpointDescription: { name: 'Volta cloud' } };
+  }
+  override async findInTenant(tenantId: string, rmNodeId: string): Promise<{ cemNodeId: string } | undefined> {
+    const pairing = this.paired.get(rmNodeId);
+    return pairing?.tenantId === tenantId ? pairing : undefined;
+  }
+}
+
+export interface RmPeer {
+  readonly rm: LocalRm;
+  readonly socket: FakeSocket;
+  send(message: Record<string, unknown>): void;
+}
+
+export interface ChannelPeer {
+  readonly channel: LocalChannel;
+  readonly socket: FakeSocket;
+  send(rmNodeId: string, message: Record<string, unknown>): void;
+}
+
+export class TestCluster {
+  readonly network = new InMemoryNetwork();
+  readonly directory = new InMemorySessionDirectory();
+  readonly pairings = new FakePairings();
+  readonly events = new RecordedEvents();
+  readonly nodes = new Map<string, GatewayNode>();
+
+  constructor(replicas: string[]) {
+    const logger = pino({ level: 'silent' });
+    for (const name of replicas) {
+      const node = new GatewayNode(
+        this.network.bus(name),
+        this.directory,
+        this.pairings,
+        this.events,
+        logger,
+        new Metrics(),
+      );
+      this.nodes.set(name, node);
+    }
+  }
+
+  node(replica: string): GatewayNode {
+    const node = this.nodes.get(replica);
+    if (!node) throw new Error(`no replica ${replica}`);
+    return node;
+  }
+
+  connectRm(replica: string, grant: Partial<WebsocketGrant> & { tenantId: string }): RmPeer {
+    const node = this.node(replica);
+    const socket = new FakeSocket();
+    const full: WebsocketGrant = {
+      pairingId: randomUUID(),
+      cemNodeId: 'cem-1',
+      rmNodeId: randomUUID(),
+      s2Version: 'v0.0.2-beta',
+      ...grant,
+    };
+    this.pairings.paired.set(full.rmNodeId, { tenantId: full.tenantId, cemNodeId: full.cemNodeId });
+    const rm = node.openRm(full, socket as unknown as WebSocket);
+    socket.onClose = () => void node.closedRm(rm, rm.closeReason ?? 'closed');
+    return { rm, socket, send: (message) => node.onRmFrame(rm, JSON.stringify(message)) };
+  }
+
+  connectChannel(replica: string, tenantId: string, cemNodeIds: string[] | null = null): ChannelPeer {
+    const node = this.node(replica);
+    const socket = new FakeSocket();
+    const channel = node.openChannel(
+      { tenantId, serviceAccountId: randomUUID() },
+      cemNodeIds,
+      socket as unknown as WebSocket,
+    );
+    socket.onClose = () => void node.closedChannel(channel);
+    return {
+      channel,
+      socket,
+      send: (rmNodeId, message) => node.onChannelFrame(channel, JSON.stringify({ type: 'message', rmNodeId, message })),
+    };
+  }
+}
+
+/** Lets every queued microtask, immediate and short timer run, until routing has nothing left to do. */
+export async function settle(rounds = 100): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
