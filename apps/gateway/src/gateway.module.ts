@@ -9,7 +9,8 @@ import { BrokerEventsConsumer } from './broker-events.consumer.js';
 import { GatewayDrainService } from './gateway-drain.service.js';
 import { ReaperService } from './reaper.service.js';
 import { GatewayNode } from './routing/gateway-node.js';
-import { PairingLookup, SessionEventSink } from './routing/ports.js';
+import { RedisMessageObserver } from './inspection/redis-message-observer.js';
+import { MessageObserver, PairingLookup, SessionEventSink } from './routing/ports.js';
 import { SessionEvents } from './session-events.js';
 import { TenantEventsHandler } from './tenant-events.handler.js';
 import { UpgradeListener } from './upgrade.listener.js';
@@ -22,6 +23,7 @@ import { UpgradeListener } from './upgrade.listener.js';
     { provide: SessionDirectory, useClass: RedisSessionDirectory },
     { provide: PairingLookup, useExisting: PairingRepository },
     { provide: SessionEventSink, useClass: SessionEvents },
+    { provide: MessageObserver, useClass: RedisMessageObserver },
     GatewayNode,
     UpgradeListener,
     BrokerEventsConsumer,

@@ -46,8 +46,7 @@ export class TenantEventsHandler {
   constructor(private readonly node: GatewayNode) {}
 
   handle(event: TenantEvent): void {
-    // Nothing to close; the message history of live sessions follows the policy in the inspection layer.
-    if (event.type === 'tenant.history-changed') return;
+    if (event.type === 'tenant.history-changed') return this.node.setHistory(event.tenantId, event.history);
     const closing = closingFor(event);
     if (closing.rms) {
       for (const rm of this.node.hub.rms(event.tenantId))

@@ -85,11 +85,11 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     if (url.pathname === '/s2/v1/ws') {
       const grant = await this.websocketTokens.consume(token);
       if (!grant) return refuse(socket, 401, 'websocket token not accepted');
-      const admission = await this.admission.check(grant.tenantId, grant.rmNodeId);
+      const { admission, history } = await this.admission.admit(grant.tenantId, grant.rmNodeId);
       if (admission === 'tenant-unavailable') return refuse(socket, 403, 'the tenant of this CEM node is not active');
       if (admission === 'quota-reached') return refuse(socket, 403, "the tenant's limit of live sessions is reached");
       return this.accept(req, socket, head, async (ws) => {
-        const rm = this.node.openRm(grant, ws);
+        const rm = this.node.openRm(grant, ws, history);
         ws.on('message', (data, isBinary) => {
           markSeen(ws);
           this.node.onRmFrame(rm, isBinary ? '\u0000' : data.toString());

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { HistoryPolicy } from '#inspection';
 import { TenantRepository, type TenantStatus } from '#store';
 import { SessionDirectory } from './session-directory.js';
 
@@ -31,10 +32,16 @@ export class SessionAdmission {
   ) {}
 
   async check(tenantId: string, rmNodeId: string): Promise<Admission> {
+    return (await this.admit(tenantId, rmNodeId)).admission;
+  }
+
+  /** The admission, and the tenant's message history policy for the session. */
+  async admit(tenantId: string, rmNodeId: string): Promise<{ admission: Admission; history: HistoryPolicy | null }> {
     const tenant = await this.tenants.sessionPolicy(tenantId);
+    const history = tenant?.history ?? null;
     if (tenant === null || tenant.status !== 'active' || tenant.maxSessions === null) {
-      return admissionOf(tenant, { live: 0, alreadyLive: false });
+      return { admission: admissionOf(tenant, { live: 0, alreadyLive: false }), history };
     }
-    return admissionOf(tenant, await this.directory.tenantLoad(tenantId, rmNodeId));
+    return { admission: admissionOf(tenant, await this.directory.tenantLoad(tenantId, rmNodeId)), history };
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { HistoryPolicy } from '#inspection';
 import { PrismaService, TenantStatus as DbTenantStatus } from '#db';
 import { auditRow, tenantStatusOf } from './mapping.js';
 import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
@@ -38,6 +39,14 @@ function detailsOf(row: DetailRow): TenantDetails {
 }
 
 /** Tenants themselves. Operator-only: every other repository is scoped by tenant id. */
+/** What a session start needs to know of its tenant. */
+export interface SessionPolicy {
+  readonly status: TenantStatus;
+  readonly maxSessions: number | null;
+  /** How much message history the tenant keeps per RM; absent or null: none. */
+  readonly history?: HistoryPolicy | null;
+}
+
 @Injectable()
 export class TenantRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -124,7 +133,7 @@ export class TenantRepository {
   }
 
   /** What admitting a new RM session needs to know of the tenant; null when it no longer exists. */
-  async sessionPolicy(id: string): Promise<{ status: TenantStatus; maxSessions: number | null } | null> {
+  async sessionPolicy(id: string): Promise<SessionPolicy | null> {
     if (!isUuid(id)) return null;
     const row = await this.prisma.tenant.findUnique({ where: { id }, select: { status: true, maxSessions: true } });
     return row === null ? null : { status: tenantStatusOf(row.status), maxSessions: row.maxSessions };

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Ack, Delivered, Query, ToCem, ToRm } from '#cluster';
+import { type HistoryPolicy, type InspectedDirection, type InspectedVerdict, inspectedMessageText } from '#inspection';
 import type { MessageDirection, MessageOutcome, Tally } from '#observability';
 import { inspectFrame, inspectMessage, receptionStatus } from '#s2-json';
 import { DELIVER_WITHIN_MS } from '../limits.js';
@@ -51,7 +52,11 @@ export class Delivery {
     const outcome = inspectFrame(text, { version: rm.s2Version, sender: 'RM', state: rm.state });
     if (outcome.kind === 'reject') {
       this.counted.rmToCem.rejected.inc();
-      write(rm.socket, JSON.stringify(outcome.reply));
+      const reply = JSON.stringify(outcome.reply);
+      write(rm.socket, reply);
+      if (this.ctx.observer.observes(rm.rmNodeId, rm.history)) {
+        this.observe(rm, 'rm_to_cem', rm.sessionId, 'rejected', text, parsesAsJson(text), reply);
+      }
       return;
     }
     if (outcome.kind === 'handshake') {
@@ -69,17 +74,20 @@ export class Delivery {
       changed ? JSON.stringify(rm.state) : undefined,
     );
     const messageId = 'message_id' in message ? message.message_id : undefined;
-    if (rm.channelId === '') return this.failToCem(rm, messageId);
+    // The text outlives this turn only for a message someone observes.
+    const kept = this.ctx.observer.observes(rm.rmNodeId, rm.history) ? text : undefined;
+    if (rm.channelId === '') return this.failToCem(rm, messageId, kept);
     if (rm.channelReplica === this.replicaId) {
       const local = this.ctx.hub.channel(rm.channelId);
       if (!local || !local.bound.has(rm.rmNodeId) || !writeGathered(local.socket, messageFrame(rm, text))) {
-        this.failToCem(rm, messageId);
+        this.failToCem(rm, messageId, kept);
       } else {
         this.counted.rmToCem.delivered.inc();
+        if (kept !== undefined) this.observe(rm, 'rm_to_cem', rm.sessionId, 'delivered', kept, true);
       }
       return;
     }
-    const id = this.ctx.outcomes.track(rm.channelReplica, this.settleToCem, rm, messageId);
+    const id = this.ctx.outcomes.track(rm.channelReplica, this.settleToCem, rm, messageId, kept);
     this.ctx.bus.send(rm.channelReplica, {
       kind: 'to-cem',
       id,
@@ -93,21 +101,42 @@ export class Delivery {
     });
   }
 
-  private readonly settleToCem = (outcome: Outcome, _reply: unknown, rm: LocalRm, messageId: string | undefined) => {
-    if (outcome === 'delivered') this.counted.rmToCem.delivered.inc();
-    else this.failToCem(rm, messageId);
+  private readonly settleToCem = (
+    outcome: Outcome,
+    _reply: unknown,
+    rm: LocalRm,
+    messageId: string | undefined,
+    kept: string | undefined,
+  ) => {
+    if (outcome !== 'delivered') return this.failToCem(rm, messageId, kept);
+    this.counted.rmToCem.delivered.inc();
+    if (kept !== undefined) this.observe(rm, 'rm_to_cem', rm.sessionId, 'delivered', kept, true);
   };
 
   /** No CEM channel took an RM's message: TEMPORARY_ERROR to the RM. */
-  private failToCem(rm: LocalRm, messageId: string | undefined): void {
+  private failToCem(rm: LocalRm, messageId: string | undefined, kept: string | undefined): void {
     this.counted.rmToCem.temporary_error.inc();
     // A ReceptionStatus cannot itself be answered with one.
-    if (messageId !== undefined) {
-      write(
-        rm.socket,
-        JSON.stringify(receptionStatus(messageId, 'TEMPORARY_ERROR', 'no CEM channel can take this message now')),
-      );
-    }
+    const reply =
+      messageId === undefined
+        ? undefined
+        : JSON.stringify(receptionStatus(messageId, 'TEMPORARY_ERROR', 'no CEM channel can take this message now'));
+    if (reply !== undefined) write(rm.socket, reply);
+    if (kept !== undefined) this.observe(rm, 'rm_to_cem', rm.sessionId, 'temporary_error', kept, true, reply);
+  }
+
+  /** An entry for the inspector's tap and the history: only for what `observer.observes`. */
+  private observe(
+    rm: { rmNodeId: string; history: HistoryPolicy | null },
+    direction: InspectedDirection,
+    sessionId: string,
+    verdict: InspectedVerdict,
+    text: string,
+    isJson: boolean,
+    reply?: string,
+  ): void {
+    const head = { at: Date.now(), direction, rmNodeId: rm.rmNodeId, sessionId, verdict };
+    this.ctx.observer.record(rm.rmNodeId, rm.history, inspectedMessageText(head, text, isJson, reply));
   }
 
   /** An RM message from another replica, for a channel here. */
@@ -161,7 +190,7 @@ export class Delivery {
         }
         this.counted.cemToRm.temporary_error.inc();
         const session = { sessionId: '', rmNodeId: frame.rmNodeId, cemNodeId: pairing.cemNodeId };
-        answerCem(channel.socket, session, frame.message, 'the RM is not connected');
+        this.answerCem(channel.socket, session, frame.message, 'the RM is not connected');
       } catch (error) {
         this.ctx.logger.error({ err: error }, 'routing a CEM frame failed');
         write(
@@ -182,7 +211,7 @@ export class Delivery {
         writeGathered(channel.socket, messageFrame(session, reply));
       } else {
         this.counted.cemToRm.temporary_error.inc();
-        answerCem(channel.socket, session, message, 'the RM could not take this message now');
+        this.answerCem(channel.socket, session, message, 'the RM could not take this message now', text);
       }
     };
     if (target.replica === this.replicaId) {
@@ -230,14 +259,21 @@ export class Delivery {
       sender: 'CEM',
       state: rm.state,
     });
-    if (outcome.kind === 'reject') return ['rejected', JSON.stringify(outcome.reply)];
+    const observed = this.ctx.observer.observes(rm.rmNodeId, rm.history);
+    if (outcome.kind === 'reject') {
+      const reply = JSON.stringify(outcome.reply);
+      if (observed) this.observe(rm, 'cem_to_rm', rm.sessionId, 'rejected', text, true, reply);
+      return ['rejected', reply];
+    }
     // The rules answer a Handshake themselves only for an RM; from a CEM it is a reject above.
     if (outcome.kind !== 'forward') return ['gone'];
     if (outcome.state !== rm.state) {
       rm.state = outcome.state;
       this.ctx.directory.recordState(rm.rmNodeId, rm.sessionId, JSON.stringify(rm.state));
     }
-    return write(rm.socket, text) ? ['delivered'] : ['gone'];
+    if (!write(rm.socket, text)) return ['gone'];
+    if (observed) this.observe(rm, 'cem_to_rm', rm.sessionId, 'delivered', text, true);
+    return ['delivered'];
   }
 
   // ---- Acknowledgements ------------------------------------------------------------------------
@@ -256,6 +292,35 @@ export class Delivery {
       this.ack({ from: envelope.from, id }, this.delivered.has(envelope.from, id) ? 'delivered' : 'gone');
   }
 
+  /**
+   * TEMPORARY_ERROR for a CEM's message, when it carries a message_id to answer. The RM's replica never
+   * saw it, so an inspector watching the RM hears of it from here (no history: its policy is not known
+   * on this replica).
+   */
+  private answerCem(
+    socket: WebSocket,
+    session: { sessionId: string; rmNodeId: string; cemNodeId: string },
+    message: Record<string, unknown>,
+    label: string,
+    text?: string,
+  ): void {
+    const id = message['message_id'];
+    const reply = typeof id === 'string' ? JSON.stringify(receptionStatus(id, 'TEMPORARY_ERROR', label)) : undefined;
+    if (reply !== undefined) writeGathered(socket, messageFrame(session, reply));
+    if (this.ctx.observer.observes(session.rmNodeId, null)) {
+      const target = { rmNodeId: session.rmNodeId, history: null };
+      this.observe(
+        target,
+        'cem_to_rm',
+        session.sessionId,
+        'temporary_error',
+        text ?? JSON.stringify(message),
+        true,
+        reply,
+      );
+    }
+  }
+
   private ack(envelope: { from: string; id: number }, outcome: Outcome): void {
     this.ctx.bus.send(envelope.from, { kind: 'ack', id: envelope.id, outcome });
   }
@@ -269,14 +334,12 @@ function arrivedTooLate(sentAt: number): boolean {
   return Date.now() - sentAt > DELIVER_WITHIN_MS;
 }
 
-/** TEMPORARY_ERROR for a CEM's message, when it carries a message_id to answer. */
-function answerCem(
-  socket: WebSocket,
-  session: { sessionId: string; rmNodeId: string; cemNodeId: string },
-  message: Record<string, unknown>,
-  label: string,
-): void {
-  const id = message['message_id'];
-  if (typeof id !== 'string') return;
-  writeGathered(socket, messageFrame(session, JSON.stringify(receptionStatus(id, 'TEMPORARY_ERROR', label))));
+/** Whether an RM's text that the broker refused is JSON (asked only for an observed message). */
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

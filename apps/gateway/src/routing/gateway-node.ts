@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { type Envelope, ReplicaBus, SessionDirectory } from '#cluster';
 import type { WebsocketGrant } from '#connect-state';
+import type { HistoryPolicy } from '#inspection';
 import { LOGGER, Metrics } from '#observability';
 import { Delivery } from './delivery.js';
 import { Interner } from './interner.js';
 import { type LocalChannel, LocalHub, type LocalRm } from './local-hub.js';
 import { PendingOutcomes } from './outcomes.js';
 import { Placement } from './placement.js';
-import { PairingLookup, SessionEventSink } from './ports.js';
+import { MessageObserver, PairingLookup, SessionEventSink } from './ports.js';
 import type { RoutingContext } from './routing-context.js';
 
 type Handlers = { [K in Envelope['kind']]: (envelope: Extract<Envelope, { kind: K }>) => void };
@@ -33,6 +34,7 @@ export class GatewayNode {
     sessionEvents: SessionEventSink,
     @Inject(LOGGER) logger: Logger,
     metrics: Metrics,
+    observer: MessageObserver,
   ) {
     this.outcomes = new PendingOutcomes(
       (replica, ids) => bus.send(replica, { kind: 'query', from: bus.replicaId, ids }),
@@ -48,6 +50,7 @@ export class GatewayNode {
       metrics,
       outcomes: this.outcomes,
       names: new Interner(),
+      observer,
     };
     this.placement = new Placement(ctx);
     this.delivery = new Delivery(ctx);
@@ -84,8 +87,13 @@ export class GatewayNode {
     return this.outcomes.size;
   }
 
-  openRm(grant: WebsocketGrant, socket: WebSocket): LocalRm {
-    return this.placement.openRm(grant, socket);
+  openRm(grant: WebsocketGrant, socket: WebSocket, history: HistoryPolicy | null = null): LocalRm {
+    return this.placement.openRm(grant, socket, history);
+  }
+
+  /** The tenant changed its message history policy: its live sessions here follow it at once. */
+  setHistory(tenantId: string, history: HistoryPolicy | null): void {
+    for (const rm of this.hub.rms(tenantId)) rm.history = history;
   }
 
   onRmFrame(rm: LocalRm, text: string): void {

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { HistoryPolicy } from '#inspection';
 import type { S2JsonVersion, SessionState } from '#s2-json';
 import type { LastWritten } from './outcomes.js';
 import type { SerialQueue } from './serial-queue.js';
@@ -23,6 +24,8 @@ export interface LocalRm {
   closeReason?: string;
   /** The last CEM message written to this RM that came from another replica. */
   lastWritten?: LastWritten;
+  /** How much of this session's traffic its tenant keeps (null: none). */
+  history: HistoryPolicy | null;
 }
 
 /** Where a session bound to a local channel is: its RM's replica, and the order of what came from it. */

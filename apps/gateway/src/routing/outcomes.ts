@@ -2,8 +2,17 @@ import type { Ack } from '#cluster';
 import { DELIVERY_TIMEOUT_MS } from '../limits.js';
 
 export type Outcome = Ack['outcome'];
-/** Told a message's outcome, with the two values given to `track` (a closure per message costs more). */
-type Settle<A = undefined, B = undefined> = (outcome: Outcome, reply: string | undefined, a: A, b: B) => void;
+/**
+ * Told a message's outcome, with the values given to `track` (a closure per message costs more):
+ * `kept` is the message text, kept only when someone observes the message (see MessageObserver).
+ */
+type Settle<A = undefined, B = undefined> = (
+  outcome: Outcome,
+  reply: string | undefined,
+  a: A,
+  b: B,
+  kept: string | undefined,
+) => void;
 
 /**
  * How many times a sender asks the other replica what became of a message whose acknowledgement did
@@ -21,6 +30,7 @@ interface Waiting {
   readonly settle: Settle<unknown, unknown>;
   readonly a: unknown;
   readonly b: unknown;
+  readonly kept: string | undefined;
   deadline: number;
   queries: number;
 }
@@ -59,8 +69,8 @@ export class PendingOutcomes {
   }
 
   track(replica: string, settle: Settle): number;
-  track<A, B>(replica: string, settle: Settle<A, B>, a: A, b: B): number;
-  track<A, B>(replica: string, settle: Settle<A, B>, a?: A, b?: B): number {
+  track<A, B>(replica: string, settle: Settle<A, B>, a: A, b: B, kept?: string): number;
+  track<A, B>(replica: string, settle: Settle<A, B>, a?: A, b?: B, kept?: string): number {
     const id = this.nextId;
     if (id - this.oldest >= this.slots.length) this.grow();
     this.nextId++;
@@ -70,6 +80,7 @@ export class PendingOutcomes {
       settle: settle as Settle<unknown, unknown>,
       a,
       b,
+      kept,
       deadline: this.now() + DELIVERY_TIMEOUT_MS,
       queries: 0,
     };
@@ -84,7 +95,7 @@ export class PendingOutcomes {
   /** The other replica's answer; a second answer for the same message is ignored. */
   settle(id: number, outcome: Outcome, reply?: string): void {
     const waiting = this.take(id);
-    if (waiting !== undefined) waiting.settle(outcome, reply, waiting.a, waiting.b);
+    if (waiting !== undefined) waiting.settle(outcome, reply, waiting.a, waiting.b, waiting.kept);
   }
 
   sweep(): void {
@@ -95,7 +106,7 @@ export class PendingOutcomes {
       if (waiting === undefined || waiting.deadline > now) continue;
       if (waiting.queries >= OUTCOME_QUERIES) {
         this.take(id);
-        waiting.settle('gone', undefined, waiting.a, waiting.b);
+        waiting.settle('gone', undefined, waiting.a, waiting.b, waiting.kept);
         continue;
       }
       waiting.queries++;

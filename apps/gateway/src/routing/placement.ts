@@ -10,6 +10,7 @@ import {
   type SessionOpen,
   sessionClosed,
 } from '#cluster';
+import type { HistoryPolicy } from '#inspection';
 import { INITIAL_SESSION_STATE, type SessionState, sessionRequest } from '#s2-json';
 import { BIND_WAIT_MS, CLOSE } from '../limits.js';
 import { closeSocket, write, writeGathered } from '../sockets/sockets.js';
@@ -38,7 +39,7 @@ export class Placement {
 
   // ---- RM sessions ---------------------------------------------------------------------------
 
-  openRm(grant: WebsocketGrant, socket: WebSocket): LocalRm {
+  openRm(grant: WebsocketGrant, socket: WebSocket, history: HistoryPolicy | null): LocalRm {
     const { rmNodeId } = grant;
     // Every field from the start: one object shape for all sessions, none growing a property store.
     const rm: LocalRm = {
@@ -58,6 +59,7 @@ export class Placement {
       bound: undefined,
       closeReason: undefined,
       lastWritten: undefined,
+      history,
     };
     const older = this.ctx.hub.addRm(rm);
     if (older) closeRm(older, CLOSE.replaced, 'replaced');

@@ -1,3 +1,5 @@
+import type { HistoryPolicy } from '#inspection';
+
 // What routing needs from outside the cluster layer, as small classes the module binds to the real
 // services and tests to fakes.
 
@@ -21,4 +23,14 @@ export interface SessionRef {
 export abstract class SessionEventSink {
   abstract opened(rmNodeId: string, session: SessionRef & { readonly s2Version: string }): void;
   abstract closed(rmNodeId: string, session: SessionRef, reason: string): void;
+}
+
+/**
+ * The message inspector's tap and the tenant's message history, as routing feeds them: `observes` is
+ * asked at each verdict and must cost nothing for an RM nobody watches and no history keeps; only then
+ * is the entry (an InspectedMessage's JSON) made and given to `record`.
+ */
+export abstract class MessageObserver {
+  abstract observes(rmNodeId: string, history: HistoryPolicy | null): boolean;
+  abstract record(rmNodeId: string, history: HistoryPolicy | null, entry: string): void;
 }

@@ -4,7 +4,7 @@ import type { Metrics } from '#observability';
 import type { Interner } from './interner.js';
 import type { LocalHub } from './local-hub.js';
 import type { PendingOutcomes } from './outcomes.js';
-import type { PairingLookup, SessionEventSink } from './ports.js';
+import type { MessageObserver, PairingLookup, SessionEventSink } from './ports.js';
 
 /** What placement and delivery share: one of each per replica, made by the GatewayNode. */
 export interface RoutingContext {
@@ -18,4 +18,5 @@ export interface RoutingContext {
   /** Envelopes this replica sent that await another replica's answer. */
   readonly outcomes: PendingOutcomes;
   readonly names: Interner;
+  readonly observer: MessageObserver;
 }

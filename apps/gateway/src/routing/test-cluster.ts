@@ -8,7 +8,8 @@ import type { WebsocketGrant } from '#connect-state';
 import { Metrics } from '#observability';
 import { GatewayNode } from './gateway-node.js';
 import type { LocalChannel, LocalRm } from './local-hub.js';
-import { PairingLookup, type SessionRef, SessionEventSink } from './ports.js';
+import type { HistoryPolicy, InspectedMessage } from '#inspection';
+import { MessageObserver, PairingLookup, type SessionRef, SessionEventSink } from './ports.js';
 
 /** A peer's end of a socket: frames written to it, parsed, and how it was closed. */
 export class FakeSocket {
@@ -64,10 +65,23 @@ class FakePairings extends PairingLookup {
   }
 }
 
+/** Watches the RMs a test names, and keeps every entry it is given. */
+class RecordingObserver extends MessageObserver {
+  readonly watched = new Set<string>();
+  readonly entries: { rmNodeId: string; history: HistoryPolicy | null; entry: InspectedMessage }[] = [];
+  override observes(rmNodeId: string, history: HistoryPolicy | null): boolean {
+    return history !== null || this.watched.has(rmNodeId);
+  }
+  override record(rmNodeId: string, history: HistoryPolicy | null, entry: string): void {
+    this.entries.push({ rmNodeId, history, entry: JSON.parse(entry) as InspectedMessage });
+  }
+}
+
 export interface RmPeer {
   readonly rm: LocalRm;
   readonly socket: FakeSocket;
   send(message: Record<string, unknown>): void;
+  sendText(text: string): void;
 }
 
 export interface ChannelPeer {
@@ -81,6 +95,7 @@ export class TestCluster {
   readonly directory = new InMemorySessionDirectory();
   readonly pairings = new FakePairings();
   readonly events = new RecordedEvents();
+  readonly observer = new RecordingObserver();
   readonly nodes = new Map<string, GatewayNode>();
 
   constructor(replicas: string[]) {
@@ -93,6 +108,7 @@ export class TestCluster {
         this.events,
         logger,
         new Metrics(),
+        this.observer,
       );
       this.nodes.set(name, node);
     }
@@ -104,7 +120,11 @@ export class TestCluster {
     return node;
   }
 
-  connectRm(replica: string, grant: Partial<WebsocketGrant> & { tenantId: string }): RmPeer {
+  connectRm(
+    replica: string,
+    grant: Partial<WebsocketGrant> & { tenantId: string },
+    history: HistoryPolicy | null = null,
+  ): RmPeer {
     const node = this.node(replica);
     const socket = new FakeSocket();
     const full: WebsocketGrant = {
@@ -115,9 +135,14 @@ export class TestCluster {
       ...grant,
     };
     this.pairings.paired.set(full.rmNodeId, { tenantId: full.tenantId, cemNodeId: full.cemNodeId });
-    const rm = node.openRm(full, socket as unknown as WebSocket);
+    const rm = node.openRm(full, socket as unknown as WebSocket, history);
     socket.onClose = () => void node.closedRm(rm, rm.closeReason ?? 'closed');
-    return { rm, socket, send: (message) => node.onRmFrame(rm, JSON.stringify(message)) };
+    return {
+      rm,
+      socket,
+      send: (message) => node.onRmFrame(rm, JSON.stringify(message)),
+      sendText: (text) => node.onRmFrame(rm, text),
+    };
   }
 
   connectChannel(replica: string, tenantId: string, cemNodeIds: string[] | null = null): ChannelPeer {
