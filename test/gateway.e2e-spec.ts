@@ -120,7 +120,7 @@ describe('a session with a CEM channel', () => {
     });
   });
 
-  it('an RM Handshake is answered by the broker and never reaches the CEM', async () => {
+  it("an RM Handshake is answered by the broker, and neither it nor the RM's ReceptionStatus for the answer reaches the CEM", async () => {
     const handshake = {
       message_type: 'Handshake',
       message_id: randomUUID(),
@@ -133,7 +133,10 @@ describe('a session with a CEM channel', () => {
       subject_message_id: handshake.message_id,
       status: 'OK',
     });
-    expect(await rmPeer.next(isS2('HandshakeResponse'))).toMatchObject({ selected_protocol_version: 'v1.0.0' });
+    const response = await rmPeer.next(isS2('HandshakeResponse'));
+    expect(response).toMatchObject({ selected_protocol_version: 'v1.0.0' });
+    // As the official Python library does: it acknowledges the HandshakeResponse.
+    rmPeer.send({ message_type: 'ReceptionStatus', subject_message_id: response.message_id, status: 'OK' });
     const after = measurement();
     rmPeer.send(after);
     expect(await cem.next(isType('message'))).toMatchObject({ message: after });

@@ -123,6 +123,29 @@ describe('an RM Handshake', () => {
     expectValidS2(response);
   });
 
+  it("takes the RM's ReceptionStatus for the broker's HandshakeResponse itself, once; any other goes on", () => {
+    const handshake = {
+      message_type: 'Handshake',
+      message_id: 'h-1',
+      role: 'RM',
+      supported_protocol_versions: ['v1.0.0'],
+    };
+    const answered = inspectFrame(JSON.stringify(handshake), rm());
+    if (answered.kind !== 'handshake') throw new Error(answered.kind);
+    const responseId = answered.replies[1].message_id;
+    expect(answered.state.handshakeResponseId).toBe(responseId);
+    const statusFor = (subject: string) =>
+      JSON.stringify({ message_type: 'ReceptionStatus', subject_message_id: subject, status: 'OK' });
+    expect(inspectFrame(statusFor('other'), rm(answered.state)).kind).toBe('forward');
+    const consumed = inspectFrame(statusFor(responseId), rm(answered.state));
+    if (consumed.kind !== 'consume') throw new Error(consumed.kind);
+    expect(consumed.state.handshakeResponseId).toBeNull();
+    expect(inspectFrame(statusFor(responseId), rm(consumed.state)).kind).toBe('forward');
+    // A state saved before the field existed has none to take.
+    const { handshakeResponseId: _gone, ...older } = INITIAL_SESSION_STATE;
+    expect(inspectFrame(statusFor(responseId), rm(older)).kind).toBe('forward');
+  });
+
   it("uses the RM's own spelling of the version", () => {
     expect(handshakeResponse('v0.0.2-beta', ['0.0.2-beta']).selected_protocol_version).toBe('0.0.2-beta');
     expect(handshakeResponse('v0.0.2-beta', ['v0.0.2-beta']).selected_protocol_version).toBe('v0.0.2-beta');

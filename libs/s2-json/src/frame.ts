@@ -21,8 +21,17 @@ export interface FrameContext {
 export type FrameOutcome =
   /** Send `message` on to the other side; `state` is the session state after it. */
   | { readonly kind: 'forward'; readonly message: S2Message; readonly state: SessionState }
-  /** An RM's Handshake, answered by the broker with `replies`; nothing goes to the CEM. */
-  | { readonly kind: 'handshake'; readonly replies: readonly [ReceptionStatus, HandshakeResponse] }
+  /**
+   * An RM's Handshake, answered by the broker with `replies`; nothing goes to the CEM. `state` awaits the
+   * RM's ReceptionStatus for the HandshakeResponse.
+   */
+  | {
+      readonly kind: 'handshake';
+      readonly replies: readonly [ReceptionStatus, HandshakeResponse];
+      readonly state: SessionState;
+    }
+  /** The RM's ReceptionStatus for the broker's HandshakeResponse: nothing to send, `state` after it. */
+  | { readonly kind: 'consume'; readonly state: SessionState }
   /** Stopped: `reply` goes back to the sender only. */
   | {
       readonly kind: 'reject';
@@ -88,14 +97,15 @@ export function inspectMessage(value: Record<string, unknown>, context: FrameCon
       return { kind: 'forward', message, state: applyMessage(context.state, context.sender, message) };
     case 'handshake': {
       const handshake = message as Handshake;
+      const response = handshakeResponse(context.version, handshake.supported_protocol_versions ?? []);
       return {
         kind: 'handshake',
-        replies: [
-          receptionStatus(handshake.message_id, 'OK'),
-          handshakeResponse(context.version, handshake.supported_protocol_versions ?? []),
-        ],
+        replies: [receptionStatus(handshake.message_id, 'OK'), response],
+        state: { ...context.state, handshakeResponseId: response.message_id },
       };
     }
+    case 'consume':
+      return { kind: 'consume', state: { ...context.state, handshakeResponseId: null } };
     case 'reject':
       return rejectWith(receptionStatus(subject, verdict.status, verdict.diagnosticLabel), message.message_type);
   }

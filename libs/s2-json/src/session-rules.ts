@@ -16,18 +16,27 @@ export interface SessionState {
    * means the RM did not switch, so the state returns to `previous`.
    */
   readonly pendingSelection: { readonly messageId: string; readonly previous: ActiveControlType | null } | null;
+  /**
+   * The message_id of the HandshakeResponse the broker sent for the RM's Handshake, until the RM's
+   * ReceptionStatus for it arrives: that one is the broker's to take, the CEM never saw the message.
+   * Absent in states saved before it existed, which reads as null.
+   */
+  readonly handshakeResponseId?: string | null;
 }
 
 export const INITIAL_SESSION_STATE: SessionState = Object.freeze({
   activeControlType: null,
   offeredControlTypes: null,
   pendingSelection: null,
+  handshakeResponseId: null,
 });
 
 export type Verdict =
   | { readonly outcome: 'forward' }
   /** An RM's Handshake: the broker answers it itself and the CEM never sees it. */
   | { readonly outcome: 'handshake' }
+  /** The RM's ReceptionStatus for the broker's own HandshakeResponse: taken by the broker. */
+  | { readonly outcome: 'consume' }
   | { readonly outcome: 'reject'; readonly status: RejectStatus; readonly diagnosticLabel: string };
 
 const ALWAYS: Record<Role, ReadonlySet<string>> = {
@@ -86,6 +95,7 @@ const CONTROL_TYPE_OF: Record<Role, ReadonlyMap<string, ActiveControlType>> = {
 
 const FORWARD: Verdict = Object.freeze({ outcome: 'forward' });
 const HANDSHAKE: Verdict = Object.freeze({ outcome: 'handshake' });
+const CONSUME: Verdict = Object.freeze({ outcome: 'consume' });
 
 function reject(status: RejectStatus, diagnosticLabel: string): Verdict {
   return { outcome: 'reject', status, diagnosticLabel };
@@ -147,6 +157,14 @@ export function checkMessage(state: SessionState, sender: Role, message: RuleInp
     // Older S2 libraries still open with a Handshake; S2 Connect made it redundant.
     if (sender === 'RM' && type === 'Handshake') return HANDSHAKE;
     return reject('INVALID_MESSAGE', `${type} is not sent by the ${sender} on an S2 Connect session`);
+  }
+  if (
+    sender === 'RM' &&
+    type === 'ReceptionStatus' &&
+    state.handshakeResponseId != null &&
+    message.subject_message_id === state.handshakeResponseId
+  ) {
+    return CONSUME;
   }
   if (ALWAYS[sender].has(type)) {
     return type === 'SelectControlType' ? checkSelectControlType(state, message.control_type) : FORWARD;

@@ -59,8 +59,10 @@ export class Delivery {
       }
       return;
     }
-    if (outcome.kind === 'handshake') {
-      for (const reply of outcome.replies) write(rm.socket, JSON.stringify(reply));
+    if (outcome.kind === 'handshake' || outcome.kind === 'consume') {
+      // The broker's own exchange with an RM that opens with a Handshake: the CEM never sees it.
+      rm.state = outcome.state;
+      if (outcome.kind === 'handshake') for (const reply of outcome.replies) write(rm.socket, JSON.stringify(reply));
       return;
     }
     const changed = outcome.state !== rm.state;
