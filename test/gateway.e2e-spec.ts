@@ -333,26 +333,6 @@ describe('socket limits', () => {
   });
 });
 
-describe('without a CEM channel', () => {
-  it("the RM's messages are answered TEMPORARY_ERROR; a channel that connects later gets session.opened with the snapshot", async () => {
-    const own = await createTenant(broker.url);
-    const rm = await pairedRm(own);
-    const peer = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
-    const message = details();
-    peer.send(message);
-    expect(await peer.next(isS2('ReceptionStatus'))).toMatchObject({
-      status: 'TEMPORARY_ERROR',
-      subject_message_id: message.message_id,
-    });
-    const cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);
-    const opened = await cem.next(isType('session.opened'));
-    expect(opened).toMatchObject({ session: { rmNodeId: rm.rmNodeId, snapshot: [message] } });
-    peer.close();
-    expect(await cem.next(isType('session.closed'))).toMatchObject({ rmNodeId: rm.rmNodeId });
-    cem.close();
-  });
-});
-
 describe('metrics', () => {
   const scrape = async () => (await fetch(`${broker.url}/metrics`)).text();
   const value = (text: string, series: string) => {

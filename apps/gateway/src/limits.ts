@@ -1,7 +1,16 @@
 /** Frames larger than this close the socket with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024;
-/** A peer that does not read is closed once this much waits for it. */
+/** A peer that does not read is closed once this much waits for it; what would go past it is refused. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/**
+ * A peer is closed as slow when a message written to it has waited this long to reach the kernel (a
+ * reader that reads a trickle). With SLOW_CLOSE_GRACE_MS it bounds how long a message can wait before
+ * it is settled, well inside the time a sender on another replica waits for an answer
+ * (DELIVERY_TIMEOUT_MS x (OUTCOME_QUERIES + 1)).
+ */
+export const MAX_UNFLUSHED_MS = 5_000;
+/** How long a peer closed as slow has to read what waits for it and the close frame. */
+export const SLOW_CLOSE_GRACE_MS = 5_000;
 /** How long a message sent to another replica may wait for its outcome before TEMPORARY_ERROR. */
 export const DELIVERY_TIMEOUT_MS = 3_000;
 /**

@@ -51,6 +51,19 @@ export interface Config {
   tls: TlsFiles | null;
   pairingClient: PairingClientConfig;
   webhooks: WebhookSettings;
+  cemHold: CemHoldSettings;
+}
+
+/**
+ * The CEM hold: an RM's messages wait, in order, while no CEM channel of its tenant can take them, for
+ * up to `ms` (0: no hold), within the bounds per session and per replica; then TEMPORARY_ERROR.
+ */
+export interface CemHoldSettings {
+  ms: number;
+  maxMessagesPerSession: number;
+  maxBytesPerSession: number;
+  maxMessages: number;
+  maxBytes: number;
 }
 
 /** How the worker delivers webhooks. */

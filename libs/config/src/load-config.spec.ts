@@ -70,7 +70,35 @@ describe('loadConfig', () => {
         timeoutMs: 10_000,
         allowHttp: false,
       },
+      cemHold: {
+        ms: 10_000,
+        maxMessagesPerSession: 100,
+        maxBytesPerSession: 262_144,
+        maxMessages: 100_000,
+        maxBytes: 33_554_432,
+      },
     });
+  });
+
+  it('reads the CEM hold, and 0 seconds turns it off', () => {
+    const config = load({
+      ...required,
+      CEM_HOLD_SECONDS: '0',
+      CEM_HOLD_MAX_MESSAGES_PER_SESSION: '5',
+      CEM_HOLD_MAX_BYTES_PER_SESSION: '2048',
+      CEM_HOLD_MAX_MESSAGES: '50',
+      CEM_HOLD_MAX_BYTES: '4096',
+    });
+    expect(config.cemHold).toEqual({
+      ms: 0,
+      maxMessagesPerSession: 5,
+      maxBytesPerSession: 2048,
+      maxMessages: 50,
+      maxBytes: 4096,
+    });
+    expect(() => load({ ...required, CEM_HOLD_SECONDS: '121' })).toThrow(
+      'CEM_HOLD_SECONDS must be an integer from 0 to 120',
+    );
   });
 
   it('reads the pairing client settings and fingerprints the CA certificate', () => {

@@ -50,6 +50,11 @@ export const DEFAULT_WEBHOOK_MAX_ATTEMPTS = 10;
 export const DEFAULT_WEBHOOK_BACKOFF_BASE_MS = 10_000;
 export const DEFAULT_WEBHOOK_BACKOFF_MAX_MS = 3_600_000;
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
+export const DEFAULT_CEM_HOLD_SECONDS = 10;
+export const DEFAULT_CEM_HOLD_MAX_MESSAGES_PER_SESSION = 100;
+export const DEFAULT_CEM_HOLD_MAX_BYTES_PER_SESSION = 256 * 1024;
+export const DEFAULT_CEM_HOLD_MAX_MESSAGES = 100_000;
+export const DEFAULT_CEM_HOLD_MAX_BYTES = 32 * 1024 * 1024;
 
 function parseUrl(value: string): URL | null {
   try {
@@ -162,6 +167,11 @@ const schema = z.object({
     .enum(['true', 'false'], { error: 'must be true or false' })
     .transform((value) => value === 'true')
     .default(false),
+  CEM_HOLD_SECONDS: integerIn(0, 120, DEFAULT_CEM_HOLD_SECONDS),
+  CEM_HOLD_MAX_MESSAGES_PER_SESSION: integerIn(1, 100_000, DEFAULT_CEM_HOLD_MAX_MESSAGES_PER_SESSION),
+  CEM_HOLD_MAX_BYTES_PER_SESSION: integerIn(1_024, 64 * 1024 * 1024, DEFAULT_CEM_HOLD_MAX_BYTES_PER_SESSION),
+  CEM_HOLD_MAX_MESSAGES: integerIn(1, 10_000_000, DEFAULT_CEM_HOLD_MAX_MESSAGES),
+  CEM_HOLD_MAX_BYTES: integerIn(1_024, 999_999_999, DEFAULT_CEM_HOLD_MAX_BYTES),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   INSTANCE_ID: z
     .string()
@@ -276,6 +286,13 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
       backoffMaxMs: Math.max(values.WEBHOOK_BACKOFF_MAX_MS, values.WEBHOOK_BACKOFF_BASE_MS),
       timeoutMs: values.WEBHOOK_TIMEOUT_MS,
       allowHttp: values.WEBHOOK_ALLOW_HTTP,
+    },
+    cemHold: {
+      ms: values.CEM_HOLD_SECONDS * 1_000,
+      maxMessagesPerSession: values.CEM_HOLD_MAX_MESSAGES_PER_SESSION,
+      maxBytesPerSession: values.CEM_HOLD_MAX_BYTES_PER_SESSION,
+      maxMessages: values.CEM_HOLD_MAX_MESSAGES,
+      maxBytes: values.CEM_HOLD_MAX_BYTES,
     },
   };
 }

@@ -39,10 +39,17 @@ export function pairingFrame(
   return JSON.stringify(reason === undefined ? { type, rmNodeId, cemNodeId } : { type, rmNodeId, cemNodeId, reason });
 }
 
-export type ErrorCode = 'invalid_frame' | 'unknown_rm' | 'unavailable';
+export type ErrorCode = 'invalid_frame' | 'unknown_rm' | 'unavailable' | 'undeliverable';
 
-export function errorFrame(code: ErrorCode, detail: string, ref?: unknown): string {
-  return JSON.stringify(ref === undefined ? { type: 'error', code, detail } : { type: 'error', ref, code, detail });
+/** What an error frame is about, besides the frame's `ref`: the RM and the S2 message. */
+export interface ErrorSubject {
+  readonly rmNodeId?: string;
+  readonly messageId?: string;
+}
+
+export function errorFrame(code: ErrorCode, detail: string, ref?: unknown, subject: ErrorSubject = {}): string {
+  const { rmNodeId, messageId } = subject;
+  return JSON.stringify({ type: 'error', ref, rmNodeId, messageId, code, detail });
 }
 
 /** A CEM frame `{"type":"message","rmNodeId","ref"?,"message"}`, or why it is not one. */

@@ -2,10 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { type Envelope, ReplicaBus, SessionDirectory } from '#cluster';
+import { CONFIG, type Config } from '#config';
 import type { WebsocketGrant } from '#connect-state';
 import type { HistoryPolicy } from '#inspection';
 import { LOGGER, Metrics } from '#observability';
-import { Delivery } from './delivery.js';
+import { CemToRm } from './cem-to-rm.js';
+import { DeliveryCore } from './delivery-core.js';
+import { RmToCem } from './rm-to-cem.js';
 import { Interner } from './interner.js';
 import { type LocalChannel, LocalHub, type LocalRm } from './local-hub.js';
 import { PendingOutcomes } from './outcomes.js';
@@ -24,7 +27,8 @@ type Handlers = { [K in Envelope['kind']]: (envelope: Extract<Envelope, { kind: 
 export class GatewayNode {
   readonly hub = new LocalHub();
   private readonly placement: Placement;
-  private readonly delivery: Delivery;
+  private readonly rmToCem: RmToCem;
+  private readonly cemToRm: CemToRm;
   private readonly outcomes: PendingOutcomes;
 
   constructor(
@@ -35,6 +39,7 @@ export class GatewayNode {
     @Inject(LOGGER) logger: Logger,
     metrics: Metrics,
     observer: MessageObserver,
+    @Inject(CONFIG) config: Pick<Config, 'cemHold'>,
   ) {
     this.outcomes = new PendingOutcomes(
       (replica, ids) => bus.send(replica, { kind: 'query', from: bus.replicaId, ids }),
@@ -52,16 +57,19 @@ export class GatewayNode {
       names: new Interner(),
       observer,
     };
-    this.placement = new Placement(ctx);
-    this.delivery = new Delivery(ctx);
-    const { placement, delivery } = this;
+    const core = new DeliveryCore(ctx);
+    const placement = (this.placement = new Placement(ctx));
+    const rmToCem = (this.rmToCem = new RmToCem(ctx, core, config.cemHold));
+    const cemToRm = (this.cemToRm = new CemToRm(ctx, core));
+    placement.onBound = (rm) => rmToCem.bound(rm);
+    placement.onEnded = (rm) => rmToCem.ended(rm);
     // Each kind of envelope has one receiver.
     const handlers: Handlers = {
-      'to-cem': (e) => delivery.onToCem(e),
-      'to-rm': (e) => delivery.onToRm(e),
-      ack: (e) => delivery.onAck(e),
-      delivered: (e) => delivery.onDelivered(e),
-      query: (e) => delivery.onQuery(e),
+      'to-cem': (e) => rmToCem.onToCem(e),
+      'to-rm': (e) => cemToRm.onToRm(e),
+      ack: (e) => core.onAck(e),
+      delivered: (e) => core.onDelivered(e),
+      query: (e) => core.onQuery(e),
       'save-snapshot': (e) => placement.onSaveSnapshot(e),
       'session-open': (e) => placement.onSessionOpen(e),
       'session-closed': (e) => placement.onSessionClosed(e),
@@ -76,6 +84,8 @@ export class GatewayNode {
       'messages sent to another replica, awaiting their outcome',
       () => this.outcomes.size,
     );
+    metrics.gaugeOf('s2b_cem_hold_messages', 'RM messages held for a CEM channel', () => rmToCem.hold.size);
+    metrics.gaugeOf('s2b_cem_hold_bytes', 'bytes of RM messages held for a CEM channel', () => rmToCem.hold.heldBytes);
   }
 
   get replicaId(): string {
@@ -97,7 +107,7 @@ export class GatewayNode {
   }
 
   onRmFrame(rm: LocalRm, text: string): void {
-    this.delivery.onRmFrame(rm, text);
+    this.rmToCem.onRmFrame(rm, text);
   }
 
   closedRm(rm: LocalRm, reason: string): Promise<void> {
@@ -113,7 +123,7 @@ export class GatewayNode {
   }
 
   onChannelFrame(channel: LocalChannel, text: string): void {
-    this.delivery.onChannelFrame(channel, text);
+    this.cemToRm.onChannelFrame(channel, text);
   }
 
   closedChannel(channel: LocalChannel): Promise<void> {

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { HistoryPolicy } from '#inspection';
 import type { S2JsonVersion, SessionState } from '#s2-json';
+import type { HeldQueue } from './cem-hold.js';
 import type { LastWritten } from './outcomes.js';
 import type { SerialQueue } from './serial-queue.js';
 
@@ -26,6 +27,13 @@ export interface LocalRm {
   lastWritten?: LastWritten;
   /** How much of this session's traffic its tenant keeps (null: none). */
   history: HistoryPolicy | null;
+  /** Messages of this RM sent to a channel whose outcome is not known yet. */
+  inFlight: number;
+  /** The RM's messages numbered as they are sent to a channel, and the newest of them delivered. */
+  sent: number;
+  lastDelivered: number;
+  /** Messages waiting for a CEM channel (the CEM hold), while there are any. */
+  held: HeldQueue | undefined;
 }
 
 /** Where a session bound to a local channel is: its RM's replica, and the order of what came from it. */

@@ -158,6 +158,13 @@ describe('IdSet', () => {
   it('holds nothing before the first id is added', () => {
     expect(new IdSet().has(0)).toBe(false);
   });
+
+  it('forgets exactly the ids deleted, in the bitmap and beyond it', () => {
+    const ids = new IdSet();
+    for (const id of [100, 101, 102, 40, 2 ** 40]) ids.add(id);
+    for (const id of [101, 40, 2 ** 40, 7]) ids.delete(id);
+    expect([100, 101, 102, 40, 2 ** 40].map((id) => ids.has(id))).toEqual([true, false, true, false, false]);
+  });
 });
 
 describe('inOrder', () => {

@@ -4,7 +4,8 @@ import { DELIVERY_TIMEOUT_MS } from '../limits.js';
 export type Outcome = Ack['outcome'];
 /**
  * Told a message's outcome, with the values given to `track` (a closure per message costs more):
- * `kept` is the message text, kept only when someone observes the message (see MessageObserver).
+ * `kept` is the message text, kept only while it may still be needed (the CEM hold, an observer), and
+ * `seq` the sender's own number for it.
  */
 type Settle<A = undefined, B = undefined> = (
   outcome: Outcome,
@@ -12,6 +13,7 @@ type Settle<A = undefined, B = undefined> = (
   a: A,
   b: B,
   kept: string | undefined,
+  seq: number,
 ) => void;
 
 /**
@@ -31,6 +33,7 @@ interface Waiting {
   readonly a: unknown;
   readonly b: unknown;
   readonly kept: string | undefined;
+  readonly seq: number;
   deadline: number;
   queries: number;
 }
@@ -69,8 +72,8 @@ export class PendingOutcomes {
   }
 
   track(replica: string, settle: Settle): number;
-  track<A, B>(replica: string, settle: Settle<A, B>, a: A, b: B, kept?: string): number;
-  track<A, B>(replica: string, settle: Settle<A, B>, a?: A, b?: B, kept?: string): number {
+  track<A, B>(replica: string, settle: Settle<A, B>, a: A, b: B, kept?: string, seq?: number): number;
+  track<A, B>(replica: string, settle: Settle<A, B>, a?: A, b?: B, kept?: string, seq = 0): number {
     const id = this.nextId;
     if (id - this.oldest >= this.slots.length) this.grow();
     this.nextId++;
@@ -81,6 +84,7 @@ export class PendingOutcomes {
       a,
       b,
       kept,
+      seq,
       deadline: this.now() + DELIVERY_TIMEOUT_MS,
       queries: 0,
     };
@@ -95,7 +99,7 @@ export class PendingOutcomes {
   /** The other replica's answer; a second answer for the same message is ignored. */
   settle(id: number, outcome: Outcome, reply?: string): void {
     const waiting = this.take(id);
-    if (waiting !== undefined) waiting.settle(outcome, reply, waiting.a, waiting.b, waiting.kept);
+    if (waiting !== undefined) waiting.settle(outcome, reply, waiting.a, waiting.b, waiting.kept, waiting.seq);
   }
 
   sweep(): void {
@@ -106,7 +110,7 @@ export class PendingOutcomes {
       if (waiting === undefined || waiting.deadline > now) continue;
       if (waiting.queries >= OUTCOME_QUERIES) {
         this.take(id);
-        waiting.settle('gone', undefined, waiting.a, waiting.b, waiting.kept);
+        waiting.settle('gone', undefined, waiting.a, waiting.b, waiting.kept, waiting.seq);
         continue;
       }
       waiting.queries++;
@@ -179,6 +183,12 @@ export class RecentDeliveries {
     return this.current.get(from)?.has(id) === true || this.previous.get(from)?.has(id) === true;
   }
 
+  /** Forgets a message: one written to a socket that then closed before it reached the peer. */
+  delete(from: string, id: number): void {
+    this.current.get(from)?.delete(id);
+    this.previous.get(from)?.delete(id);
+  }
+
   private rotate(): void {
     const now = this.now();
     if (now - this.rotatedAt < REMEMBER_DELIVERED_MS) return;
@@ -215,6 +225,16 @@ export class IdSet {
       this.words = grown;
     }
     this.words[word] = (this.words[word] as number) | (1 << (index & 31));
+  }
+
+  delete(id: number): void {
+    const index = id - this.base;
+    if (this.base < 0 || !(index >= 0 && index < MAX_SPAN)) {
+      this.others.delete(id);
+      return;
+    }
+    const word = index >>> 5;
+    if (word < this.words.length) this.words[word] = (this.words[word] as number) & ~(1 << (index & 31));
   }
 
   has(id: number): boolean {

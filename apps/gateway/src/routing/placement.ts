@@ -30,6 +30,8 @@ import { SerialQueue } from './serial-queue.js';
 export class Placement {
   /** Told when a session of this replica is bound anew (or unbound). */
   onBound: (rm: LocalRm) => void = () => undefined;
+  /** Told when a session of this replica ended. */
+  onEnded: (rm: LocalRm) => void = () => undefined;
 
   constructor(private readonly ctx: RoutingContext) {}
 
@@ -60,6 +62,10 @@ export class Placement {
       closeReason: undefined,
       lastWritten: undefined,
       history,
+      inFlight: 0,
+      sent: 0,
+      lastDelivered: 0,
+      held: undefined,
     };
     const older = this.ctx.hub.addRm(rm);
     if (older) closeRm(older, CLOSE.replaced, 'replaced');
@@ -110,6 +116,7 @@ export class Placement {
   async closedRm(rm: LocalRm, reason: string): Promise<void> {
     this.ctx.hub.removeRm(rm);
     await rm.queue.idle();
+    this.onEnded(rm);
     const removed = await this.ctx.directory.remove(rm.rmNodeId, {
       sessionId: rm.sessionId,
       tenantId: rm.tenantId,

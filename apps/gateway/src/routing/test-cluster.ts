@@ -4,12 +4,22 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { WebSocket } from 'ws';
 import { InMemoryNetwork, InMemorySessionDirectory } from '#cluster';
+import type { CemHoldSettings } from '#config';
 import type { WebsocketGrant } from '#connect-state';
 import { Metrics } from '#observability';
 import { GatewayNode } from './gateway-node.js';
 import type { LocalChannel, LocalRm } from './local-hub.js';
 import type { HistoryPolicy, InspectedMessage } from '#inspection';
 import { MessageObserver, PairingLookup, type SessionRef, SessionEventSink } from './ports.js';
+
+/** The routing specs that do not test the hold run without it, as the broker does at CEM_HOLD_SECONDS=0. */
+export const HOLD_OFF: CemHoldSettings = {
+  ms: 0,
+  maxMessagesPerSession: 100,
+  maxBytesPerSession: 256 * 1024,
+  maxMessages: 100_000,
+  maxBytes: 32 * 1024 * 1024,
+};
 
 /** A peer's end of a socket: frames written to it, parsed, and how it was closed. */
 export class FakeSocket {
@@ -20,16 +30,50 @@ export class FakeSocket {
   closed?: { code: number; reason: string };
   onClose: () => void = () => undefined;
 
+  /** Frames written while the peer does not read wait here, as in a full socket buffer. */
+  private stalled: { frame: string; callback?: (error?: Error) => void }[] | undefined;
+  private readonly closeListeners: (() => void)[] = [];
+
   send(frame: string, callback?: (error?: Error) => void): void {
+    if (this.stalled !== undefined) {
+      this.stalled.push({ frame, callback });
+      this.bufferedAmount += frame.length;
+      return;
+    }
     this.frames.push(JSON.parse(frame) as Record<string, unknown>);
-    callback?.();
+    // As ws does: the callback once the bytes are with the operating system, never in the same turn.
+    if (callback) queueMicrotask(() => callback());
+  }
+
+  /** The peer stops reading. */
+  stall(): void {
+    this.stalled ??= [];
+  }
+
+  /** The peer reads again: what waited reaches it. */
+  resume(): void {
+    const waiting = this.stalled ?? [];
+    this.stalled = undefined;
+    this.bufferedAmount = 0;
+    for (const { frame, callback } of waiting) this.send(frame, callback);
+  }
+
+  once(event: string, listener: () => void): this {
+    if (event === 'close') this.closeListeners.push(listener);
+    return this;
   }
 
   close(code: number, reason: string): void {
     if (this.readyState !== 1) return;
     this.readyState = 3;
     this.closed = { code, reason };
-    queueMicrotask(() => this.onClose());
+    queueMicrotask(() => {
+      // What was still waiting never reached the peer.
+      for (const { callback } of this.stalled ?? []) callback?.(new Error('closed'));
+      this.stalled = undefined;
+      this.onClose();
+      for (const listener of this.closeListeners) listener();
+    });
   }
 
   terminate(): void {
@@ -98,7 +142,7 @@ export class TestCluster {
   readonly observer = new RecordingObserver();
   readonly nodes = new Map<string, GatewayNode>();
 
-  constructor(replicas: string[]) {
+  constructor(replicas: string[], options: { cemHold?: CemHoldSettings } = {}) {
     const logger = pino({ level: 'silent' });
     for (const name of replicas) {
       const node = new GatewayNode(
@@ -109,6 +153,7 @@ export class TestCluster {
         logger,
         new Metrics(),
         this.observer,
+        { cemHold: options.cemHold ?? HOLD_OFF },
       );
       this.nodes.set(name, node);
     }

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { CLOSE, MAX_BUFFERED_BYTES } from '../limits.js';
+import { CLOSE, MAX_BUFFERED_BYTES, MAX_UNFLUSHED_MS, SLOW_CLOSE_GRACE_MS } from '../limits.js';
+import { existingLedger, ledgerOf, type Written } from './write-ledger.js';
 
 /** When a socket was last heard from: a property of its own, cheaper per frame than a WeakMap entry. */
 const SEEN = Symbol('lastSeen');
@@ -19,14 +20,65 @@ export function closeSocket(socket: WebSocket, code: number, reason: string): vo
   setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_MS).unref();
 }
 
-/** Writes a frame unless the peer stopped reading; such a peer is closed, as the contract says. */
-export function write(socket: WebSocket, frame: string): boolean {
+const SLOW = Symbol('closedAsSlow');
+type MaybeSlow = WebSocket & { [SLOW]?: true };
+
+/**
+ * Closes a peer that does not read (1013). Its close frame waits behind what it has not read: a peer
+ * that resumes within SLOW_CLOSE_GRACE_MS reads its messages and then the close; one that does not is
+ * cut off, and what it never got is answered to the senders (see WriteLedger).
+ */
+function closeAsSlow(socket: WebSocket): void {
+  (socket as MaybeSlow)[SLOW] = true;
+  socket.close(CLOSE.tryAgainLater, 'too slow: outbound buffer full');
+  setTimeout(() => socket.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+}
+
+/** Whether the broker closed the socket because its peer did not read. */
+export function closedAsSlow(socket: WebSocket): boolean {
+  return (socket as MaybeSlow)[SLOW] === true;
+}
+
+/**
+ * Whether the frame may go out: the socket is open and has room for it. A frame that would take the
+ * outbound buffer past MAX_BUFFERED_BYTES is refused rather than buffered and lost later, and the
+ * socket is closed as slow.
+ */
+function hasRoom(socket: WebSocket, frame: string): boolean {
   if (socket.readyState !== socket.OPEN) return false;
-  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-    closeSocket(socket, CLOSE.tryAgainLater, 'too slow: outbound buffer full');
+  if (socket.bufferedAmount + frame.length > MAX_BUFFERED_BYTES) {
+    closeAsSlow(socket);
     return false;
   }
+  return true;
+}
+
+/** Writes a frame (a reply, a lifecycle frame) unless the peer stopped reading. */
+export function write(socket: WebSocket, frame: string): boolean {
+  if (!hasRoom(socket, frame)) return false;
   socket.send(frame);
+  return true;
+}
+
+/**
+ * Writes a message whose outcome its sender awaits: `settle` is told once whether it reached the
+ * operating system. false: refused now, nothing will be told (the caller answers the sender).
+ */
+export function writeTracked<A, B, C>(
+  socket: WebSocket,
+  frame: string,
+  gather: boolean,
+  settle: Written<A, B, C>,
+  a: A,
+  b: B,
+  c: C,
+  n = 0,
+): boolean {
+  if (!hasRoom(socket, frame)) return false;
+  if (gather) cork(socket);
+  const ledger = ledgerOf(socket);
+  ledger.push(settle, a, b, c, n, Date.now());
+  socket.send(frame, ledger.onWritten);
   return true;
 }
 
@@ -46,12 +98,16 @@ function uncorkAll(): void {
  * a few thousand messages a second spent a quarter of its time in those calls.
  */
 export function writeGathered(socket: WebSocket, frame: string): boolean {
+  cork(socket);
+  return write(socket, frame);
+}
+
+function cork(socket: WebSocket): void {
   const raw = (socket as Corkable)._socket;
   if (raw !== undefined && socket.readyState === socket.OPEN && !corked.includes(socket as Corkable)) {
     raw.cork();
     if (corked.push(socket as Corkable) === 1) queueMicrotask(uncorkAll);
   }
-  return write(socket, frame);
 }
 
 export function markSeen(socket: WebSocket): void {
@@ -111,11 +167,18 @@ export class Keepalive {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** Drops silent peers, and closes as slow those whose oldest unwritten message waited too long. */
   private dropSilent(now: number): void {
     for (const slot of this.slots) {
       for (const socket of slot) {
         if (socket.readyState === socket.CLOSED) slot.delete(socket);
         else if (now - ((socket as Seen)[SEEN] ?? now) > this.idleTimeoutMs) socket.terminate();
+        else if (
+          socket.readyState === socket.OPEN &&
+          now - (existingLedger(socket)?.oldestAt ?? now) > MAX_UNFLUSHED_MS
+        ) {
+          closeAsSlow(socket);
+        }
       }
     }
   }
