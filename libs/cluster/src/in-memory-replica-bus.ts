@@ -81,6 +81,10 @@ export class InMemoryNetwork {
     return this.inboxes.has(replicaId) && !this.dead.has(replicaId);
   }
 
+  isReachable(replicaId: string): boolean {
+    return this.isAlive(replicaId) && !this.silent.has(replicaId);
+  }
+
   deadReplicas(): string[] {
     return [...this.dead].filter((replica) => this.inboxes.has(replica));
   }
@@ -109,6 +113,10 @@ export class InMemoryReplicaBus extends ReplicaBus {
 
   override async isAlive(replica: string): Promise<boolean> {
     return this.network.isAlive(replica);
+  }
+
+  override async isReachable(replica: string): Promise<boolean> {
+    return this.network.isReachable(replica);
   }
 
   override async deadReplicas(): Promise<string[]> {

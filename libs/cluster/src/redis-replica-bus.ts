@@ -192,6 +192,16 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
     return score !== null && Number(score) > now - REPLICA_DEAD_AFTER_MS;
   }
 
+  override async isReachable(replica: string, now = Date.now()): Promise<boolean> {
+    if (replica === this.replicaId) return true;
+    const [[, score], [, numsub]] = (await this.redis.client
+      .pipeline()
+      .zscore(clusterKeys.replicas(), replica)
+      .pubsub('NUMSUB', clusterKeys.inbox(replica))
+      .exec()) as [[unknown, string | null], [unknown, [string, number]]];
+    return score !== null && Number(score) > now - REPLICA_DEAD_AFTER_MS && Number(numsub[1]) > 0;
+  }
+
   override async forget(replica: string): Promise<void> {
     this.lanes.delete(replica);
     await this.redis.client.zrem(clusterKeys.replicas(), replica);

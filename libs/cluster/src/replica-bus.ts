@@ -18,6 +18,13 @@ export abstract class ReplicaBus {
   abstract send(replica: string, envelope: Envelope): void;
   /** Whether the replica's heartbeat is fresh. */
   abstract isAlive(replica: string): Promise<boolean>;
+  /**
+   * Whether the replica can hear its inbox now: alive, and its inbox has a listener. A replica killed a
+   * moment ago loses its listener at once (its connection to the bus closes) while its heartbeat still
+   * looks fresh for seconds: this is what a channel that connects, or a sender waiting for an answer,
+   * asks, so that nothing waits for a replica that is gone.
+   */
+  abstract isReachable(replica: string): Promise<boolean>;
   /** Replicas whose heartbeat stopped, for the reaper. */
   abstract deadReplicas(): Promise<string[]>;
   /** A reaped replica is forgotten. */

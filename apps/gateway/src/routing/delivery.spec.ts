@@ -140,6 +140,30 @@ describe('the CEM hold', () => {
   });
 });
 
+describe('a CEM channel whose replica dies', () => {
+  it('hands its sessions at once to a channel that connects, and the RM is refused nothing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'Date'] });
+    const cluster = new TestCluster(['a', 'b', 'c'], { cemHold: HOLD });
+    const dying = cluster.connectChannel('b', TENANT);
+    const rm = cluster.connectRm('a', { tenantId: TENANT });
+    await settle();
+    cluster.network.kill('b');
+    const sent = Array.from({ length: 6 }, (_, i) => powerMeasurement(i));
+    for (const message of sent.slice(0, 3)) rm.send(message);
+    await vi.advanceTimersByTimeAsync(1_000);
+    // The CEM software reconnects elsewhere a second later; no reaper has been (b's heartbeat is fresh).
+    const survivor = cluster.connectChannel('c', TENANT);
+    await settle();
+    expect(survivor.socket.of('session.opened')).toHaveLength(1);
+    for (const message of sent.slice(3)) rm.send(message);
+    await vi.advanceTimersByTimeAsync(DELIVERY_TIMEOUT_MS + 500);
+    await settle();
+    expect(ids(survivor.socket.frames)).toEqual(sent.map((m) => m.message_id));
+    expect(ids(dying.socket.frames)).toEqual([]);
+    expect(answered(rm.socket.frames)).toEqual([]);
+  });
+});
+
 describe('the hold and per-RM order', () => {
   it('answers, instead of sending again, a message lost on its way once a later one got through', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'Date'] });

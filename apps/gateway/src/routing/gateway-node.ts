@@ -43,7 +43,7 @@ export class GatewayNode {
   ) {
     this.outcomes = new PendingOutcomes(
       (replica, ids) => bus.send(replica, { kind: 'query', from: bus.replicaId, ids }),
-      (replica) => bus.isAlive(replica),
+      (replica) => bus.isReachable(replica),
     );
     const ctx: RoutingContext = {
       bus,

@@ -27,8 +27,9 @@ export interface LocalRm {
   lastWritten?: LastWritten;
   /** How much of this session's traffic its tenant keeps (null: none). */
   history: HistoryPolicy | null;
-  /** Messages of this RM sent to a channel whose outcome is not known yet. */
+  /** Messages of this RM sent to a channel whose outcome is not known yet, and that channel. */
   inFlight: number;
+  sentTo: string;
   /** The RM's messages numbered as they are sent to a channel, and the newest of them delivered. */
   sent: number;
   lastDelivered: number;

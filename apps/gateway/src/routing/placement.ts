@@ -63,6 +63,7 @@ export class Placement {
       lastWritten: undefined,
       history,
       inFlight: 0,
+      sentTo: '',
       sent: 0,
       lastDelivered: 0,
       held: undefined,
@@ -154,9 +155,10 @@ export class Placement {
   ): Promise<void> {
     const { directory, bus } = this.ctx;
     const candidates = [];
+    const reachable = this.reachability();
     for (const channel of await directory.channels(tenantId)) {
       if (channel.channelId === exclude || !serves(channel, cemNodeId)) continue;
-      if (await bus.isAlive(channel.replica)) candidates.push(channel);
+      if (await reachable(channel.replica)) candidates.push(channel);
     }
     const pick = candidates[Math.floor(Math.random() * candidates.length)];
     if (!pick) {
@@ -170,6 +172,16 @@ export class Placement {
     if (await directory.bind(rmNodeId, sessionId, expected, pick.channelId, pick.replica)) {
       bus.send(pick.replica, { kind: 'session-open', channelId: pick.channelId, rmNodeId, sessionId });
     }
+  }
+
+  /** Asks the bus once per replica, for one walk over a tenant's channels. */
+  private reachability(): (replica: string) => Promise<boolean> {
+    const answers = new Map<string, Promise<boolean>>();
+    return (replica) => {
+      let answer = answers.get(replica);
+      if (answer === undefined) answers.set(replica, (answer = this.ctx.bus.isReachable(replica)));
+      return answer;
+    };
   }
 
   /** The RM's replica learns which channel its session is bound to now. */
@@ -212,7 +224,10 @@ export class Placement {
     return channel;
   }
 
-  /** A new channel takes the tenant's sessions that have no live channel. */
+  /**
+   * A new channel takes the tenant's sessions that have no live channel: none, or one whose replica can
+   * no longer be reached (killed a moment ago, long before the reaper would notice).
+   */
   private async adopt(channel: LocalChannel, cemNodeIds: string[] | null): Promise<void> {
     const { directory } = this.ctx;
     await directory.addChannel(channel.tenantId, {
@@ -220,7 +235,11 @@ export class Placement {
       replica: this.replicaId,
       cemNodeIds,
     });
-    const live = new Set((await directory.channels(channel.tenantId)).map((c) => c.channelId));
+    const live = new Set<string>();
+    const reachable = this.reachability();
+    for (const other of await directory.channels(channel.tenantId)) {
+      if (await reachable(other.replica)) live.add(other.channelId);
+    }
     const entries = await directory.getMany(await directory.tenantSessions(channel.tenantId));
     for (const [rmNodeId, entry] of entries) {
       if (!serves(channel, entry.cemNodeId)) continue;

@@ -78,6 +78,12 @@ export class RmToCem {
   private route(rm: LocalRm, text: string, messageId: string | undefined, at: number): void {
     if (this.hold.waits(rm)) return this.hold.hold(rm, { text, messageId, at, seq: 0 });
     if (rm.channelId === '') return this.unsent(rm, text, messageId, at);
+    // Bound anew while messages to the old channel are still on their way: behind them, in case they
+    // come back to go to the new one.
+    if (rm.inFlight > 0 && rm.sentTo !== rm.channelId && this.hold.enabled) {
+      return this.hold.hold(rm, { text, messageId, at, seq: 0 });
+    }
+    rm.sentTo = rm.channelId;
     // The text outlives this turn only when the hold may need it again or someone observes it.
     const kept = this.hold.enabled || this.ctx.observer.observes(rm.rmNodeId, rm.history) ? text : undefined;
     if (rm.channelReplica === this.replicaId) {
@@ -147,7 +153,7 @@ export class RmToCem {
       }
     } else if (kept !== undefined && this.hold.enabled && rm.lastDelivered < seq) {
       // Only while nothing the RM sent after it got through: sent again, it must not overtake them.
-      this.hold.returned(rm, { text: kept, messageId, at: Date.now(), seq }, rm.channelId);
+      this.hold.returned(rm, { text: kept, messageId, at: Date.now(), seq }, rm.sentTo);
     } else {
       this.failToCem(rm, messageId, kept);
     }
