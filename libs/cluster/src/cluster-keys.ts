@@ -16,5 +16,11 @@ export const clusterKeys = {
   /** Set: `tenantId channelId` of the CEM channels a replica holds. */
   replicaChannels: (replica: string) => `${KEY_PREFIX}replica-channels:${replica}`,
   inbox: (replica: string) => `${KEY_PREFIX}inbox:${replica}`,
+  /**
+   * String: a random name for what Redis holds now, set by the first replica that finds none. When it is
+   * gone or different, Redis lost its data (a restart without persistence, a failover to an empty
+   * replica) and every replica registers again what it holds.
+   */
+  epoch: () => `${KEY_PREFIX}epoch`,
   reaperLock: (replica: string) => `${KEY_PREFIX}reaper:${replica}`,
 } as const;

@@ -16,6 +16,7 @@ export class InMemoryNetwork {
   private readonly held = new Map<string, Envelope[]>();
   /** `from to`: envelopes on that way are lost, as on a link that went down. */
   private readonly cut = new Set<string>();
+  private readonly lossListeners: (() => void)[] = [];
   /** Every envelope sent, for tests that look at what crossed. */
   readonly sent: { from: string; to: string; envelope: Envelope }[] = [];
 
@@ -55,6 +56,15 @@ export class InMemoryNetwork {
       this.arrive(replicaId, envelope);
       if (twice) this.arrive(replicaId, envelope);
     }
+  }
+
+  onStateLost(listener: () => void): void {
+    this.lossListeners.push(listener);
+  }
+
+  /** The shared state is lost (as when Redis restarts empty): every replica hears it, as at a heartbeat. */
+  stateLost(): void {
+    for (const listener of this.lossListeners) listener();
   }
 
   /** Envelopes from `from` to `to` are lost until `mend`. */
@@ -125,5 +135,9 @@ export class InMemoryReplicaBus extends ReplicaBus {
 
   override async forget(replica: string): Promise<void> {
     this.network.forget(replica);
+  }
+
+  override onStateLost(handler: () => void): void {
+    this.network.onStateLost(handler);
   }
 }

@@ -29,6 +29,21 @@ export class InMemorySessionDirectory extends SessionDirectory {
     return previous;
   }
 
+  override async restore(rmNodeId: string, entry: RmEntry): Promise<boolean> {
+    if (this.rms.has(rmNodeId)) {
+      await tick();
+      return false;
+    }
+    await this.register(rmNodeId, entry);
+    return true;
+  }
+
+  /** Everything is gone, as when Redis restarts empty. */
+  wipe(): void {
+    for (const map of [this.rms, this.snapshots, this.tenants, this.replicas, this.tenantChannels]) map.clear();
+    this.replicaChannelSets.clear();
+  }
+
   override async remove(
     rmNodeId: string,
     entry: Pick<RmEntry, 'sessionId' | 'tenantId' | 'replica'>,

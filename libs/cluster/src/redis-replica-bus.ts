@@ -53,6 +53,9 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
   /** null once shut down. */
   private heartbeat?: NodeJS.Timeout | null;
   private flushScheduled = false;
+  /** What Redis held when this replica last looked (see clusterKeys.epoch). */
+  private epoch?: string;
+  private stateLost: () => void = () => undefined;
   private lastFlush = -Infinity;
 
   constructor(
@@ -219,11 +222,37 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
     }
   }
 
+  override onStateLost(handler: () => void): void {
+    this.stateLost = handler;
+  }
+
   private async beat(): Promise<void> {
     try {
-      await this.redis.client.zadd(clusterKeys.replicas(), Date.now(), this.replicaId);
+      const [[, epoch]] = (await this.redis.client
+        .pipeline()
+        .get(clusterKeys.epoch())
+        .zadd(clusterKeys.replicas(), Date.now(), this.replicaId)
+        .exec()) as [[unknown, string | null], unknown];
+      await this.checkEpoch(epoch);
     } catch (error) {
       this.logger.warn({ err: error }, 'heartbeat failed');
+    }
+  }
+
+  /** The first heartbeat learns (or names) what Redis holds; a later one that finds it changed says so. */
+  private async checkEpoch(seen: string | null): Promise<void> {
+    let epoch = seen;
+    if (epoch === null) {
+      const fresh = randomBytes(8).toString('hex');
+      await this.redis.client.set(clusterKeys.epoch(), fresh, 'NX');
+      epoch = await this.redis.client.get(clusterKeys.epoch());
+    }
+    if (epoch === null || epoch === this.epoch) return;
+    const lost = this.epoch !== undefined;
+    this.epoch = epoch;
+    if (lost) {
+      this.logger.warn('Redis lost the shared state: registering again what this replica holds');
+      this.stateLost();
     }
   }
 }

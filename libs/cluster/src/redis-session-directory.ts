@@ -12,6 +12,14 @@ redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[1])
 return old`;
 
+// Register again only where nothing was registered since the state was lost.
+const RESTORE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('SADD', KEYS[3], ARGV[1])
+return 1`;
+
 // Remove the entry only if it is still this session's.
 const REMOVE = `
 if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[2] then return 0 end
@@ -138,6 +146,19 @@ export class RedisSessionDirectory extends SessionDirectory {
       await this.redis.client.srem(clusterKeys.replicaRms(previous.replica), rmNodeId);
     }
     return previous;
+  }
+
+  override async restore(rmNodeId: string, entry: RmEntry): Promise<boolean> {
+    const restored = await this.redis.client.eval(
+      RESTORE,
+      3,
+      clusterKeys.rm(rmNodeId),
+      clusterKeys.tenantSessions(entry.tenantId),
+      clusterKeys.replicaRms(entry.replica),
+      rmNodeId,
+      ...Object.entries(entry).flat(),
+    );
+    return restored === 1;
   }
 
   override async remove(

@@ -29,4 +29,9 @@ export abstract class ReplicaBus {
   abstract deadReplicas(): Promise<string[]>;
   /** A reaped replica is forgotten. */
   abstract forget(replica: string): Promise<void>;
+  /**
+   * Called when the shared state was lost (Redis came back empty): the replica must register again what
+   * it holds. Noticed within a heartbeat.
+   */
+  abstract onStateLost(handler: () => void): void;
 }

@@ -37,6 +37,11 @@ export interface SavedSession {
 export abstract class SessionDirectory {
   /** Registers a new session of an RM; returns the session it replaces, if any. */
   abstract register(rmNodeId: string, entry: RmEntry): Promise<RmEntry | undefined>;
+  /**
+   * Registers a live session again after the shared state was lost, unless the RM has an entry already
+   * (a newer session of it registered meanwhile); whether it did.
+   */
+  abstract restore(rmNodeId: string, entry: RmEntry): Promise<boolean>;
   /** Removes the entry if it is still this session's; whether it did. */
   abstract remove(rmNodeId: string, entry: Pick<RmEntry, 'sessionId' | 'tenantId' | 'replica'>): Promise<boolean>;
   abstract get(rmNodeId: string): Promise<RmEntry | undefined>;

@@ -52,12 +52,16 @@ export function errorFrame(code: ErrorCode, detail: string, ref?: unknown, subje
   return JSON.stringify({ type: 'error', ref, rmNodeId, messageId, code, detail });
 }
 
-/** A CEM frame `{"type":"message","rmNodeId","ref"?,"message"}`, or why it is not one. */
-export function parseCemFrame(
-  text: string,
-):
-  | { ok: true; rmNodeId: string; ref: unknown; message: Record<string, unknown> }
-  | { ok: false; ref: unknown; detail: string } {
+/** A CEM frame `{"type":"message","rmNodeId","ref"?,"message"}`. */
+export interface CemMessageFrame {
+  readonly ok: true;
+  readonly rmNodeId: string;
+  readonly ref: unknown;
+  readonly message: Record<string, unknown>;
+}
+
+/** A CEM frame, or why it is not one. */
+export function parseCemFrame(text: string): CemMessageFrame | { ok: false; ref: unknown; detail: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -3,7 +3,7 @@ import type { ToRm } from '#cluster';
 import { inspectMessage, receptionStatus } from '#s2-json';
 import { write, writeGathered, writeTracked } from '../sockets/sockets.js';
 import type { Written } from '../sockets/write-ledger.js';
-import { errorFrame, messageFrame, parseCemFrame } from './cem-frames.js';
+import { type CemMessageFrame, errorFrame, messageFrame, parseCemFrame } from './cem-frames.js';
 import { arrivedTooLate, type DeliveryCore } from './delivery-core.js';
 import type { BoundSession, LocalChannel, LocalRm } from './local-hub.js';
 import { inOrder, type Outcome, written } from './outcomes.js';
@@ -41,29 +41,36 @@ export class CemToRm {
       writeGathered(channel.socket, errorFrame('invalid_frame', frame.detail, frame.ref));
       return;
     }
-    const { rmNodeId, message, ref } = frame;
-    const local = channel.bound.get(rmNodeId);
-    if (local) return this.sendToRm(channel, rmNodeId, local, message, ref);
-    // Not bound here: a sibling channel of the tenant may hold it, or nobody.
-    channel.queue.run(async () => {
-      try {
-        const entry = await this.ctx.directory.get(rmNodeId);
-        if (entry && entry.tenantId === channel.tenantId) return this.sendToRm(channel, rmNodeId, entry, message, ref);
-        const pairing = entry ? undefined : await this.ctx.pairings.findInTenant(channel.tenantId, rmNodeId);
-        if (!pairing) {
-          const detail = 'no RM with this id is paired with this tenant';
-          writeGathered(channel.socket, errorFrame('unknown_rm', detail, ref, { rmNodeId }));
-          return;
-        }
-        this.core.counted.cemToRm.temporary_error.inc();
-        const session = { sessionId: '', rmNodeId, cemNodeId: pairing.cemNodeId };
-        this.answerCem(channel.socket, session, message, 'the RM is not connected', ref);
-      } catch (error) {
-        this.ctx.logger.error({ err: error }, 'routing a CEM frame failed');
-        const detail = 'the broker could not route this message now; retry';
-        write(channel.socket, errorFrame('unavailable', detail, ref, { rmNodeId }));
+    // Behind whatever the channel is still doing (a session.opened being written, a look-up for an RM
+    // not bound here): a message bound meanwhile must not overtake an earlier one to the same RM.
+    channel.queue.runWith(this.routeOf, channel, frame);
+  }
+
+  private readonly routeOf = (channel: LocalChannel, frame: CemMessageFrame): void | Promise<void> => {
+    const local = channel.bound.get(frame.rmNodeId);
+    if (local) return this.sendToRm(channel, frame.rmNodeId, local, frame.message, frame.ref);
+    return this.lookUp(channel, frame);
+  };
+
+  /** Not bound here: a sibling channel of the tenant may hold it, or nobody. */
+  private async lookUp(channel: LocalChannel, { rmNodeId, message, ref }: CemMessageFrame): Promise<void> {
+    try {
+      const entry = await this.ctx.directory.get(rmNodeId);
+      if (entry && entry.tenantId === channel.tenantId) return this.sendToRm(channel, rmNodeId, entry, message, ref);
+      const pairing = entry ? undefined : await this.ctx.pairings.findInTenant(channel.tenantId, rmNodeId);
+      if (!pairing) {
+        const detail = 'no RM with this id is paired with this tenant';
+        writeGathered(channel.socket, errorFrame('unknown_rm', detail, ref, { rmNodeId }));
+        return;
       }
-    });
+      this.core.counted.cemToRm.temporary_error.inc();
+      const session = { sessionId: '', rmNodeId, cemNodeId: pairing.cemNodeId };
+      this.answerCem(channel.socket, session, message, 'the RM is not connected', ref);
+    } catch (error) {
+      this.ctx.logger.error({ err: error }, 'routing a CEM frame failed');
+      const detail = 'the broker could not route this message now; retry';
+      write(channel.socket, errorFrame('unavailable', detail, ref, { rmNodeId }));
+    }
   }
 
   private sendToRm(

@@ -12,6 +12,7 @@ import { RmToCem } from './rm-to-cem.js';
 import { Interner } from './interner.js';
 import { type LocalChannel, LocalHub, type LocalRm } from './local-hub.js';
 import { PendingOutcomes } from './outcomes.js';
+import { Binding } from './binding.js';
 import { Placement } from './placement.js';
 import { MessageObserver, PairingLookup, SessionEventSink } from './ports.js';
 import type { RoutingContext } from './routing-context.js';
@@ -27,6 +28,7 @@ type Handlers = { [K in Envelope['kind']]: (envelope: Extract<Envelope, { kind: 
 export class GatewayNode {
   readonly hub = new LocalHub();
   private readonly placement: Placement;
+  private readonly binding: Binding;
   private readonly rmToCem: RmToCem;
   private readonly cemToRm: CemToRm;
   private readonly outcomes: PendingOutcomes;
@@ -58,7 +60,8 @@ export class GatewayNode {
       observer,
     };
     const core = new DeliveryCore(ctx);
-    const placement = (this.placement = new Placement(ctx));
+    const binding = (this.binding = new Binding(ctx));
+    const placement = (this.placement = new Placement(ctx, binding));
     const rmToCem = (this.rmToCem = new RmToCem(ctx, core, config.cemHold));
     const cemToRm = (this.cemToRm = new CemToRm(ctx, core));
     placement.onBound = (rm) => rmToCem.bound(rm);
@@ -70,12 +73,15 @@ export class GatewayNode {
       ack: (e) => core.onAck(e),
       delivered: (e) => core.onDelivered(e),
       query: (e) => core.onQuery(e),
-      'save-snapshot': (e) => placement.onSaveSnapshot(e),
-      'session-open': (e) => placement.onSessionOpen(e),
-      'session-closed': (e) => placement.onSessionClosed(e),
+      'save-snapshot': (e) => binding.onSaveSnapshot(e),
+      'session-open': (e) => binding.onSessionOpen(e),
+      'session-closed': (e) => binding.onSessionClosed(e),
       bound: (e) => placement.onBoundEnvelope(e),
       'close-rm': (e) => placement.onCloseRm(e),
     };
+    bus.onStateLost(() => {
+      placement.restore().catch((error: unknown) => ctx.logger.error({ err: error }, 'registering again failed'));
+    });
     bus.onMessage((envelope) => (handlers[envelope.kind] as (e: Envelope) => void)(envelope));
     metrics.gaugeOf('s2b_rm_sessions', 'RM sessions whose socket this replica holds', () => this.hub.rmCount);
     metrics.gaugeOf('s2b_cem_channels', 'CEM channels whose socket this replica holds', () => this.hub.channelCount);
@@ -119,7 +125,7 @@ export class GatewayNode {
     cemNodeIds: string[] | null,
     socket: WebSocket,
   ): LocalChannel {
-    return this.placement.openChannel(principal, cemNodeIds, socket);
+    return this.binding.openChannel(principal, cemNodeIds, socket);
   }
 
   onChannelFrame(channel: LocalChannel, text: string): void {
@@ -127,11 +133,11 @@ export class GatewayNode {
   }
 
   closedChannel(channel: LocalChannel): Promise<void> {
-    return this.placement.closedChannel(channel);
+    return this.binding.closedChannel(channel);
   }
 
   pairingEvent(tenantId: string, cemNodeId: string, rmNodeId: string, frame: string, removed: boolean): void {
-    this.placement.pairingEvent(tenantId, cemNodeId, rmNodeId, frame, removed);
+    this.binding.pairingEvent(tenantId, cemNodeId, rmNodeId, frame, removed);
   }
 
   reap(replica: string): Promise<void> {

@@ -1,31 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { WebsocketGrant } from '#connect-state';
-import {
-  type Bound,
-  type CloseRm,
-  type RmEntry,
-  type SaveSnapshot,
-  type SessionClosed,
-  type SessionOpen,
-  sessionClosed,
-} from '#cluster';
+import { type Bound, type CloseRm, type RmEntry, sessionClosed } from '#cluster';
 import type { HistoryPolicy } from '#inspection';
-import { INITIAL_SESSION_STATE, type SessionState, sessionRequest } from '#s2-json';
+import { INITIAL_SESSION_STATE, sessionRequest } from '#s2-json';
 import { BIND_WAIT_MS, CLOSE } from '../limits.js';
-import { closeSocket, write, writeGathered } from '../sockets/sockets.js';
-import { sessionClosedFrame, sessionOpenedFrame } from './cem-frames.js';
-import { type LocalChannel, type LocalRm, serves } from './local-hub.js';
-import type { Outcome } from './outcomes.js';
+import { closeSocket, write } from '../sockets/sockets.js';
+import type { LocalRm } from './local-hub.js';
 import type { RoutingContext } from './routing-context.js';
 import { SerialQueue } from './serial-queue.js';
+import type { Binding } from './binding.js';
+
+const RESTORE_BATCH = 500;
 
 /**
- * Placement: which CEM channel each live RM session is bound to. Each session is bound to exactly one
- * channel of its tenant (or none while the tenant has none); binding is decided against the directory
- * and becomes effective only once the channel's replica has written `session.opened` and told the RM's
- * replica (`bound`), so that no message overtakes it. Channels that connect take the sessions that have
- * none; sessions of a channel that goes away move to the tenant's other channels.
+ * Placement: the RM sessions of this replica in the directory, and which CEM channel each is bound to.
+ * Each session is bound to exactly one channel of its tenant (or none while the tenant has none);
+ * binding (see Binding) becomes effective here only once the channel's replica has written
+ * `session.opened` and told this replica (`bound`), so that no message overtakes it.
  */
 export class Placement {
   /** Told when a session of this replica is bound anew (or unbound). */
@@ -33,7 +25,10 @@ export class Placement {
   /** Told when a session of this replica ended. */
   onEnded: (rm: LocalRm) => void = () => undefined;
 
-  constructor(private readonly ctx: RoutingContext) {}
+  constructor(
+    private readonly ctx: RoutingContext,
+    private readonly binding: Binding,
+  ) {}
 
   private get replicaId(): string {
     return this.ctx.bus.replicaId;
@@ -95,7 +90,41 @@ export class Placement {
       }
     }
     this.ctx.sessionEvents.opened(rm.rmNodeId, rm);
-    await this.bindSomewhere(rm.rmNodeId, rm.sessionId, rm.tenantId, rm.cemNodeId, '');
+    await this.binding.bindSomewhere(rm.rmNodeId, rm.sessionId, rm.tenantId, rm.cemNodeId, '');
+  }
+
+  /**
+   * After the shared state was lost: this replica's channels and sessions go back into the directory as
+   * they are (a session keeps the channel it is bound to, which still holds it), unless a newer session
+   * of the RM registered meanwhile; sessions without a channel look for one.
+   */
+  async restore(): Promise<void> {
+    const { directory, hub } = this.ctx;
+    for (const channel of hub.channels()) {
+      const cemNodeIds = channel.cemNodeIds === null ? null : [...channel.cemNodeIds];
+      await directory.addChannel(channel.tenantId, {
+        channelId: channel.channelId,
+        replica: this.replicaId,
+        cemNodeIds,
+      });
+    }
+    const rms = hub.rms();
+    // A few hundred at a time: a replica holds tens of thousands.
+    for (let i = 0; i < rms.length; i += RESTORE_BATCH) {
+      await Promise.all(
+        rms.slice(i, i + RESTORE_BATCH).map(async (rm) => {
+          const entry = { ...this.entryOf(rm), channelId: rm.channelId, channelReplica: rm.channelReplica };
+          if (!(await directory.restore(rm.rmNodeId, entry)) || rm.channelId !== '') return;
+          await this.binding.bindSomewhere(rm.rmNodeId, rm.sessionId, rm.tenantId, rm.cemNodeId, '');
+        }),
+      );
+    }
+    // Sessions of other replicas that lost their channel with it find this one.
+    for (const channel of hub.channels()) {
+      channel.queue.run(() =>
+        this.binding.adopt(channel, channel.cemNodeIds === null ? null : [...channel.cemNodeIds]),
+      );
+    }
   }
 
   private entryOf(rm: LocalRm): RmEntry {
@@ -138,53 +167,6 @@ export class Placement {
     }
   }
 
-  // ---- Binding ---------------------------------------------------------------------------------
-
-  /**
-   * Binds a session to one of its tenant's CEM channels (not `exclude`), or leaves it unbound. The
-   * channel's replica writes session.opened and then tells the RM's replica, so that no message
-   * reaches the channel before session.opened does.
-   */
-  private async bindSomewhere(
-    rmNodeId: string,
-    sessionId: string,
-    tenantId: string,
-    cemNodeId: string,
-    expected: string,
-    exclude?: string,
-  ): Promise<void> {
-    const { directory, bus } = this.ctx;
-    const candidates = [];
-    const reachable = this.reachability();
-    for (const channel of await directory.channels(tenantId)) {
-      if (channel.channelId === exclude || !serves(channel, cemNodeId)) continue;
-      if (await reachable(channel.replica)) candidates.push(channel);
-    }
-    const pick = candidates[Math.floor(Math.random() * candidates.length)];
-    if (!pick) {
-      if (expected !== '') await directory.bind(rmNodeId, sessionId, expected, '', '');
-      const entry = await directory.get(rmNodeId);
-      if (entry && entry.sessionId === sessionId) {
-        bus.send(entry.replica, { kind: 'bound', rmNodeId, sessionId, channelId: '', channelReplica: '' });
-      }
-      return;
-    }
-    if (await directory.bind(rmNodeId, sessionId, expected, pick.channelId, pick.replica)) {
-      bus.send(pick.replica, { kind: 'session-open', channelId: pick.channelId, rmNodeId, sessionId });
-    }
-  }
-
-  /** Asks the bus once per replica, for one walk over a tenant's channels. */
-  private reachability(): (replica: string) => Promise<boolean> {
-    const answers = new Map<string, Promise<boolean>>();
-    return (replica) => {
-      let answer = answers.get(replica);
-      if (answer === undefined) answers.set(replica, (answer = this.ctx.bus.isReachable(replica)));
-      return answer;
-    };
-  }
-
-  /** The RM's replica learns which channel its session is bound to now. */
   onBoundEnvelope(envelope: Bound): void {
     const rm = this.ctx.hub.session(envelope.rmNodeId, envelope.sessionId);
     if (!rm) return;
@@ -201,193 +183,6 @@ export class Placement {
     if (rm) closeRm(rm, CLOSE.replaced, envelope.reason);
   }
 
-  // ---- CEM channels ----------------------------------------------------------------------------
-
-  openChannel(
-    { tenantId, serviceAccountId }: { tenantId: string; serviceAccountId: string },
-    cemNodeIds: string[] | null,
-    socket: WebSocket,
-  ): LocalChannel {
-    const channel: LocalChannel = {
-      channelId: randomUUID(),
-      tenantId,
-      serviceAccountId,
-      cemNodeIds: cemNodeIds === null ? null : new Set(cemNodeIds),
-      socket,
-      bound: new Map(),
-      queue: new SerialQueue((error: unknown) => this.ctx.logger.error({ err: error }, 'channel work failed')),
-      closed: false,
-      afterClose: new Map(),
-    };
-    this.ctx.hub.addChannel(channel);
-    channel.queue.run(() => this.adopt(channel, cemNodeIds));
-    return channel;
-  }
-
-  /**
-   * A new channel takes the tenant's sessions that have no live channel: none, or one whose replica can
-   * no longer be reached (killed a moment ago, long before the reaper would notice).
-   */
-  private async adopt(channel: LocalChannel, cemNodeIds: string[] | null): Promise<void> {
-    const { directory } = this.ctx;
-    await directory.addChannel(channel.tenantId, {
-      channelId: channel.channelId,
-      replica: this.replicaId,
-      cemNodeIds,
-    });
-    const live = new Set<string>();
-    const reachable = this.reachability();
-    for (const other of await directory.channels(channel.tenantId)) {
-      if (await reachable(other.replica)) live.add(other.channelId);
-    }
-    const entries = await directory.getMany(await directory.tenantSessions(channel.tenantId));
-    for (const [rmNodeId, entry] of entries) {
-      if (!serves(channel, entry.cemNodeId)) continue;
-      if (entry.channelId !== '' && live.has(entry.channelId)) continue;
-      if (await directory.bind(rmNodeId, entry.sessionId, entry.channelId, channel.channelId, this.replicaId)) {
-        await this.openSessionOn(channel, rmNodeId, entry.sessionId);
-      }
-    }
-  }
-
-  /** Writes session.opened for a session just bound to a local channel, then tells the RM's replica. */
-  private async openSessionOn(channel: LocalChannel, rmNodeId: string, sessionId: string): Promise<void> {
-    const entry = await this.ctx.directory.get(rmNodeId);
-    if (!entry || entry.sessionId !== sessionId || entry.channelId !== channel.channelId) return;
-    if (channel.closed) {
-      const { tenantId, cemNodeId } = entry;
-      await this.bindSomewhere(rmNodeId, sessionId, tenantId, cemNodeId, channel.channelId, channel.channelId);
-      return;
-    }
-    const [saved, descriptions] = await Promise.all([
-      this.savedSnapshot(entry.replica, rmNodeId, sessionId),
-      this.ctx.pairings.descriptions(entry.pairingId),
-    ]);
-    const { snapshot, state: stateText } = saved;
-    const state = JSON.parse(stateText ?? entry.state) as SessionState;
-    writeGathered(
-      channel.socket,
-      sessionOpenedFrame({
-        sessionId,
-        rmNodeId,
-        cemNodeId: entry.cemNodeId,
-        s2Version: entry.s2Version,
-        rmNodeDescription: descriptions?.rmNodeDescription ?? null,
-        rmEndpointDescription: descriptions?.rmEndpointDescription ?? null,
-        controlType: state.activeControlType ?? 'NO_SELECTION',
-        snapshot: Object.values(snapshot).map((text) => JSON.parse(text) as unknown),
-      }),
-    );
-    channel.bound.set(rmNodeId, {
-      sessionId,
-      replica: this.ctx.names.intern(entry.replica),
-      cemNodeId: entry.cemNodeId,
-      lastWritten: undefined,
-    });
-    this.ctx.bus.send(entry.replica, {
-      kind: 'bound',
-      rmNodeId,
-      sessionId,
-      channelId: channel.channelId,
-      channelReplica: this.replicaId,
-    });
-  }
-
-  /**
-   * The session's snapshot and state as its RM's replica last saw them: that replica saves what it holds
-   * first (the RM's messages are saved behind, see the session directory). If it does not answer in
-   * time, what the directory has.
-   */
-  private async savedSnapshot(
-    rmReplica: string,
-    rmNodeId: string,
-    sessionId: string,
-  ): Promise<{ snapshot: Record<string, string>; state: string | undefined }> {
-    if (rmReplica === this.replicaId) await this.ctx.directory.saveNow(sessionId);
-    else {
-      await new Promise<void>((resolve) => {
-        const id = this.ctx.outcomes.track(rmReplica, () => resolve());
-        this.ctx.bus.send(rmReplica, { kind: 'save-snapshot', id, from: this.replicaId, sessionId });
-      });
-    }
-    return this.ctx.directory.savedSession(rmNodeId, sessionId);
-  }
-
-  onSaveSnapshot(envelope: SaveSnapshot): void {
-    const answer = (outcome: Outcome) => this.ctx.bus.send(envelope.from, { kind: 'ack', id: envelope.id, outcome });
-    this.ctx.directory.saveNow(envelope.sessionId).then(
-      () => answer('delivered'),
-      () => answer('gone'),
-    );
-  }
-
-  /** The channel's socket closed: its sessions move to the tenant's other channels. */
-  async closedChannel(channel: LocalChannel): Promise<void> {
-    channel.closed = true;
-    this.ctx.hub.removeChannel(channel);
-    await channel.queue.idle();
-    await this.ctx.directory.removeChannel(channel.tenantId, channel.channelId, this.replicaId);
-    for (const [rmNodeId, target] of channel.bound) {
-      const { sessionId, cemNodeId } = target;
-      await this.bindSomewhere(rmNodeId, sessionId, channel.tenantId, cemNodeId, channel.channelId, channel.channelId);
-    }
-    channel.bound.clear();
-  }
-
-  onSessionOpen(envelope: SessionOpen): void {
-    const { channelId, rmNodeId, sessionId } = envelope;
-    const channel = this.ctx.hub.channel(channelId);
-    if (channel) {
-      channel.queue.run(() => this.openSessionOn(channel, rmNodeId, sessionId));
-      return;
-    }
-    // The channel is gone from here: the session moves on.
-    this.rebindOff(channelId, rmNodeId, sessionId).catch((error: unknown) =>
-      this.ctx.logger.error({ err: error }, 'rebinding failed'),
-    );
-  }
-
-  private async rebindOff(channelId: string, rmNodeId: string, sessionId: string): Promise<void> {
-    const entry = await this.ctx.directory.get(rmNodeId);
-    if (entry) await this.bindSomewhere(rmNodeId, sessionId, entry.tenantId, entry.cemNodeId, channelId, channelId);
-  }
-
-  onSessionClosed(envelope: SessionClosed): void {
-    const channel = this.ctx.hub.channel(envelope.channelId);
-    if (!channel) return;
-    channel.queue.run(() => {
-      if (channel.bound.get(envelope.rmNodeId)?.sessionId !== envelope.sessionId) return;
-      channel.bound.delete(envelope.rmNodeId);
-      writeGathered(channel.socket, sessionClosedFrame(envelope, envelope.reason));
-      const held = channel.afterClose.get(envelope.rmNodeId);
-      if (held !== undefined) {
-        channel.afterClose.delete(envelope.rmNodeId);
-        writeGathered(channel.socket, held);
-      }
-    });
-  }
-
-  /**
-   * A pairing event for this replica's channels of the tenant; pairing.removed waits (up to two
-   * seconds) for the session.closed of a session bound here, so that the CEM sees them in that order.
-   */
-  pairingEvent(tenantId: string, cemNodeId: string, rmNodeId: string, frame: string, removed: boolean): void {
-    for (const channel of this.ctx.hub.channels(tenantId)) {
-      if (!serves(channel, cemNodeId)) continue;
-      if (removed && channel.bound.has(rmNodeId)) {
-        channel.afterClose.set(rmNodeId, frame);
-        setTimeout(() => {
-          if (channel.afterClose.get(rmNodeId) !== frame) return;
-          channel.afterClose.delete(rmNodeId);
-          writeGathered(channel.socket, frame);
-        }, 2_000).unref();
-      } else {
-        writeGathered(channel.socket, frame);
-      }
-    }
-  }
-
-  /** For the reaper: a dead replica's sessions end and its channels' sessions move. */
   async reap(replica: string): Promise<void> {
     const { directory, bus } = this.ctx;
     const rms = await directory.getMany(await directory.replicaRms(replica));
@@ -400,7 +195,7 @@ export class Placement {
       const sessions = await directory.getMany(await directory.tenantSessions(tenantId));
       for (const [rmNodeId, entry] of sessions) {
         if (entry.channelId === channelId)
-          await this.bindSomewhere(rmNodeId, entry.sessionId, tenantId, entry.cemNodeId, channelId, channelId);
+          await this.binding.bindSomewhere(rmNodeId, entry.sessionId, tenantId, entry.cemNodeId, channelId, channelId);
       }
     }
     await directory.forgetReplica(replica);

@@ -112,6 +112,24 @@ describe('routing between replicas', () => {
 });
 
 describe('binding', () => {
+  it("keeps a CEM's order to an RM whose session the channel takes while the messages are on their way", async () => {
+    const cluster = new TestCluster(['a', 'b']);
+    // The channel takes these one after another: the first is bound long before the last.
+    const [rm, ...others] = Array.from({ length: 8 }, () => cluster.connectRm('a', { tenantId: TENANT }));
+    await settle();
+    const cem = cluster.connectChannel('b', TENANT);
+    const sent = [];
+    for (let i = 0; i < 20; i++) {
+      const select = { message_type: 'SelectControlType', message_id: `s-${i}`, control_type: 'NO_SELECTION' };
+      sent.push(select.message_id);
+      cem.send(rm?.rm.rmNodeId ?? '', select);
+      await settle(2);
+    }
+    await settle();
+    expect(rm?.socket.of('SelectControlType').map((f) => f['message_id'])).toEqual(sent);
+    expect(others).toHaveLength(7);
+  });
+
   it('re-binds the sessions of a channel that closes to a channel on another replica, with a fresh session.opened', async () => {
     const cluster = new TestCluster(['a', 'b', 'c']);
     const first = cluster.connectChannel('b', TENANT);
@@ -231,6 +249,57 @@ describe('a replica dying', () => {
       expect.objectContaining({ rmNodeId: rm.rm.rmNodeId, reason: 'replica-lost' }),
     ]);
     expect(cluster.events.events).toContain(`closed ${rm.rm.rmNodeId} replica-lost`);
+  });
+});
+
+describe('the shared state lost (Redis restarted empty)', () => {
+  it('registers again every session and channel as they were, and routing goes on without a new session.opened', async () => {
+    const cluster = new TestCluster(['a', 'b']);
+    const cem = cluster.connectChannel('b', TENANT);
+    const rm = cluster.connectRm('a', { tenantId: TENANT });
+    await settle();
+    cluster.directory.wipe();
+    cluster.network.stateLost();
+    await settle();
+    expect(await cluster.directory.get(rm.rm.rmNodeId)).toMatchObject({
+      sessionId: rm.rm.sessionId,
+      replica: 'a',
+      channelId: cem.channel.channelId,
+      channelReplica: 'b',
+    });
+    expect(await cluster.directory.tenantSessions(TENANT)).toEqual([rm.rm.rmNodeId]);
+    expect((await cluster.directory.channels(TENANT)).map((c) => c.channelId)).toEqual([cem.channel.channelId]);
+    rm.send(measurement(1));
+    await settle();
+    expect(values(cem.socket.frames)).toEqual([1]);
+    expect(cem.socket.of('session.opened')).toHaveLength(1);
+  });
+
+  it('lets a channel that connects after the loss find the sessions that had none', async () => {
+    const cluster = new TestCluster(['a', 'b']);
+    const rm = cluster.connectRm('a', { tenantId: TENANT });
+    await settle();
+    cluster.directory.wipe();
+    cluster.network.stateLost();
+    await settle();
+    const cem = cluster.connectChannel('b', TENANT);
+    await settle();
+    expect(cem.socket.of('session.opened')).toEqual([
+      expect.objectContaining({ session: expect.objectContaining({ rmNodeId: rm.rm.rmNodeId }) }),
+    ]);
+  });
+
+  it('leaves alone an RM that a newer session registered again first', async () => {
+    const cluster = new TestCluster(['a', 'b']);
+    const old = cluster.connectRm('a', { tenantId: TENANT, rmNodeId: 'rm-x' });
+    await settle();
+    cluster.directory.wipe();
+    const newer = cluster.connectRm('b', { tenantId: TENANT, rmNodeId: 'rm-x' });
+    await settle();
+    cluster.network.stateLost();
+    await settle();
+    expect(await cluster.directory.get('rm-x')).toMatchObject({ sessionId: newer.rm.sessionId, replica: 'b' });
+    expect(old.socket.closed).toBeUndefined();
   });
 });
 

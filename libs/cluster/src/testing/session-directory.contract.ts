@@ -6,7 +6,7 @@ import type { RmEntry, SessionDirectory } from '../session-directory.js';
 
 const entry = (overrides: Partial<RmEntry> = {}): RmEntry => ({
   sessionId: randomUUID(),
-  replica: 'replica-a',
+  replica: `replica-${randomUUID()}`,
   tenantId: randomUUID(),
   cemNodeId: randomUUID(),
   pairingId: randomUUID(),
@@ -23,15 +23,30 @@ export function describeSessionDirectory(name: string, make: () => SessionDirect
     it('registers a session, returns the one it replaces, and counts it once for its tenant', async () => {
       const directory = make();
       const rm = randomUUID();
-      const first = entry({ replica: 'replica-a' });
+      const first = entry();
       expect(await directory.register(rm, first)).toBeUndefined();
-      const second = entry({ replica: 'replica-b', tenantId: first.tenantId });
-      expect(await directory.register(rm, second)).toMatchObject({ sessionId: first.sessionId, replica: 'replica-a' });
-      expect(await directory.get(rm)).toMatchObject({ sessionId: second.sessionId, replica: 'replica-b' });
+      const second = entry({ tenantId: first.tenantId });
+      expect(await directory.register(rm, second)).toMatchObject({
+        sessionId: first.sessionId,
+        replica: first.replica,
+      });
+      expect(await directory.get(rm)).toMatchObject({ sessionId: second.sessionId, replica: second.replica });
       expect(await directory.tenantSessions(first.tenantId)).toEqual([rm]);
       expect(await directory.tenantLoad(first.tenantId, rm)).toEqual({ live: 1, alreadyLive: true });
-      expect(await directory.replicaRms('replica-a')).toEqual([]);
-      expect(await directory.replicaRms('replica-b')).toEqual([rm]);
+      expect(await directory.replicaRms(first.replica)).toEqual([]);
+      expect(await directory.replicaRms(second.replica)).toEqual([rm]);
+    });
+
+    it('restores a session only where the RM has no entry', async () => {
+      const directory = make();
+      const rm = randomUUID();
+      const lost = entry({ channelId: 'ch-1', channelReplica: 'replica-c' });
+      expect(await directory.restore(rm, lost)).toBe(true);
+      expect(await directory.get(rm)).toMatchObject({ sessionId: lost.sessionId, channelId: 'ch-1' });
+      expect(await directory.tenantSessions(lost.tenantId)).toEqual([rm]);
+      expect(await directory.replicaRms(lost.replica)).toEqual([rm]);
+      expect(await directory.restore(rm, entry({ tenantId: lost.tenantId }))).toBe(false);
+      expect(await directory.get(rm)).toMatchObject({ sessionId: lost.sessionId });
     });
 
     it('removes only the session named, and its snapshot with it', async () => {

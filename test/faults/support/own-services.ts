@@ -1,0 +1,147 @@
+// A Redis and a PostgreSQL of the fault suite's own, on free ports and in temporary folders, that it can
+// kill, restart (with or without what they held) and stop, without touching the machine's own servers.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort } from '../../support/broker.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(ready: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} did not come up`);
+    await sleep(100);
+  }
+}
+
+/** redis-server on a port of its own; `restart({ keep: false })` brings it back empty, as without persistence. */
+export class OwnRedis {
+  private child?: ChildProcess;
+  private readonly dir = mkdtempSync(join(tmpdir(), 's2b-fault-redis-'));
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<OwnRedis> {
+    const redis = new OwnRedis(await freePort());
+    await redis.launch();
+    return redis;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  private async launch(): Promise<void> {
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    await until(async () => {
+      const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        return (await client.ping()) === 'PONG';
+      } finally {
+        client.disconnect();
+      }
+    }, 'redis-server');
+  }
+
+  /** kill -9, then the same port again: with what it held (a snapshot saved first) or empty. */
+  async restart({ keep }: { keep: boolean }): Promise<void> {
+    if (keep) execFileSync('redis-cli', ['-p', String(this.port), 'SAVE']);
+    await this.kill();
+    if (!keep) rmSync(join(this.dir, 'dump.rdb'), { force: true });
+    await this.launch();
+  }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function pgBin(name: string): string {
+  const dir = process.env['PG_BIN_DIR'] ?? execFileSync('pg_config', ['--bindir']).toString().trim();
+  return join(dir, name);
+}
+
+/** PostgreSQL runs as its own user when the suite runs as root (it refuses to run as root). */
+function asPostgres(command: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+}
+
+/** A PostgreSQL cluster of its own (initdb), started and stopped with pg_ctl. */
+export class OwnPostgres {
+  private readonly dir = mkdtempSync(join(tmpdir(), 's2b-fault-pg-'));
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<OwnPostgres> {
+    const postgres = new OwnPostgres(await freePort());
+    if (process.getuid?.() === 0) {
+      chownSync(postgres.dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), 0);
+      chmodSync(postgres.dir, 0o700);
+    }
+    const [command, args] = asPostgres(pgBin('initdb'), ['-D', postgres.data, '-A', 'trust', '-U', 'postgres']);
+    execFileSync(command, args, { stdio: 'ignore' });
+    await postgres.resume();
+    return postgres;
+  }
+
+  private get data(): string {
+    return join(this.dir, 'data');
+  }
+
+  url(database: string): string {
+    return `postgresql://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /** Starts (again), on the same port. */
+  async resume(): Promise<void> {
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dir} -c fsync=off`;
+    const [command, args] = asPostgres(pgBin('pg_ctl'), [
+      '-D',
+      this.data,
+      '-o',
+      options,
+      '-w',
+      '-l',
+      join(this.dir, 'log'),
+      'start',
+    ]);
+    execFileSync(command, args, { stdio: 'ignore' });
+    await until(async () => {
+      execFileSync(pgBin('pg_isready'), ['-h', '127.0.0.1', '-p', String(this.port)], { stdio: 'ignore' });
+      return true;
+    }, 'PostgreSQL');
+  }
+
+  /** Stops it (fast shutdown: connections are cut), as an outage would. */
+  pause(): void {
+    const [command, args] = asPostgres(pgBin('pg_ctl'), ['-D', this.data, '-m', 'fast', '-w', 'stop']);
+    execFileSync(command, args, { stdio: 'ignore' });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      this.pause();
+    } catch {
+      // already stopped
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
