@@ -30,13 +30,13 @@ export interface BrokerSettings {
   readonly sessions: number;
 }
 
-interface Secrets {
+export interface Secrets {
   readonly operatorToken: string;
   readonly jwtSecret: string;
 }
 
 /** Like test/support/broker.ts `brokerEnv`, with the bench's database and fresh secrets. */
-function brokerEnv(
+export function brokerEnv(
   settings: BrokerSettings,
   secrets: Secrets,
   port: number,
@@ -61,7 +61,7 @@ function brokerEnv(
   return env;
 }
 
-async function migrate(group: ProcessGroup, env: NodeJS.ProcessEnv): Promise<void> {
+export async function migrate(group: ProcessGroup, env: NodeJS.ProcessEnv): Promise<void> {
   const run = group.spawnNode('broker migrate', MAIN, ['migrate'], env);
   const timer = setTimeout(() => run.child.kill('SIGKILL'), MIGRATE_TIMEOUT_MS);
   const { code, signal } = await run.exited;
@@ -87,7 +87,7 @@ async function waitReady(origin: string, name: string, exited: () => boolean, ta
 /** The last output lines of each replica, to say why the broker failed when onboarding does. */
 const replicaTails = new Map<string, readonly string[]>();
 
-async function startReplica(
+export async function startReplica(
   group: ProcessGroup,
   settings: BrokerSettings,
   secrets: Secrets,
@@ -109,12 +109,13 @@ async function startReplica(
   return { replica: { name, port, pid: replica.child.pid } satisfies Replica, member: replica };
 }
 
+export function newSecrets(): Secrets {
+  return { operatorToken: randomBytes(24).toString('hex'), jwtSecret: randomBytes(24).toString('hex') };
+}
+
 export async function startBroker(group: ProcessGroup, settings: BrokerSettings): Promise<TargetSetup> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} does not exist: run \`npm run build\` first`);
-  const secrets: Secrets = {
-    operatorToken: randomBytes(24).toString('hex'),
-    jwtSecret: randomBytes(24).toString('hex'),
-  };
+  const secrets = newSecrets();
   await migrate(group, brokerEnv(settings, secrets, await freePort(), 'migrate'));
   const a = await startReplica(group, settings, secrets, 'a', 'gateway');
   const b = await startReplica(group, settings, secrets, 'b', 'gateway');

@@ -1,0 +1,181 @@
+// Reconnect storm: N RM sessions on gateway replica a, the tenant's CEM channel on replica b; kill -9 of a;
+// every RM comes back through initiateSession, confirmAccessToken and the upgrade (to b, as an ingress
+// would send it), waiting as S2 Connect's reconnection strategy says (full jitter from 2 s). Prints the
+// time until all are back, session starts per second at the peak, p50/p99 of each step, peak CPU and RSS
+// of each process, and, in the same run, a bare `ws` server's upgrades per second and the ratio.
+//
+//   npm run build && node dist/bench/storm/main.js [--sessions 10000] [--concurrency 200]
+//
+// Needs PostgreSQL (BENCH_DATABASE_URL, default s2_broker_bench on 127.0.0.1, migrated here) and Redis
+// (REDIS_URL, default 127.0.0.1:6379).
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { selectApiVersion } from '#rm-client';
+import { createTenant, pairRms, Progress } from '../route/broker-onboarding.js';
+import { migrate, brokerEnv, newSecrets, startReplica, type BrokerSettings } from '../route/broker-target.js';
+import { freePort, ProcessGroup, sleep } from '../route/processes.js';
+import { percentiles, round } from '../route/stats.js';
+import { bareUpgrades, StartTimings, StormCem, StormRm } from './storm-peers.js';
+import { UsageWatcher } from './usage.js';
+
+const BARE_SERVER = fileURLToPath(new URL('./bare-server.js', import.meta.url));
+const BACK_TIMEOUT_MS = 600_000;
+
+function settings() {
+  const { values } = parseArgs({
+    options: { sessions: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '200' } },
+  });
+  const sessions = Number(values.sessions);
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(sessions) || sessions < 1) throw new Error('--sessions must be a positive integer');
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--concurrency must be a positive integer');
+  return { sessions, concurrency };
+}
+
+/** Upgrades per second a bare ws server accepts from this driver, `concurrency` at a time. */
+async function baseline(group: ProcessGroup, sessions: number, concurrency: number): Promise<number> {
+  const port = await freePort();
+  const server = group.spawnNode('bare ws server', BARE_SERVER, ['--port', String(port)], process.env);
+  await server.waitForLine((line) => line.includes('"ready"'), 10_000);
+  const rate = await bareUpgrades(`ws://127.0.0.1:${port}/`, sessions, concurrency);
+  await group.stop(server, 2_000);
+  return rate;
+}
+
+/** The most completions in any one second. */
+function peakPerSecond(times: readonly number[]): number {
+  const perSecond = new Map<number, number>();
+  for (const t of times) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+  return Math.max(0, ...perSecond.values());
+}
+
+function steps(timings: StartTimings) {
+  const of = (values: number[]) => {
+    const { p50, p99 } = percentiles([Float64Array.from(values)]);
+    return { p50: round(p50, 1), p99: round(p99, 1) };
+  };
+  return {
+    initiateSession: of(timings.initiateSession),
+    confirmAccessToken: of(timings.confirmAccessToken),
+    upgrade: of(timings.upgrade),
+    announced: of(timings.announced),
+  };
+}
+
+async function run(group: ProcessGroup): Promise<void> {
+  const { sessions, concurrency } = settings();
+  const broker: BrokerSettings = {
+    databaseUrl: process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/s2_broker_bench',
+    redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    sessions,
+  };
+  const bareRate = await baseline(group, sessions, concurrency);
+  process.stderr.write(`bench storm: bare upgrades ${Math.round(bareRate)}/s\n`);
+
+  const secrets = newSecrets();
+  await migrate(group, brokerEnv(broker, secrets, await freePort(), 'migrate'));
+  const a = await startReplica(group, broker, secrets, 'a', 'gateway');
+  const b = await startReplica(group, broker, secrets, 'b', 'gateway');
+  const api = await startReplica(group, broker, secrets, 'api', 'api,worker');
+  const apiUrl = `http://127.0.0.1:${api.replica.port}`;
+  const tenant = await createTenant(apiUrl, secrets.operatorToken, sessions);
+  const progress = new Progress();
+  progress.start(sessions, 'bench storm');
+  const paired = await pairRms(tenant, sessions, Date.now() + Math.max(120_000, sessions * 20), progress);
+  progress.stop();
+
+  const cem = new StormCem();
+  await cem.open(`ws://127.0.0.1:${b.replica.port}/cem/v1/ws`, tenant.jwt);
+  const apiVersion = await selectApiVersion(`${apiUrl}/session/`);
+  const opening = new StartTimings();
+  const rms = paired.map((rm) => new StormRm(rm, apiVersion, cem));
+  const onA = () => `ws://127.0.0.1:${a.replica.port}`;
+  let next = 0;
+  const openedFrom = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < rms.length) {
+        const rm = rms[next++] as StormRm;
+        while (!(await rm.start(onA, opening))) await sleep(100);
+      }
+    }),
+  );
+  const openingSeconds = (Date.now() - openedFrom) / 1000;
+  process.stderr.write(`bench storm: ${sessions} sessions open on a in ${openingSeconds.toFixed(1)} s\n`);
+
+  const storm = new StartTimings();
+  let back = 0;
+  const allBack = new Promise<void>((resolve) => {
+    const onB = () => `ws://127.0.0.1:${b.replica.port}`;
+    for (const rm of rms)
+      rm.onLost(onB, storm, () => {
+        if (++back === rms.length) resolve();
+      });
+  });
+  const usage = new UsageWatcher();
+  for (const [name, pid] of [
+    ['gateway b', b.replica.pid],
+    ['api', api.replica.pid],
+  ] as const)
+    usage.watch(name, pid);
+  usage.start();
+  const killedAt = Date.now();
+  a.member.child.kill('SIGKILL');
+  const timedOut = await Promise.race([allBack.then(() => false), sleep(BACK_TIMEOUT_MS).then(() => true)]);
+  const peaks = usage.stop();
+  const lastBack = Math.max(...storm.completedAt);
+  const peak = peakPerSecond(storm.completedAt);
+  const result = {
+    sessions,
+    bareUpgradesPerSecond: Math.round(bareRate),
+    opening: { seconds: round(openingSeconds, 1), perSecond: Math.round(sessions / openingSeconds), ...steps(opening) },
+    storm: {
+      allBack: !timedOut,
+      back,
+      secondsUntilAllBack: round((lastBack - killedAt) / 1000, 1),
+      peakStartsPerSecond: peak,
+      ratioToBareUpgrades: round(peak / bareRate, 3),
+      failedTries: storm.failures,
+      ...steps(storm),
+    },
+    peaks,
+  };
+  for (const rm of rms) rm.close();
+  cem.close();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.stdout.write(table(result));
+}
+
+function table(r: {
+  opening: ReturnType<typeof steps>;
+  storm: ReturnType<typeof steps> & { secondsUntilAllBack: number; peakStartsPerSecond: number };
+  peaks: { name: string; cpuPercent: number; rssMiB: number }[];
+  bareUpgradesPerSecond: number;
+}): string {
+  const rows = ['| phase | step | p50 ms | p99 ms |', '| --- | --- | --- | --- |'];
+  for (const [phase, s] of [
+    ['opening', r.opening],
+    ['storm', r.storm],
+  ] as const)
+    for (const step of ['initiateSession', 'confirmAccessToken', 'upgrade', 'announced'] as const)
+      rows.push(`| ${phase} | ${step} | ${s[step].p50} | ${s[step].p99} |`);
+  rows.push('', '| process | peak CPU % of a core | peak RSS MiB |', '| --- | --- | --- |');
+  for (const p of r.peaks) rows.push(`| ${p.name} | ${p.cpuPercent} | ${p.rssMiB} |`);
+  rows.push(
+    '',
+    `storm: all back ${r.storm.secondsUntilAllBack} s after kill -9; peak ${r.storm.peakStartsPerSecond} starts/s; ` +
+      `bare upgrades ${r.bareUpgradesPerSecond}/s; ratio ${round(r.storm.peakStartsPerSecond / r.bareUpgradesPerSecond, 3)}`,
+  );
+  return `${rows.join('\n')}\n`;
+}
+
+const group = new ProcessGroup();
+process.on('exit', () => group.killAllNow());
+process.on('SIGINT', () => void group.stopAll(2_000).then(() => process.exit(130)));
+run(group)
+  .then(() => group.stopAll(5_000))
+  .catch(async (error: unknown) => {
+    process.stderr.write(`bench storm: ${error instanceof Error ? error.message : String(error)}\n`);
+    await group.stopAll(2_000);
+    process.exitCode = 1;
+  });

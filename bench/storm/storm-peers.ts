@@ -1,0 +1,155 @@
+// The storm's two sides: RMs that start their sessions as S2 Connect says (initiateSession,
+// confirmAccessToken, the upgrade) and come back with the specification's backoff and full jitter when
+// their socket goes, and the tenant's CEM channel, which tells when the broker announced each session.
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { type ApiVersion, confirmAccessToken, initiateSession, reconnectDelayMs } from '#rm-client';
+import type { PairedRm } from '../route/broker-onboarding.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Durations in ms of each step of a session start, over all RMs. */
+export class StartTimings {
+  readonly initiateSession: number[] = [];
+  readonly confirmAccessToken: number[] = [];
+  readonly upgrade: number[] = [];
+  /** From the completed upgrade to session.opened on the CEM channel. */
+  readonly announced: number[] = [];
+  /** When each session start completed (session.opened seen), ms since the epoch. */
+  readonly completedAt: number[] = [];
+  failures = 0;
+}
+
+/** The tenant's CEM channel: resolves a waiter when the broker announces an RM's session. */
+export class StormCem {
+  private readonly waiters = new Map<string, () => void>();
+  private socket?: WebSocket;
+
+  async open(url: string, jwt: string): Promise<void> {
+    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${jwt}` } });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`CEM channel upgrade ${res.statusCode}`)));
+    });
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as { type?: string; session?: { rmNodeId?: string } };
+      if (frame.type !== 'session.opened') return;
+      const rm = frame.session?.rmNodeId ?? '';
+      this.waiters.get(rm)?.();
+      this.waiters.delete(rm);
+    });
+    this.socket = socket;
+  }
+
+  /** Resolves when the next session.opened of `rmNodeId` arrives. */
+  announced(rmNodeId: string): Promise<void> {
+    return new Promise((resolve) => this.waiters.set(rmNodeId, resolve));
+  }
+
+  close(): void {
+    this.socket?.close();
+  }
+}
+
+export class StormRm {
+  private socket?: WebSocket;
+  private running = true;
+  private accessToken: string;
+
+  constructor(
+    private readonly rm: PairedRm,
+    private readonly apiVersion: ApiVersion,
+    private readonly cem: StormCem,
+  ) {
+    this.accessToken = rm.accessToken;
+  }
+
+  /** One session start, timed step by step; false when a step failed. */
+  async start(gatewayUrl: () => string, timings: StartTimings): Promise<boolean> {
+    const endpoint = { initiateSessionUrl: this.rm.initiateSessionUrl, apiVersion: this.apiVersion };
+    try {
+      let at = performance.now();
+      const initiated = await initiateSession({
+        ...endpoint,
+        accessTokens: [this.accessToken],
+        clientNodeId: this.rm.rmNodeId,
+        serverNodeId: this.rm.cemNodeId,
+        supportedS2MessageVersions: ['v1.0.0'],
+      });
+      timings.initiateSession.push(performance.now() - at);
+      at = performance.now();
+      const details = await confirmAccessToken({ ...endpoint, pendingAccessToken: initiated.pendingAccessToken });
+      timings.confirmAccessToken.push(performance.now() - at);
+      this.accessToken = initiated.pendingAccessToken;
+      at = performance.now();
+      const announced = this.cem.announced(this.rm.rmNodeId);
+      await this.upgrade(gatewayUrl(), details.websocketToken);
+      const upgraded = performance.now();
+      timings.upgrade.push(upgraded - at);
+      await announced;
+      timings.announced.push(performance.now() - upgraded);
+      timings.completedAt.push(Date.now());
+      return true;
+    } catch {
+      timings.failures++;
+      return false;
+    }
+  }
+
+  /** Starts until it succeeds, waiting as the specification's reconnection strategy says between tries. */
+  async comeBack(gatewayUrl: () => string, timings: StartTimings): Promise<void> {
+    for (let attempt = 0; this.running; attempt++) {
+      await sleep(reconnectDelayMs(attempt));
+      if (await this.start(gatewayUrl, timings)) return;
+    }
+  }
+
+  /** When the socket goes without the RM closing it, come back through `gatewayUrl`. */
+  onLost(gatewayUrl: () => string, timings: StartTimings, back: () => void): void {
+    this.socket?.once('close', () => {
+      if (this.running) void this.comeBack(gatewayUrl, timings).then(back);
+    });
+  }
+
+  close(): void {
+    this.running = false;
+    this.socket?.terminate();
+  }
+
+  private upgrade(url: string, token: string): Promise<void> {
+    const socket = new WebSocket(`${url}/s2/v1/ws`, { headers: { authorization: `Bearer ${token}` } });
+    socket.on('error', () => undefined);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => {
+        this.socket = socket;
+        resolve();
+      });
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade ${res.statusCode}`)));
+      socket.once('close', () => reject(new Error('closed during the upgrade')));
+    });
+  }
+}
+
+/** Bare upgrades against the baseline server, `concurrency` at a time: upgrades per second. */
+export async function bareUpgrades(url: string, count: number, concurrency: number): Promise<number> {
+  const sockets: WebSocket[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        const socket = new WebSocket(url);
+        await new Promise((resolve, reject) => {
+          socket.once('open', resolve);
+          socket.once('error', reject);
+        });
+        sockets.push(socket);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  for (const socket of sockets) socket.terminate();
+  return count / seconds;
+}
