@@ -161,6 +161,14 @@ export class PairingRepository {
     return row ?? undefined;
   }
 
+  /**
+   * Whether the pairing still exists. A re-pairing makes a new pairing (a new id), and unpairing, the
+   * deletion of its CEM node or of its tenant removes it, so a grant naming a pairing that is gone is dead.
+   */
+  async isLive(pairingId: string): Promise<boolean> {
+    return (await this.prisma.pairing.count({ where: { id: pairingId } })) > 0;
+  }
+
   /** The tenant's pairing of an RM, if the RM is paired with one of the tenant's CEM nodes. */
   async findInTenant(tenantId: string, rmNodeId: string): Promise<PairingRecord | undefined> {
     const row = await this.prisma.pairing.findFirst({ where: { tenantId, rmNodeId }, select: PAIRING_FIELDS });
