@@ -4,6 +4,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, startBroker, TEST_JWT_SECRET, TEST_OPERATOR_TOKEN } from './support/broker.js';
+import { refusedStatus } from './support/ws-peer.js';
 import { TEST_DATABASE_URL } from './support/global-setup.js';
 
 interface Answer {
@@ -291,6 +292,7 @@ describe('tenant API authentication', () => {
       body: { brand: 'Acme', type: 'hem', modelName: 'HEM-1' },
     });
     expect(answer.status).toBe(201);
+    expect(await refusedStatus(`${broker.url.replace('http', 'ws')}/cem/v1/ws`, forged({}))).toBe(101);
   });
 
   it.each([
@@ -314,7 +316,20 @@ describe('tenant API authentication', () => {
     ['another key', () => forged({}, { secret: `${TEST_JWT_SECRET}-other` })],
     ['another algorithm', () => forged({}, { alg: 'HS512' })],
     ['alg none', () => `${forged({}, { alg: 'none' }).split('.').slice(0, 2).join('.')}.`],
-  ])('refuses %s with 401', async (_case, token) => {
+    // The JWT library takes a token without exp for one that never expires.
+    ['a token without exp', () => forged({ exp: undefined })],
+    ['a token without iat', () => forged({ iat: undefined })],
+    ['a token without a tenant', () => forged({ tid: undefined })],
+    ['a token without a service account', () => forged({ sub: undefined })],
+    [
+      'a token issued in the future',
+      () => forged({ iat: Math.floor(Date.now() / 1000) + 3600, exp: Math.floor(Date.now() / 1000) + 3900 }),
+    ],
+    [
+      'a token living longer than the broker issues them',
+      () => forged({ exp: Math.floor(Date.now() / 1000) + 86_400 }),
+    ],
+  ])('refuses %s with 401, at the API and at the CEM channel', async (_case, token) => {
     for (const [method, path] of [
       ['POST', '/api/v1/cem-nodes'],
       ['GET', `/api/v1/cem-nodes/${randomUUID()}`],
@@ -324,6 +339,7 @@ describe('tenant API authentication', () => {
       expect(answer.status, `${method} ${path}`).toBe(401);
       expect(answer.body).toEqual(unauthorized);
     }
+    expect(await refusedStatus(`${broker.url.replace('http', 'ws')}/cem/v1/ws`, token())).toBe(401);
   });
 });
 
