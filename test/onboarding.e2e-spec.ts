@@ -459,10 +459,20 @@ describe('pairing codes', () => {
     expect(secondsFromNow(answer.body.expiresAt)).toBeLessThanOrEqual(300);
   });
 
-  it('issues a static code that never expires', async () => {
+  it('refuses a static code with 400 saying why, and issues nothing', async () => {
+    const before = await issueCode(tenant, nodeId);
     const answer = await issueCode(tenant, nodeId, { kind: 'static' });
-    expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({ pairingCode: expect.stringMatching(PAIRING_CODE), expiresAt: null });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message:
+        'kind: static pairing codes are not issued: S2 Connect allows them only for nodes without a user interface, and a CEM node has one',
+    });
+    const { rows } = await db.query<{ token: string }>('SELECT token FROM pairing_codes WHERE cem_node_id = $1', [
+      nodeId,
+    ]);
+    expect(rows).toEqual([{ token: String(before.body.pairingCode).split('-')[1] }]);
   });
 
   it('honours ttlSeconds', async () => {
@@ -478,7 +488,7 @@ describe('pairing codes', () => {
       [{ ttlSeconds: 29 }, 'ttlSeconds'],
       [{ ttlSeconds: 86_401 }, 'ttlSeconds'],
       [{ ttlSeconds: '60' }, 'ttlSeconds'],
-      [{ kind: 'static', ttlSeconds: 60 }, 'ttlSeconds'],
+      [{ kind: 'static', ttlSeconds: 60 }, 'kind'],
       [{ token: 'abcdefghij' }, 'token'],
     ] as const) {
       const answer = await issueCode(tenant, nodeId, body);
@@ -500,7 +510,7 @@ describe('pairing codes', () => {
   });
 
   it('keeps one pairing code per node: the latest', async () => {
-    await issueCode(tenant, nodeId, { kind: 'static' });
+    await issueCode(tenant, nodeId, { ttlSeconds: 60 });
     const latest = await issueCode(tenant, nodeId);
     const { rows } = await db.query<{ token: string; kind: string }>(
       'SELECT token, kind FROM pairing_codes WHERE cem_node_id = $1',
