@@ -2,17 +2,7 @@
 // a re-pairing, or the suspension or deletion of the tenant opens no S2 session afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, startBroker, TEST_OPERATOR_TOKEN } from './support/broker.js';
-import {
-  type CemNode,
-  createCemNode,
-  createTenant,
-  del,
-  issueCode,
-  pairByHand,
-  post,
-  type Paired,
-  type Tenant,
-} from './support/s2-connect.js';
+import { createTenant, del, pairRm, post, type Paired, suspendTenant, type Tenant } from './support/s2-connect.js';
 import { connect, refusedStatus } from './support/ws-peer.js';
 
 let broker: Broker;
@@ -27,12 +17,7 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-/** An RM paired with a new CEM node of `owner`, or (`cemNodeId`) with that node again. */
-async function paired(owner = tenant, rm?: Paired['rm'], cemNodeId?: string): Promise<Paired> {
-  const node: CemNode =
-    cemNodeId === undefined ? await createCemNode(broker.url, owner) : { id: cemNodeId, nodeIdAlias: '' };
-  return pairByHand(broker.url, await issueCode(broker.url, owner, node), 'localhost', rm);
-}
+const paired = (owner = tenant, rm?: Paired['rm'], cemNodeId?: string) => pairRm(broker.url, owner, rm, cemNodeId);
 
 /** initiateSession and confirmAccessToken: the websocket token, and the access token now active. */
 async function websocketToken(p: Paired): Promise<{ websocketToken: string; accessToken: string }> {
@@ -108,12 +93,7 @@ describe('a websocket token dies with its pairing', () => {
     const owner = await createTenant(broker.url);
     const p = await paired(owner);
     const { websocketToken: token } = await websocketToken(p);
-    const patched = await fetch(`${broker.url}/admin/v1/tenants/${owner.id}`, {
-      method: 'PATCH',
-      headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ status: 'suspended' }),
-    });
-    expect(patched.status).toBe(200);
+    await suspendTenant(broker.url, owner.id);
     expect(await refusedStatus(rmSocket(), token)).toBe(403);
   });
 

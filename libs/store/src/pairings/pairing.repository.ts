@@ -87,13 +87,33 @@ export class PairingRepository {
     return { pairing, tenantActive: tenant.status === 'ACTIVE' };
   }
 
-  /** Whether this token belonged to a pairing of these two nodes that has since been unpaired. */
-  async wasUnpaired(tokenHash: string, rmNodeId: string, cemNodeId: string): Promise<boolean> {
-    const tombstone = await this.prisma.unpairedPairing.findFirst({
-      where: { rmNodeId, cemNodeId, accessTokenHashes: { has: tokenHash } },
-      select: { id: true },
-    });
-    return tombstone !== null;
+  /**
+   * S2 Connect's NoLongerPaired: this token belonged to a pairing of these two nodes that was unpaired,
+   * and the nodes are not paired now. Paired again, the nodes have a token; an old one is just not it.
+   */
+  async noLongerPaired(tokenHash: string, rmNodeId: string, cemNodeId: string): Promise<boolean> {
+    const [tombstone, current] = await Promise.all([
+      this.prisma.unpairedPairing.findFirst({
+        where: { rmNodeId, cemNodeId, accessTokenHashes: { has: tokenHash } },
+        select: { id: true },
+      }),
+      this.prisma.pairing.findFirst({ where: { rmNodeId, cemNodeId }, select: { id: true } }),
+    ]);
+    return tombstone !== null && current === null;
+  }
+
+  /**
+   * Tombstones for every pairing of a tenant that is being deleted, inside the caller's transaction
+   * (before the cascade takes the pairings and their tokens).
+   */
+  async buryAllOfTenant(tx: Tx, tenantId: string): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO unpaired_pairings (id, tenant_id, cem_node_id, rm_node_id, access_token_hashes, reason)
+      SELECT gen_random_uuid(), p.tenant_id, p.cem_node_id, p.rm_node_id,
+        COALESCE(array_agg(t.token_hash) FILTER (WHERE t.token_hash IS NOT NULL), '{}'), 'tenant-deleted'
+      FROM pairings p LEFT JOIN access_tokens t ON t.pairing_id = p.id
+      WHERE p.tenant_id = ${tenantId}::uuid
+      GROUP BY p.id`;
   }
 
   /** A pending token, valid until `expiresAt`; expired pending tokens of the pairing are dropped. */
