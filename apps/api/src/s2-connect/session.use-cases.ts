@@ -68,6 +68,8 @@ export class InitiateSessionUseCase {
       s2Version: selection.s2Version,
       now,
       expiresAt: new Date(now.getTime() + PENDING_TOKEN_TTL_MS),
+      rmNode: request.clientNodeDescription,
+      rmEndpoint: request.clientEndpointDescription,
     });
     return {
       selectedCommunicationProtocol: selection.protocol,

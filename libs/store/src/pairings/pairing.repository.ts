@@ -116,15 +116,25 @@ export class PairingRepository {
       GROUP BY p.id`;
   }
 
-  /** A pending token, valid until `expiresAt`; expired pending tokens of the pairing are dropped. */
+  /**
+   * A pending token, valid until `expiresAt`; expired pending tokens of the pairing are dropped. The
+   * descriptions the RM sent with it, if any, replace the stored ones: they say what the device is now.
+   */
   async addPendingToken(input: {
     pairing: PairingRecord;
     tokenHash: string;
     s2Version: string;
     now: Date;
     expiresAt: Date;
+    rmNode?: NodeDescription | undefined;
+    rmEndpoint?: EndpointDescription | undefined;
   }): Promise<void> {
+    const described: Prisma.PairingUpdateManyMutationInput = {};
+    if (input.rmNode) described.rmNodeDescription = input.rmNode as unknown as Prisma.InputJsonValue;
+    if (input.rmEndpoint) described.rmEndpointDescription = input.rmEndpoint as unknown as Prisma.InputJsonValue;
+    const describe = input.rmNode || input.rmEndpoint;
     await this.prisma.$transaction([
+      ...(describe ? [this.prisma.pairing.updateMany({ where: { id: input.pairing.id }, data: described })] : []),
       this.prisma.accessToken.deleteMany({
         where: { pairingId: input.pairing.id, state: 'PENDING', expiresAt: { lte: input.now } },
       }),
