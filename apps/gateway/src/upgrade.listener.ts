@@ -106,8 +106,10 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
           this.node.closedRm(rm, rm.closeReason ?? 'closed').catch(() => undefined);
         });
         // Asked again now that the session is in the hub: an unpairing that committed after the first
-        // look published its event before this replica could find the session to close.
-        if (!(await this.pairings.isLive(grant.pairingId))) closeRm(rm, CLOSE.unpaired, 'unpaired', 'RECONNECT');
+        // look published its event before this replica could find the session to close. Should the
+        // database fail just now, the session stays: the first look found the pairing a moment ago.
+        const live = await this.pairings.isLive(grant.pairingId).catch(() => true);
+        if (!live) closeRm(rm, CLOSE.unpaired, 'unpaired', 'RECONNECT');
       });
     }
     let principal: TenantPrincipal;
