@@ -328,7 +328,7 @@ describe('POST /api/v1/cem-nodes:batch', () => {
     const refs = ['c', 'a', 'b'].map((r) => `${r}-${randomUUID()}`);
     const answer = await batch(own, {
       nodes: refs.map((externalRef, i) => nodeBody({ externalRef, userDefinedName: `Home ${i}` })),
-      pairingCodes: { kind: 'static' },
+      pairingCodes: { ttlSeconds: 600 },
     });
     expect(answer.status).toBe(201);
     const items = answer.body.items as NodeView[];
@@ -339,7 +339,7 @@ describe('POST /api/v1/cem-nodes:batch', () => {
         pairingUrl: `http://localhost:${broker.port}/pairing/`,
         pairingCode: expect.stringMatching(new RegExp(`^${item.nodeIdAlias}-[0-9a-zA-Z]{10}$`)),
         nodeIdAlias: item.nodeIdAlias,
-        expiresAt: null,
+        expiresAt: expect.any(String),
       });
       const { pairingCode: _code, ...node } = item;
       expect((await call('GET', `/api/v1/cem-nodes/${item.id}`, own.jwt)).body).toEqual(node);
@@ -395,6 +395,9 @@ describe('POST /api/v1/cem-nodes:batch', () => {
     );
     expect(await batch(own, { nodes: [nodeBody()], pairingCodes: { ttlSeconds: 5 } })).toMatchObject(
       badRequest('pairingCodes.ttlSeconds: must be at least 30'),
+    );
+    expect(await batch(own, { nodes: [nodeBody()], pairingCodes: { kind: 'static' } })).toMatchObject(
+      badRequest(/^pairingCodes\.kind: static pairing codes are not issued: S2 Connect allows them only for nodes/),
     );
     expect(await batch(own, {})).toMatchObject(badRequest('nodes: is required'));
     expect(await batch(own, '{"nodes": [')).toMatchObject(badRequest('body: is not JSON'));

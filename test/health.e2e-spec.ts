@@ -107,6 +107,31 @@ describe('configuration errors', () => {
     expect(stdout).toEqual([]);
   });
 
+  it('refuses an http:// PUBLIC_URL off loopback, which would send devices to ws:// and http:// URLs', async () => {
+    const { code, stdout, stderr } = await runBroker(['serve'], { PUBLIC_URL: 'http://s2.example.com' });
+    expect(code).toBe(1);
+    expect(stderr).toEqual([expect.stringMatching(/PUBLIC_URL must be https:\/\/.*PUBLIC_URL_ALLOW_HTTP=true/)]);
+    expect(stdout).toEqual([]);
+  });
+
+  it('serves an http:// PUBLIC_URL off loopback when PUBLIC_URL_ALLOW_HTTP=true says it is meant', async () => {
+    const broker = await startBroker({ env: { PUBLIC_URL: 'http://s2.dev.internal', PUBLIC_URL_ALLOW_HTTP: 'true' } });
+    try {
+      expect((await fetch(`${broker.url}/health/live`)).status).toBe(200);
+    } finally {
+      await broker.stop();
+    }
+  });
+
+  it('refuses a ping interval over the 60 s S2 Connect allows', async () => {
+    const { code, stderr } = await runBroker(['serve'], {
+      WS_PING_INTERVAL_SECONDS: '3600',
+      WS_IDLE_TIMEOUT_SECONDS: '7200',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toEqual([expect.stringContaining('WS_PING_INTERVAL_SECONDS must be an integer from 1 to 60')]);
+  });
+
   it('does not echo a secret that is too short', async () => {
     const { code, stderr } = await runBroker(['serve'], { JWT_SECRET: 'short-secret-value' });
     expect(code).toBe(1);

@@ -4,6 +4,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, startBroker, TEST_JWT_SECRET, TEST_OPERATOR_TOKEN } from './support/broker.js';
+import { refusedStatus } from './support/ws-peer.js';
 import { TEST_DATABASE_URL } from './support/global-setup.js';
 
 interface Answer {
@@ -291,6 +292,7 @@ describe('tenant API authentication', () => {
       body: { brand: 'Acme', type: 'hem', modelName: 'HEM-1' },
     });
     expect(answer.status).toBe(201);
+    expect(await refusedStatus(`${broker.url.replace('http', 'ws')}/cem/v1/ws`, forged({}))).toBe(101);
   });
 
   it.each([
@@ -314,7 +316,20 @@ describe('tenant API authentication', () => {
     ['another key', () => forged({}, { secret: `${TEST_JWT_SECRET}-other` })],
     ['another algorithm', () => forged({}, { alg: 'HS512' })],
     ['alg none', () => `${forged({}, { alg: 'none' }).split('.').slice(0, 2).join('.')}.`],
-  ])('refuses %s with 401', async (_case, token) => {
+    // The JWT library takes a token without exp for one that never expires.
+    ['a token without exp', () => forged({ exp: undefined })],
+    ['a token without iat', () => forged({ iat: undefined })],
+    ['a token without a tenant', () => forged({ tid: undefined })],
+    ['a token without a service account', () => forged({ sub: undefined })],
+    [
+      'a token issued in the future',
+      () => forged({ iat: Math.floor(Date.now() / 1000) + 3600, exp: Math.floor(Date.now() / 1000) + 3900 }),
+    ],
+    [
+      'a token living longer than the broker issues them',
+      () => forged({ exp: Math.floor(Date.now() / 1000) + 86_400 }),
+    ],
+  ])('refuses %s with 401, at the API and at the CEM channel', async (_case, token) => {
     for (const [method, path] of [
       ['POST', '/api/v1/cem-nodes'],
       ['GET', `/api/v1/cem-nodes/${randomUUID()}`],
@@ -324,6 +339,7 @@ describe('tenant API authentication', () => {
       expect(answer.status, `${method} ${path}`).toBe(401);
       expect(answer.body).toEqual(unauthorized);
     }
+    expect(await refusedStatus(`${broker.url.replace('http', 'ws')}/cem/v1/ws`, token())).toBe(401);
   });
 });
 
@@ -443,10 +459,20 @@ describe('pairing codes', () => {
     expect(secondsFromNow(answer.body.expiresAt)).toBeLessThanOrEqual(300);
   });
 
-  it('issues a static code that never expires', async () => {
+  it('refuses a static code with 400 saying why, and issues nothing', async () => {
+    const before = await issueCode(tenant, nodeId);
     const answer = await issueCode(tenant, nodeId, { kind: 'static' });
-    expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({ pairingCode: expect.stringMatching(PAIRING_CODE), expiresAt: null });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message:
+        'kind: static pairing codes are not issued: S2 Connect allows them only for nodes without a user interface, and a CEM node has one',
+    });
+    const { rows } = await db.query<{ token: string }>('SELECT token FROM pairing_codes WHERE cem_node_id = $1', [
+      nodeId,
+    ]);
+    expect(rows).toEqual([{ token: String(before.body.pairingCode).split('-')[1] }]);
   });
 
   it('honours ttlSeconds', async () => {
@@ -462,7 +488,7 @@ describe('pairing codes', () => {
       [{ ttlSeconds: 29 }, 'ttlSeconds'],
       [{ ttlSeconds: 86_401 }, 'ttlSeconds'],
       [{ ttlSeconds: '60' }, 'ttlSeconds'],
-      [{ kind: 'static', ttlSeconds: 60 }, 'ttlSeconds'],
+      [{ kind: 'static', ttlSeconds: 60 }, 'kind'],
       [{ token: 'abcdefghij' }, 'token'],
     ] as const) {
       const answer = await issueCode(tenant, nodeId, body);
@@ -484,7 +510,7 @@ describe('pairing codes', () => {
   });
 
   it('keeps one pairing code per node: the latest', async () => {
-    await issueCode(tenant, nodeId, { kind: 'static' });
+    await issueCode(tenant, nodeId, { ttlSeconds: 60 });
     const latest = await issueCode(tenant, nodeId);
     const { rows } = await db.query<{ token: string; kind: string }>(
       'SELECT token, kind FROM pairing_codes WHERE cem_node_id = $1',

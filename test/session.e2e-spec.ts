@@ -67,8 +67,12 @@ const confirm = (token?: string) => post(`${broker.url}/session/v1/confirmAccess
 const unpair = (p: Paired, token?: string) =>
   post(`${broker.url}/session/v1/unpair`, { clientNodeId: p.rm.id, serverNodeId: p.cemNodeId }, token);
 
-async function pendingToken(p: Paired, token = p.accessToken): Promise<string> {
-  const answer = await initiate(initiateBody(p), token);
+async function pendingToken(
+  p: Paired,
+  token = p.accessToken,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const answer = await initiate(initiateBody(p, overrides), token);
   expect(answer.status).toBe(200);
   const pending = (answer.body as { accessToken: string }).accessToken;
   secrets.add(pending);
@@ -146,6 +150,37 @@ describe('session initiation', () => {
       status: 400,
       body: { errorMessage: 'ParsingError' },
     });
+  });
+
+  it('stores the descriptions sent with initiateSession: the tenant API shows what the device says now', async () => {
+    const p = await paired();
+    const rmView = async () =>
+      (await get(`${broker.url}/api/v1/rms/${p.rm.id}`, tenant.jwt)).body as { pairing: Record<string, unknown> };
+    const node = { ...p.rm, modelName: 'V22 Pro', userDefinedName: 'Garage charger' };
+    const endpoint = { name: 'Volta cloud v2', deployment: 'WAN' };
+    const pending = await pendingToken(p, p.accessToken, { clientNodeDescription: node });
+    expect((await rmView()).pairing).toMatchObject({
+      rmNodeDescription: node,
+      rmEndpointDescription: { name: 'Volta cloud', deployment: 'WAN' },
+    });
+    expect((await confirm(pending)).status).toBe(200);
+    await pendingToken(p, pending, { clientEndpointDescription: endpoint });
+    expect((await rmView()).pairing).toMatchObject({ rmNodeDescription: node, rmEndpointDescription: endpoint });
+  });
+
+  it('ParsingError: a clientNodeDescription of another node, or not of an RM; nothing is stored', async () => {
+    const p = await paired();
+    for (const [description, problem] of [
+      [{ ...p.rm, id: rmNode().id }, 'clientNodeDescription.id must be clientNodeId'],
+      [{ ...p.rm, role: 'CEM' }, 'clientNodeDescription.role must be RM'],
+    ] as const) {
+      expect(await initiate(initiateBody(p, { clientNodeDescription: description }), p.accessToken)).toMatchObject({
+        status: 400,
+        body: { errorMessage: 'ParsingError', additionalInfo: expect.stringContaining(problem) },
+      });
+    }
+    const view = await get(`${broker.url}/api/v1/rms/${p.rm.id}`, tenant.jwt);
+    expect((view.body as { pairing: unknown }).pairing).toMatchObject({ rmNodeDescription: p.rm });
   });
 
   it('NoLongerPaired: the nodes were paired, then unpaired', async () => {

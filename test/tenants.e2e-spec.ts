@@ -480,7 +480,8 @@ describe('deleting a tenant', () => {
     expect(await sql('SELECT 1 FROM cem_nodes WHERE tenant_id = $1', [own.id])).toEqual([]);
     expect(await sql('SELECT 1 FROM service_accounts WHERE tenant_id = $1', [own.id])).toEqual([]);
     expect(await get(api('/api/v1/service-accounts'), own.jwt)).toMatchObject(unauthorized);
-    expect((await initiate(rm)).status).toBe(401);
+    // Unpaired with it: the RM is told so (and stops retrying) rather than refused as a stranger.
+    expect(await initiate(rm)).toMatchObject({ status: 400, body: { errorMessage: 'NoLongerPaired' } });
 
     const audit = pageOf(await asOperator.get(`/admin/v1/audit-events?subjectId=${own.id}`));
     expect(audit.items).toEqual([

@@ -172,6 +172,28 @@ export async function pairByHand(
   return { rm, cemNodeId: answer.serverNodeDescription.id, accessToken, initiateSessionUrl };
 }
 
+/** An RM (a new one unless given) paired with a new CEM node of `owner`, or with node `cemNodeId` again. */
+export async function pairRm(
+  baseUrl: string,
+  owner: Tenant,
+  rm?: NodeDescription,
+  cemNodeId?: string,
+): Promise<Paired> {
+  const node: CemNode =
+    cemNodeId === undefined ? await createCemNode(baseUrl, owner) : { id: cemNodeId, nodeIdAlias: '' };
+  return pairByHand(baseUrl, await issueCode(baseUrl, owner, node), 'localhost', rm);
+}
+
+/** Suspends a tenant through the operator API. */
+export async function suspendTenant(baseUrl: string, tenantId: string): Promise<void> {
+  const patched = await fetch(`${baseUrl}/admin/v1/tenants/${tenantId}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 'suspended' }),
+  });
+  if (patched.status !== 200) throw new Error(`suspend: ${patched.status}`);
+}
+
 /** Direct SQL for what no API offers yet (suspending a tenant, ageing a token). */
 export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(
   text: string,

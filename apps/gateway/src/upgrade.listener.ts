@@ -6,11 +6,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CONFIG, type Config } from '#config';
 import { WebsocketTokenStore } from '#connect-state';
 import { DrainService } from '#health';
-import { CemNodeRepository } from '#store';
+import { CemNodeRepository, PairingRepository } from '#store';
 import { SessionAdmission } from '#cluster';
 import { TenantAuthService, type TenantPrincipal } from '#tenant-auth';
-import { MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { GatewayNode } from './routing/gateway-node.js';
+import { closeRm } from './routing/placement.js';
+import { CLOSE, MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { Keepalive, markSeen } from './sockets/sockets.js';
 import { statusText } from '#http';
 
@@ -55,6 +56,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     private readonly websocketTokens: WebsocketTokenStore,
     private readonly tenantAuth: TenantAuthService,
     private readonly cemNodes: CemNodeRepository,
+    private readonly pairings: PairingRepository,
     private readonly drain: DrainService,
     private readonly admission: SessionAdmission,
   ) {
@@ -85,7 +87,13 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     if (url.pathname === '/s2/v1/ws') {
       const grant = await this.websocketTokens.consume(token);
       if (!grant) return refuse(socket, 401, 'websocket token not accepted');
-      const { admission, history } = await this.admission.admit(grant.tenantId, grant.rmNodeId);
+      // A token names its pairing: once that is gone (unpaired, paired again, its node or tenant
+      // deleted), the token opens nothing, however young it is.
+      const [live, { admission, history }] = await Promise.all([
+        this.pairings.isLive(grant.pairingId),
+        this.admission.admit(grant.tenantId, grant.rmNodeId),
+      ]);
+      if (!live) return refuse(socket, 401, 'websocket token not accepted: the pairing is gone');
       if (admission === 'tenant-unavailable') return refuse(socket, 403, 'the tenant of this CEM node is not active');
       if (admission === 'quota-reached') return refuse(socket, 403, "the tenant's limit of live sessions is reached");
       return this.accept(req, socket, head, async (ws) => {
@@ -97,6 +105,11 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
         ws.on('close', () => {
           this.node.closedRm(rm, rm.closeReason ?? 'closed').catch(() => undefined);
         });
+        // Asked again now that the session is in the hub: an unpairing that committed after the first
+        // look published its event before this replica could find the session to close. Should the
+        // database fail just now, the session stays: the first look found the pairing a moment ago.
+        const live = await this.pairings.isLive(grant.pairingId).catch(() => true);
+        if (!live) closeRm(rm, CLOSE.unpaired, 'unpaired', 'RECONNECT');
       });
     }
     let principal: TenantPrincipal;

@@ -115,6 +115,21 @@ describe('loadConfig', () => {
     });
   });
 
+  it.each([
+    [{ PUBLIC_URL: 'http://localhost:8080' }, 'http://localhost:8080'],
+    [{ PUBLIC_URL: 'http://127.0.0.1:8080/' }, 'http://127.0.0.1:8080'],
+    [{ PUBLIC_URL: 'http://[::1]:8080' }, 'http://[::1]:8080'],
+    [{ PUBLIC_URL: 'http://s2.dev.internal', PUBLIC_URL_ALLOW_HTTP: 'true' }, 'http://s2.dev.internal'],
+  ])('takes an http:// PUBLIC_URL on a loopback host or when allowed: %o', (env, publicUrl) => {
+    expect(load({ ...required, ...env }).publicUrl).toBe(publicUrl);
+  });
+
+  it('takes a ping interval of 60 s, the most S2 Connect allows', () => {
+    expect(load({ ...required, WS_PING_INTERVAL_SECONDS: '60', WS_IDLE_TIMEOUT_SECONDS: '90' }).wsPingIntervalMs).toBe(
+      60_000,
+    );
+  });
+
   it('reads every variable', () => {
     const config = load({
       ...required,
@@ -190,7 +205,16 @@ describe('loadConfig', () => {
     [{ PAIRING_TOKEN_LENGTH: '5' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
     [{ PAIRING_TOKEN_LENGTH: '65' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
     [{ PAIRING_TOKEN_LENGTH: '-8' }, 'PAIRING_TOKEN_LENGTH must be an integer from 6 to 64'],
-    [{ WS_PING_INTERVAL_SECONDS: '0' }, 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 3600'],
+    [{ WS_PING_INTERVAL_SECONDS: '0' }, 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 60'],
+    [{ WS_PING_INTERVAL_SECONDS: '61' }, 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 60'],
+    [{ WS_PING_INTERVAL_SECONDS: '3600' }, 'WS_PING_INTERVAL_SECONDS must be an integer from 1 to 60'],
+    [{ PUBLIC_URL: 'http://s2.example.com' }, 'PUBLIC_URL must be https:// (devices are given its URLs)'],
+    [{ PUBLIC_URL: 'http://10.0.0.5:8080' }, 'PUBLIC_URL must be https://'],
+    [{ PUBLIC_URL: 'http://localhost.example.com' }, 'PUBLIC_URL must be https://'],
+    [
+      { PUBLIC_URL: 'http://s2.example.com', PUBLIC_URL_ALLOW_HTTP: 'yes' },
+      'PUBLIC_URL_ALLOW_HTTP must be true or false',
+    ],
     [{ WS_IDLE_TIMEOUT_SECONDS: '1' }, 'WS_IDLE_TIMEOUT_SECONDS must be an integer from 2 to 7200'],
     [{ WS_IDLE_TIMEOUT_SECONDS: '30' }, 'WS_IDLE_TIMEOUT_SECONDS must be greater than WS_PING_INTERVAL_SECONDS'],
     [{ WEBHOOK_MAX_ATTEMPTS: '0' }, 'WEBHOOK_MAX_ATTEMPTS must be an integer from 1 to 100'],

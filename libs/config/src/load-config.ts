@@ -71,6 +71,17 @@ function hasProtocol(protocols: readonly string[]) {
   };
 }
 
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The broker hands PUBLIC_URL's pairing, session and WebSocket URLs to devices, with access tokens
+ * behind them: over plain http:// only where nothing leaves the machine.
+ */
+function isSecureEnough(value: string): boolean {
+  const url = new URL(value);
+  return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+}
+
 function isPublicUrl(value: string): boolean {
   const url = parseUrl(value);
   return (
@@ -151,10 +162,15 @@ const schema = z.object({
   PAIRING_CODE_TTL_SECONDS: integerIn(30, 86_400, DEFAULT_PAIRING_CODE_TTL_SECONDS),
   // 6 is S2 Connect's minimum for static tokens (dynamic ones need 4), so one length serves both kinds.
   PAIRING_TOKEN_LENGTH: integerIn(6, 64, DEFAULT_PAIRING_TOKEN_LENGTH),
-  WS_PING_INTERVAL_SECONDS: integerIn(1, 3_600, DEFAULT_WS_PING_INTERVAL_SECONDS),
+  // S2 Connect: a peer must not wait more than 60 s between two pings.
+  WS_PING_INTERVAL_SECONDS: integerIn(1, 60, DEFAULT_WS_PING_INTERVAL_SECONDS),
   WS_IDLE_TIMEOUT_SECONDS: integerIn(2, 7_200, DEFAULT_WS_IDLE_TIMEOUT_SECONDS),
   // At most the 15 s a whole pairing attempt may take.
   PAIRING_CLIENT_TIMEOUT_SECONDS: integerIn(1, 15, DEFAULT_PAIRING_CLIENT_TIMEOUT_SECONDS),
+  PUBLIC_URL_ALLOW_HTTP: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .default(false),
   PAIRING_CLIENT_ALLOW_HTTP: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .transform((value) => value === 'true')
@@ -250,6 +266,13 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
   if (parsed.success && parsed.data.WS_IDLE_TIMEOUT_SECONDS <= parsed.data.WS_PING_INTERVAL_SECONDS) {
     // A peer is answering pings only if it has had one to answer before it counts as silent.
     issues.push({ variable: 'WS_IDLE_TIMEOUT_SECONDS', problem: 'must be greater than WS_PING_INTERVAL_SECONDS' });
+  }
+  if (parsed.success && !parsed.data.PUBLIC_URL_ALLOW_HTTP && !isSecureEnough(parsed.data.PUBLIC_URL)) {
+    issues.push({
+      variable: 'PUBLIC_URL',
+      problem:
+        'must be https:// (devices are given its URLs): http:// only with a loopback host (localhost, 127.0.0.1, ::1) or PUBLIC_URL_ALLOW_HTTP=true',
+    });
   }
   const caFingerprint = caCertificateFingerprint(env, host, issues);
   if (!parsed.success || issues.length > 0) {

@@ -9,7 +9,16 @@ import { validateBody } from './schemas.js';
 export function parseInitiateSession(body: unknown): InitiateSessionRequest {
   const result = validateBody('InitiateSessionRequest', body);
   if (!result.ok) throw new SessionError('ParsingError', result.problem);
-  return result.value;
+  const request = result.value;
+  // What the RM says of itself is stored as the pairing's: it must be this node's, and an RM's.
+  const node = request.clientNodeDescription;
+  if (node !== undefined && node.id !== request.clientNodeId) {
+    throw new SessionError('ParsingError', 'clientNodeDescription.id must be clientNodeId');
+  }
+  if (node !== undefined && node.role !== 'RM') {
+    throw new SessionError('ParsingError', 'clientNodeDescription.role must be RM: the broker hosts CEM nodes only');
+  }
+  return request;
 }
 
 /** undefined when the body is not an UnpairRequest: unpair knows only 204 and 401. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type Prisma, type TenantStatus as DbTenantStatus, PrismaService } from '#db';
-import { auditRow, dbPairingCodeKind, tenantStatusOf } from './mapping.js';
+import { auditRow, tenantStatusOf } from './mapping.js';
 import type { NewPairingCode } from './pairing-code.repository.js';
 import { PairingRepository, type RemovedPairing } from './pairings/pairing.repository.js';
 import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
@@ -34,7 +34,7 @@ export interface NewCemNodeBatch {
   nodes: NewCemNode[];
   drawAlias: () => string;
   /** A pairing code for every node, or none. */
-  pairingCode: Pick<NewPairingCode, 'token' | 'kind' | 'expiresAt'>[] | null;
+  pairingCode: Pick<NewPairingCode, 'token' | 'expiresAt'>[] | null;
   /** The audit rows of the batch, built once the aliases are final. */
   audit: (nodes: readonly NewCemNode[]) => AuditEntry[];
 }
@@ -290,14 +290,13 @@ async function insertPairingCodes(
   tx: Tx,
   tenantId: string,
   nodes: readonly NewCemNode[],
-  codes: readonly Pick<NewPairingCode, 'token' | 'kind' | 'expiresAt'>[],
+  codes: readonly Pick<NewPairingCode, 'token' | 'expiresAt'>[],
 ): Promise<void> {
   await tx.$executeRaw`
-    INSERT INTO pairing_codes (id, tenant_id, cem_node_id, token, kind, expires_at)
-    SELECT gen_random_uuid(), ${tenantId}::uuid, node, token, kind::"PairingCodeKind", expires
+    INSERT INTO pairing_codes (id, tenant_id, cem_node_id, token, expires_at)
+    SELECT gen_random_uuid(), ${tenantId}::uuid, node, token, expires
     FROM unnest(${nodes.map((node) => node.id)}::uuid[], ${codes.map((code) => code.token)}::text[],
-                ${codes.map((code) => dbPairingCodeKind(code.kind))}::text[],
-                ${codes.map((code) => code.expiresAt)}::timestamptz[]) AS c(node, token, kind, expires)`;
+                ${codes.map((code) => code.expiresAt)}::timestamptz[]) AS c(node, token, expires)`;
 }
 
 async function insertAudit(tx: Tx, entries: readonly AuditEntry[]): Promise<void> {

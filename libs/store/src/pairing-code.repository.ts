@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, PairingCodeKind } from '#db';
-import { dbPairingCodeKind, pairingCodeKindOf } from './mapping.js';
-import type { AuditEntry, PairingCodeKind as Kind, ValidPairingToken } from './records.js';
+import { PrismaService } from '#db';
+import type { AuditEntry, ValidPairingToken } from './records.js';
 import { isUuid } from './uuid.js';
 
 export interface NewPairingCode {
@@ -9,9 +8,7 @@ export interface NewPairingCode {
   cemNodeId: string;
   /** Stored as is: the challenge-response uses the token itself as HMAC input. */
   token: string;
-  kind: Kind;
-  /** null for a static code. */
-  expiresAt: Date | null;
+  expiresAt: Date;
 }
 
 /**
@@ -35,9 +32,8 @@ export class PairingCodeRepository {
       ), removed AS (
         DELETE FROM pairing_codes WHERE cem_node_id IN (SELECT id FROM node)
       ), issued AS (
-        INSERT INTO pairing_codes (id, tenant_id, cem_node_id, token, kind, expires_at)
-        SELECT gen_random_uuid(), ${code.tenantId}::uuid, id, ${code.token},
-          ${dbPairingCodeKind(code.kind)}::"PairingCodeKind", ${code.expiresAt}::timestamptz
+        INSERT INTO pairing_codes (id, tenant_id, cem_node_id, token, expires_at)
+        SELECT gen_random_uuid(), ${code.tenantId}::uuid, id, ${code.token}, ${code.expiresAt}::timestamptz
         FROM node
         RETURNING id
       ), audited AS (
@@ -52,15 +48,15 @@ export class PairingCodeRepository {
 
   /**
    * Unscoped, for the pairing server: the node's pairing token if it has one that is valid at `now`
-   * (static, or dynamic and not yet expired).
+   * (not yet expired).
    */
   async findValidToken(cemNodeId: string, now: Date): Promise<ValidPairingToken | null> {
     if (!isUuid(cemNodeId)) return null;
     const row = await this.prisma.pairingCode.findFirst({
-      where: { cemNodeId, OR: [{ kind: PairingCodeKind.STATIC }, { expiresAt: { gt: now } }] },
-      select: { token: true, kind: true, expiresAt: true },
+      where: { cemNodeId, expiresAt: { gt: now } },
+      select: { token: true, expiresAt: true },
       orderBy: { createdAt: 'desc' },
     });
-    return row === null ? null : { ...row, kind: pairingCodeKindOf(row.kind) };
+    return row;
   }
 }

@@ -1,7 +1,6 @@
 // What the repositories hand out: plain objects, so that callers never depend on Prisma's types.
 
 export type TenantStatus = 'active' | 'suspended';
-export type PairingCodeKind = 'dynamic' | 'static';
 
 export interface TenantRecord {
   id: string;
@@ -43,8 +42,7 @@ export interface CemNodeWithTenant extends CemNodeRecord {
 export interface ValidPairingToken {
   /** The pairing token itself: key material of the challenge-response. Never log it. */
   token: string;
-  kind: PairingCodeKind;
-  expiresAt: Date | null;
+  expiresAt: Date;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

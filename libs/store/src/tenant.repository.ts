@@ -5,6 +5,7 @@ import { auditRow, tenantStatusOf } from './mapping.js';
 import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
 import type { AuditEntry, TenantDetails, TenantRecord, TenantStatus } from './records.js';
 import { isUuid } from './uuid.js';
+import { PairingRepository } from './pairings/pairing.repository.js';
 
 export interface NewTenant {
   id: string;
@@ -49,7 +50,10 @@ export interface SessionPolicy {
 
 @Injectable()
 export class TenantRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly pairings: PairingRepository,
+  ) {}
 
   /** The tenant, its first service account and the audit entry, all or nothing. */
   async createWithServiceAccount(
@@ -119,12 +123,14 @@ export class TenantRepository {
   }
 
   /**
-   * Deletes the tenant and, through the foreign keys, everything it owns (its own audit trail included).
-   * `audit` is written in the same transaction; give it no tenant id, or it would go with the tenant.
+   * Deletes the tenant and, through the foreign keys, everything it owns (its own audit trail included)
+   * but the tombstones of its pairings, which it leaves as an unpairing does. `audit` is written in the same transaction; give it no tenant id, or it would go with the tenant.
    */
   async delete(id: string, audit: AuditEntry): Promise<boolean> {
     if (!isUuid(id)) return false;
     return this.prisma.$transaction(async (tx) => {
+      // Its RMs are to hear NoLongerPaired, as after any unpairing.
+      await this.pairings.buryAllOfTenant(tx, id);
       const { count } = await tx.tenant.deleteMany({ where: { id } });
       if (count === 0) return false;
       await tx.auditEvent.create({ data: auditRow(audit), select: { id: true } });

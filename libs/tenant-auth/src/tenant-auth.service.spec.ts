@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ServiceAccountRepository } from '#store';
+import { Clock, type ServiceAccountRepository } from '#store';
 import { TenantTokenRejectedError } from './tenant-token-rejected.error.js';
 import { TenantAuthService } from './tenant-auth.service.js';
 import { TENANT_JWT_ALGORITHM, TENANT_JWT_AUDIENCE, TENANT_JWT_ISSUER } from './tenant-principal.js';
@@ -26,7 +26,7 @@ function service(active = true): TenantAuthService {
   const accounts = {
     isActive: (tenantId: string, id: string) => Promise.resolve(active && tenantId === TENANT && id === ACCOUNT),
   } as ServiceAccountRepository;
-  return new TenantAuthService(jwt, accounts);
+  return new TenantAuthService(jwt, accounts, { jwtTtlSeconds: 900 }, new Clock());
 }
 
 /** A token signed by hand, to try what the broker itself never issues. */
@@ -64,6 +64,13 @@ describe('TenantAuthService', () => {
     ],
     ['claims that are not ours', handMade({ alg: 'HS256' }, { ...good, sub: 'not-a-uuid', exp: now() + 60 })],
     ['garbage', 'not.a.jwt'],
+    ['a token without exp (one that would never expire)', handMade({ alg: 'HS256' }, { ...good, iat: now() })],
+    ['a token without iat', handMade({ alg: 'HS256' }, { ...good, exp: now() + 60 })],
+    ['a token issued in the future', handMade({ alg: 'HS256' }, { ...good, iat: now() + 3600, exp: now() + 3900 })],
+    [
+      'a token living longer than the broker issues them',
+      handMade({ alg: 'HS256' }, { ...good, iat: now() - 10, exp: now() + 86_400 }),
+    ],
   ])('refuses %s', async (_case, token) => {
     await expect(service().verifyTenantJwt(token)).rejects.toBeInstanceOf(TenantTokenRejectedError);
   });

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, type Config } from '#config';
 import { JwtService } from '@nestjs/jwt';
-import { ServiceAccountRepository } from '#store';
+import { Clock, ServiceAccountRepository } from '#store';
 import { TenantTokenRejectedError } from './tenant-token-rejected.error.js';
 import { principalOfClaims, type TenantPrincipal } from './tenant-principal.js';
 
@@ -8,13 +9,16 @@ import { principalOfClaims, type TenantPrincipal } from './tenant-principal.js';
  * Tenant JWTs: issued by the token exchange, checked on every tenant API call (through
  * `TenantJwtStrategy`) and by the CEM channel's WebSocket upgrade (through `verifyTenantJwt`).
  * Signature, algorithm, issuer, audience and expiry are checked by the JWT library with the options
- * `TenantAuthModule` registers; this adds what a signature cannot say: that the account still may call.
+ * `TenantAuthModule` registers; this adds that the claims are those the broker issues (exp among them)
+ * and what a signature cannot say: that the account still may call.
  */
 @Injectable()
 export class TenantAuthService {
   constructor(
     private readonly jwt: JwtService,
     private readonly serviceAccounts: ServiceAccountRepository,
+    @Inject(CONFIG) private readonly config: Pick<Config, 'jwtTtlSeconds'>,
+    private readonly clock: Clock,
   ) {}
 
   issueTenantJwt(principal: TenantPrincipal): Promise<string> {
@@ -34,7 +38,10 @@ export class TenantAuthService {
 
   /** For a payload whose signature and registered claims are already verified. */
   async principalFromClaims(payload: unknown): Promise<TenantPrincipal> {
-    const principal = principalOfClaims(payload);
+    const principal = principalOfClaims(payload, {
+      maxLifetimeSeconds: this.config.jwtTtlSeconds,
+      nowSeconds: Math.floor(this.clock.now().getTime() / 1000),
+    });
     // Checked on every call, nothing cached yet: revoking an account or suspending a tenant acts at once.
     if (
       principal === undefined ||

@@ -10,13 +10,31 @@ export const TENANT_JWT_ISSUER = 's2-broker';
 export const TENANT_JWT_AUDIENCE = 's2-broker/api';
 export const TENANT_JWT_ALGORITHM = 'HS256';
 
-/** The claims the broker puts in a tenant JWT besides iss, aud, iat and exp (checked by the verifier). */
-const claims = z.object({ sub: z.guid(), tid: z.guid() });
+/** How far a replica's clock may run ahead of the one that issued a token. */
+export const TENANT_JWT_CLOCK_SKEW_SECONDS = 60;
 
-/** The principal a verified token names, or undefined when its claims are not ours. */
-export function principalOfClaims(payload: unknown): TenantPrincipal | undefined {
+/**
+ * Every claim the broker puts in a tenant JWT besides iss and aud (the verifier checks those, and exp
+ * once it is there). The library accepts a token without exp as one that never expires, so its
+ * presence is required here.
+ */
+const claims = z.object({ sub: z.guid(), tid: z.guid(), iat: z.int(), exp: z.int() });
+
+/**
+ * The principal a verified token names, or undefined when its claims are not ours: one the broker
+ * would not have issued (no exp or iat, issued in the future, living longer than `maxLifetimeSeconds`).
+ */
+export function principalOfClaims(
+  payload: unknown,
+  rules: { maxLifetimeSeconds: number; nowSeconds: number },
+): TenantPrincipal | undefined {
   const parsed = claims.safeParse(payload);
-  return parsed.success ? { tenantId: parsed.data.tid, serviceAccountId: parsed.data.sub } : undefined;
+  if (!parsed.success) return undefined;
+  const { iat, exp, sub, tid } = parsed.data;
+  if (iat > rules.nowSeconds + TENANT_JWT_CLOCK_SKEW_SECONDS || exp <= iat || exp - iat > rules.maxLifetimeSeconds) {
+    return undefined;
+  }
+  return { tenantId: tid, serviceAccountId: sub };
 }
 
 export function isTenantPrincipal(value: unknown): value is TenantPrincipal {

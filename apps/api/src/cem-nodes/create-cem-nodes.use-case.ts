@@ -2,14 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '#config';
 import { formatPairingCode } from '#s2-connect';
 import { RandomSource } from '#security';
-import {
-  type AuditEntry,
-  type CemNodeRecord,
-  CemNodeRepository,
-  Clock,
-  type NewCemNode,
-  type PairingCodeKind,
-} from '#store';
+import { type AuditEntry, type CemNodeRecord, CemNodeRepository, Clock, type NewCemNode } from '#store';
 import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeQuotaExceededError, ExternalRefTakenError } from '../errors/api-error.js';
 import type { IssuedPairingCode } from '../pairing-codes/issue-pairing-code.use-case.js';
@@ -20,7 +13,7 @@ import { NodeCodeGenerator } from './node-code.generator.js';
 export interface CreateCemNodesRequest {
   nodes: NewCemNodeRequest[];
   /** A pairing code for every node, issued as `POST /cem-nodes/{id}/pairing-codes` would. */
-  pairingCodes?: { kind: PairingCodeKind; ttlSeconds?: number | undefined } | undefined;
+  pairingCodes?: { ttlSeconds?: number | undefined } | undefined;
 }
 
 export interface CreatedCemNode {
@@ -58,13 +51,11 @@ export class CreateCemNodes {
       externalRef: node.externalRef ?? null,
     }));
     const options = request.pairingCodes;
-    const expiresAt =
-      options && expiryOf(options.kind, options.ttlSeconds ?? this.config.pairingCodeTtlSeconds, this.clock.now());
+    const expiresAt = expiryOf(options?.ttlSeconds ?? this.config.pairingCodeTtlSeconds, this.clock.now());
     const pairingCode = options
       ? nodes.map(() => ({
           token: this.codes.pairingToken(this.config.pairingTokenLength),
-          kind: options.kind,
-          expiresAt: expiresAt ?? null,
+          expiresAt,
         }))
       : null;
     const audit = (final: readonly NewCemNode[]): AuditEntry[] =>
@@ -83,7 +74,7 @@ export class CreateCemNodes {
         };
         if (!options) return [created];
         // Never the token: the audit trail is read by more people than the tenant who asked for it.
-        const issued = { kind: options.kind, expiresAt: expiresAt?.toISOString() ?? null };
+        const issued = { kind: 'dynamic', expiresAt: expiresAt.toISOString() };
         return [created, { ...entry, action: 'pairing_code.issued', data: issued }];
       });
 

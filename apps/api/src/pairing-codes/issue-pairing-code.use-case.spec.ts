@@ -54,7 +54,7 @@ function setup(options: { found?: boolean; replaced?: boolean } = {}) {
 describe('IssuePairingCode', () => {
   it('issues a dynamic code with the configured ttl and token length', async () => {
     const { useCase, written, lengths } = setup();
-    const issued = await useCase.execute(caller, { cemNodeId: 'n-1', kind: 'dynamic' });
+    const issued = await useCase.execute(caller, { cemNodeId: 'n-1' });
     expect(issued).toEqual({
       pairingUrl: 'https://s2.example.com/pairing/',
       pairingCode: 'abc234-TOKEN123abcd',
@@ -66,22 +66,20 @@ describe('IssuePairingCode', () => {
       tenantId: 't-1',
       cemNodeId: 'n-1',
       token: 'TOKEN123abcd',
-      kind: 'dynamic',
       expiresAt: issued.expiresAt,
     });
   });
 
-  it('honours ttlSeconds and issues static codes without expiry', async () => {
+  it('honours ttlSeconds', async () => {
     const { useCase } = setup();
-    expect((await useCase.execute(caller, { cemNodeId: 'n-1', kind: 'dynamic', ttlSeconds: 60 })).expiresAt).toEqual(
+    expect((await useCase.execute(caller, { cemNodeId: 'n-1', ttlSeconds: 60 })).expiresAt).toEqual(
       new Date('2026-01-01T00:01:00.000Z'),
     );
-    expect((await useCase.execute(caller, { cemNodeId: 'n-1', kind: 'static' })).expiresAt).toBeNull();
   });
 
   it('audits the issue without the token', async () => {
     const { useCase, written } = setup();
-    await useCase.execute(caller, { cemNodeId: 'n-1', kind: 'static' });
+    await useCase.execute(caller, { cemNodeId: 'n-1' });
     const audit = written[0]?.audit;
     expect(audit).toMatchObject({
       tenantId: 't-1',
@@ -95,16 +93,14 @@ describe('IssuePairingCode', () => {
 
   it("answers another tenant's node as not found, and writes nothing", async () => {
     const { useCase, written } = setup();
-    await expect(
-      useCase.execute({ ...caller, tenantId: 't-2' }, { cemNodeId: 'n-1', kind: 'dynamic' }),
-    ).rejects.toBeInstanceOf(CemNodeNotFoundError);
+    await expect(useCase.execute({ ...caller, tenantId: 't-2' }, { cemNodeId: 'n-1' })).rejects.toBeInstanceOf(
+      CemNodeNotFoundError,
+    );
     expect(written).toEqual([]);
   });
 
   it('answers not found when the node went away before the transaction', async () => {
     const { useCase } = setup({ replaced: false });
-    await expect(useCase.execute(caller, { cemNodeId: 'n-1', kind: 'dynamic' })).rejects.toBeInstanceOf(
-      CemNodeNotFoundError,
-    );
+    await expect(useCase.execute(caller, { cemNodeId: 'n-1' })).rejects.toBeInstanceOf(CemNodeNotFoundError);
   });
 });

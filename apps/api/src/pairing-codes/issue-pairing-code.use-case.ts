@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '#config';
 import { formatPairingCode } from '#s2-connect';
-import { CemNodeRepository, Clock, type PairingCodeKind, PairingCodeRepository } from '#store';
+import { CemNodeRepository, Clock, PairingCodeRepository } from '#store';
 import type { TenantPrincipal } from '#tenant-auth';
 import { NodeCodeGenerator } from '../cem-nodes/node-code.generator.js';
 import { CemNodeNotFoundError } from '../errors/api-error.js';
@@ -9,8 +9,7 @@ import { expiryOf, pairingUrlOf } from './pairing-code.policy.js';
 
 export interface PairingCodeRequest {
   cemNodeId: string;
-  kind: PairingCodeKind;
-  /** Dynamic codes only; PAIRING_CODE_TTL_SECONDS when absent. */
+  /** PAIRING_CODE_TTL_SECONDS when absent. */
   ttlSeconds?: number | undefined;
 }
 
@@ -19,7 +18,7 @@ export interface IssuedPairingCode {
   /** Holds the token: handed to the tenant once, never logged nor shown again. */
   pairingCode: string;
   nodeIdAlias: string;
-  expiresAt: Date | null;
+  expiresAt: Date;
 }
 
 /** `POST /api/v1/cem-nodes/{id}/pairing-codes`: a new pairing code, replacing the node's previous one. */
@@ -37,9 +36,9 @@ export class IssuePairingCode {
     const node = await this.nodes.findInTenant(caller.tenantId, request.cemNodeId);
     if (node === null) throw new CemNodeNotFoundError();
     const token = this.codes.pairingToken(this.config.pairingTokenLength);
-    const expiresAt = expiryOf(request.kind, request.ttlSeconds ?? this.config.pairingCodeTtlSeconds, this.clock.now());
+    const expiresAt = expiryOf(request.ttlSeconds ?? this.config.pairingCodeTtlSeconds, this.clock.now());
     const replaced = await this.pairingCodes.replaceForNode(
-      { tenantId: caller.tenantId, cemNodeId: node.id, token, kind: request.kind, expiresAt },
+      { tenantId: caller.tenantId, cemNodeId: node.id, token, expiresAt },
       {
         tenantId: caller.tenantId,
         actorType: 'service_account',
@@ -48,7 +47,7 @@ export class IssuePairingCode {
         subjectType: 'cem_node',
         subjectId: node.id,
         // Never the token: the audit trail is read by more people than the tenant who asked for it.
-        data: { kind: request.kind, expiresAt: expiresAt?.toISOString() ?? null },
+        data: { kind: 'dynamic', expiresAt: expiresAt.toISOString() },
       },
     );
     // The node can go away between the lookup and the transaction.

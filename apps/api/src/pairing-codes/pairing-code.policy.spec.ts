@@ -15,11 +15,7 @@ describe('pairingUrlOf', () => {
 describe('expiryOf', () => {
   const now = new Date('2026-01-01T00:00:00.000Z');
 
-  it('adds the ttl to a dynamic code', () => {
-    expect(expiryOf('dynamic', 300, now)).toEqual(new Date('2026-01-01T00:05:00.000Z'));
-  });
-
-  it('never expires a static code', () => {
-    expect(expiryOf('static', 300, now)).toBeNull();
+  it('adds the ttl', () => {
+    expect(expiryOf(300, now)).toEqual(new Date('2026-01-01T00:05:00.000Z'));
   });
 });

@@ -7,7 +7,7 @@ export const pairingCodeViewSchema = component(
     pairingUrl: z.string(),
     pairingCode: z.string(),
     nodeIdAlias: z.string(),
-    expiresAt: isoDateTime.nullable().meta({ description: 'null for a static code' }),
+    expiresAt: isoDateTime,
   }),
 );
 
@@ -17,7 +17,7 @@ export function pairingCodeView(issued: {
   pairingUrl: string;
   pairingCode: string;
   nodeIdAlias: string;
-  expiresAt: Date | null;
+  expiresAt: Date;
 }): PairingCodeView {
-  return { ...issued, expiresAt: issued.expiresAt?.toISOString() ?? null };
+  return { ...issued, expiresAt: issued.expiresAt.toISOString() };
 }

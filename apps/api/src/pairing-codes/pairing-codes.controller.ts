@@ -13,14 +13,19 @@ import { type PairingCodeView, pairingCodeView, pairingCodeViewSchema } from './
 const MIN_TTL_SECONDS = 30;
 const MAX_TTL_SECONDS = 86_400;
 
+/**
+ * `kind` stays in the request so that callers who name it hear why `static` is refused: S2 Connect
+ * allows static tokens only for nodes without a user interface, and a CEM node always has one.
+ */
 export const pairingCodeRequest = z
   .strictObject({
     kind: z.enum(['dynamic', 'static']).default('dynamic'),
     ttlSeconds: z.int().min(MIN_TTL_SECONDS).max(MAX_TTL_SECONDS).optional(),
   })
-  .refine((body) => body.kind === 'dynamic' || body.ttlSeconds === undefined, {
-    path: ['ttlSeconds'],
-    error: 'is only allowed for dynamic codes',
+  .refine((body) => body.kind === 'dynamic', {
+    path: ['kind'],
+    error:
+      'static pairing codes are not issued: S2 Connect allows them only for nodes without a user interface, and a CEM node has one',
   });
 
 @TenantApiController('cem-nodes/:id/pairing-codes')
@@ -41,6 +46,6 @@ export class PairingCodesController {
     @Param('id', cemNodeIdPipe) id: string,
     @Body(new ZodBodyPipe(pairingCodeRequest)) body: z.output<typeof pairingCodeRequest>,
   ): Promise<PairingCodeView> {
-    return pairingCodeView(await this.issuePairingCode.execute(caller, { cemNodeId: id, ...body }));
+    return pairingCodeView(await this.issuePairingCode.execute(caller, { cemNodeId: id, ttlSeconds: body.ttlSeconds }));
   }
 }

@@ -46,7 +46,7 @@ export class InitiateSessionUseCase {
       // The table asks NoLongerPaired before the 401 checks. A tombstone holds only tokens that were
       // removed and are never issued again, so it cannot hold an active token: asking it only when the
       // token is not accepted gives the same answers with one query less per session.
-      if (await this.pairings.wasUnpaired(tokenHash, request.clientNodeId, request.serverNodeId)) {
+      if (await this.pairings.noLongerPaired(tokenHash, request.clientNodeId, request.serverNodeId)) {
         throw new SessionError('NoLongerPaired', 'these nodes were unpaired: pair again');
       }
       throw new NotAcceptedError();
@@ -68,6 +68,8 @@ export class InitiateSessionUseCase {
       s2Version: selection.s2Version,
       now,
       expiresAt: new Date(now.getTime() + PENDING_TOKEN_TTL_MS),
+      rmNode: request.clientNodeDescription,
+      rmEndpoint: request.clientEndpointDescription,
     });
     return {
       selectedCommunicationProtocol: selection.protocol,

@@ -87,24 +87,54 @@ export class PairingRepository {
     return { pairing, tenantActive: tenant.status === 'ACTIVE' };
   }
 
-  /** Whether this token belonged to a pairing of these two nodes that has since been unpaired. */
-  async wasUnpaired(tokenHash: string, rmNodeId: string, cemNodeId: string): Promise<boolean> {
-    const tombstone = await this.prisma.unpairedPairing.findFirst({
-      where: { rmNodeId, cemNodeId, accessTokenHashes: { has: tokenHash } },
-      select: { id: true },
-    });
-    return tombstone !== null;
+  /**
+   * S2 Connect's NoLongerPaired: this token belonged to a pairing of these two nodes that was unpaired,
+   * and the nodes are not paired now. Paired again, the nodes have a token; an old one is just not it.
+   */
+  async noLongerPaired(tokenHash: string, rmNodeId: string, cemNodeId: string): Promise<boolean> {
+    const [tombstone, current] = await Promise.all([
+      this.prisma.unpairedPairing.findFirst({
+        where: { rmNodeId, cemNodeId, accessTokenHashes: { has: tokenHash } },
+        select: { id: true },
+      }),
+      this.prisma.pairing.findFirst({ where: { rmNodeId, cemNodeId }, select: { id: true } }),
+    ]);
+    return tombstone !== null && current === null;
   }
 
-  /** A pending token, valid until `expiresAt`; expired pending tokens of the pairing are dropped. */
+  /**
+   * Tombstones for every pairing of a tenant that is being deleted, inside the caller's transaction
+   * (before the cascade takes the pairings and their tokens).
+   */
+  async buryAllOfTenant(tx: Tx, tenantId: string): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO unpaired_pairings (id, tenant_id, cem_node_id, rm_node_id, access_token_hashes, reason)
+      SELECT gen_random_uuid(), p.tenant_id, p.cem_node_id, p.rm_node_id,
+        COALESCE(array_agg(t.token_hash) FILTER (WHERE t.token_hash IS NOT NULL), '{}'), 'tenant-deleted'
+      FROM pairings p LEFT JOIN access_tokens t ON t.pairing_id = p.id
+      WHERE p.tenant_id = ${tenantId}::uuid
+      GROUP BY p.id`;
+  }
+
+  /**
+   * A pending token, valid until `expiresAt`; expired pending tokens of the pairing are dropped. The
+   * descriptions the RM sent with it, if any, replace the stored ones: they say what the device is now.
+   */
   async addPendingToken(input: {
     pairing: PairingRecord;
     tokenHash: string;
     s2Version: string;
     now: Date;
     expiresAt: Date;
+    rmNode?: NodeDescription | undefined;
+    rmEndpoint?: EndpointDescription | undefined;
   }): Promise<void> {
+    const described: Prisma.PairingUpdateManyMutationInput = {};
+    if (input.rmNode) described.rmNodeDescription = input.rmNode as unknown as Prisma.InputJsonValue;
+    if (input.rmEndpoint) described.rmEndpointDescription = input.rmEndpoint as unknown as Prisma.InputJsonValue;
+    const describe = input.rmNode || input.rmEndpoint;
     await this.prisma.$transaction([
+      ...(describe ? [this.prisma.pairing.updateMany({ where: { id: input.pairing.id }, data: described })] : []),
       this.prisma.accessToken.deleteMany({
         where: { pairingId: input.pairing.id, state: 'PENDING', expiresAt: { lte: input.now } },
       }),
@@ -159,6 +189,14 @@ export class PairingRepository {
       select: { rmNodeDescription: true, rmEndpointDescription: true },
     });
     return row ?? undefined;
+  }
+
+  /**
+   * Whether the pairing still exists. A re-pairing makes a new pairing (a new id), and unpairing, the
+   * deletion of its CEM node or of its tenant removes it, so a grant naming a pairing that is gone is dead.
+   */
+  async isLive(pairingId: string): Promise<boolean> {
+    return (await this.prisma.pairing.count({ where: { id: pairingId } })) > 0;
   }
 
   /** The tenant's pairing of an RM, if the RM is paired with one of the tenant's CEM nodes. */
