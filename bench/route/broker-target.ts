@@ -33,6 +33,7 @@ export interface BrokerSettings {
 interface Secrets {
   readonly operatorToken: string;
   readonly jwtSecret: string;
+  readonly secretsKeys: string;
 }
 
 /** Like test/support/broker.ts `brokerEnv`, with the bench's database and fresh secrets. */
@@ -51,6 +52,7 @@ function brokerEnv(
     PORT: String(port),
     OPERATOR_TOKEN: secrets.operatorToken,
     JWT_SECRET: secrets.jwtSecret,
+    SECRETS_KEYS: secrets.secretsKeys,
     // Onboarding 10,000 RMs and the phases outlast the default 15 minutes of a tenant JWT.
     JWT_TTL_SECONDS: '3600',
     LOG_LEVEL: 'warn',
@@ -114,6 +116,7 @@ export async function startBroker(group: ProcessGroup, settings: BrokerSettings)
   const secrets: Secrets = {
     operatorToken: randomBytes(24).toString('hex'),
     jwtSecret: randomBytes(24).toString('hex'),
+    secretsKeys: `bench:${randomBytes(32).toString('base64')}`,
   };
   await migrate(group, brokerEnv(settings, secrets, await freePort(), 'migrate'));
   const a = await startReplica(group, settings, secrets, 'a', 'gateway');

@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, PairingCodeKind } from '#db';
+import { SecretCipher } from '#security';
 import { dbPairingCodeKind, pairingCodeKindOf } from './mapping.js';
 import type { AuditEntry, PairingCodeKind as Kind, ValidPairingToken } from './records.js';
+import { openStored, pairingTokenPlace } from './secret-places.js';
 import { isUuid } from './uuid.js';
 
 export interface NewPairingCode {
   tenantId: string;
   cemNodeId: string;
-  /** Stored as is: the challenge-response uses the token itself as HMAC input. */
+  /**
+   * Stored encrypted, not hashed: the challenge-response uses the token itself as HMAC input. The
+   * repositories encrypt it; callers give it in clear.
+   */
   token: string;
   kind: Kind;
   /** null for a static code. */
@@ -20,7 +25,10 @@ export interface NewPairingCode {
  */
 @Injectable()
 export class PairingCodeRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly cipher: SecretCipher,
+  ) {}
 
   /**
    * Replaces the node's pairing code by `code` and records `audit`, in one statement (one round trip:
@@ -36,7 +44,7 @@ export class PairingCodeRepository {
         DELETE FROM pairing_codes WHERE cem_node_id IN (SELECT id FROM node)
       ), issued AS (
         INSERT INTO pairing_codes (id, tenant_id, cem_node_id, token, kind, expires_at)
-        SELECT gen_random_uuid(), ${code.tenantId}::uuid, id, ${code.token},
+        SELECT gen_random_uuid(), ${code.tenantId}::uuid, id, ${this.cipher.seal(code.token, pairingTokenPlace(code.cemNodeId))},
           ${dbPairingCodeKind(code.kind)}::"PairingCodeKind", ${code.expiresAt}::timestamptz
         FROM node
         RETURNING id
@@ -61,6 +69,13 @@ export class PairingCodeRepository {
       select: { token: true, kind: true, expiresAt: true },
       orderBy: { createdAt: 'desc' },
     });
-    return row === null ? null : { ...row, kind: pairingCodeKindOf(row.kind) };
+    if (row === null) return null;
+    const token = openStored(
+      this.cipher,
+      row.token,
+      pairingTokenPlace(cemNodeId),
+      `pairing code of CEM node ${cemNodeId}`,
+    );
+    return { ...row, token, kind: pairingCodeKindOf(row.kind) };
   }
 }
