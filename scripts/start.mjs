@@ -13,18 +13,24 @@ import { parseEnv } from 'node:util';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const envFile = join(root, '.env.local');
 const main = join(root, 'dist', 'apps', 'cli', 'src', 'main.js');
-const SECRETS = ['OPERATOR_TOKEN', 'JWT_SECRET'];
+// SECRETS_KEYS is a list of `id:base64key`; a development one has one key.
+const SECRETS = {
+  OPERATOR_TOKEN: () => randomBytes(32).toString('base64url'),
+  JWT_SECRET: () => randomBytes(32).toString('base64url'),
+  SECRETS_KEYS: () => `dev:${randomBytes(32).toString('base64')}`,
+};
+const NAMES = Object.keys(SECRETS);
 
 /** The environment, completed from .env.local when a secret is missing; the environment wins. */
 function withDevelopmentSecrets(env) {
-  if (SECRETS.every((name) => env[name])) {
+  if (NAMES.every((name) => env[name])) {
     return env;
   }
   const existed = existsSync(envFile);
   const local = existed ? parseEnv(readFileSync(envFile, 'utf8')) : {};
-  const missing = SECRETS.filter((name) => !local[name]);
+  const missing = NAMES.filter((name) => !local[name]);
   if (missing.length > 0) {
-    const lines = missing.map((name) => `${name}=${randomBytes(32).toString('base64url')}\n`).join('');
+    const lines = missing.map((name) => `${name}=${SECRETS[name]()}\n`).join('');
     if (existed) {
       appendFileSync(envFile, `\n${lines}`);
     } else {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, startBroker } from './support/broker.js';
 import { createTenant, del, get, post, rmWithSession, sql, type Tenant } from './support/s2-connect.js';
 import { startReceiver, type Receiver, verifySignature, type WebhookEvent } from './support/webhook-receiver.js';
+import { storedWebhookSecret } from './support/stored-secrets.js';
 import { connect } from './support/ws-peer.js';
 
 const ALL_TYPES = ['pairing.created', 'session.opened', 'session.closed', 'pairing.removed'];
@@ -265,7 +266,8 @@ describe('the webhooks API', () => {
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).not.toBe(created.body.secret);
     const [row] = await sql<{ secret: string }>('SELECT secret FROM webhook_endpoints WHERE id = $1', [id]);
-    expect(row?.secret).toBe(rotated.body.secret);
+    expect(row?.secret).not.toContain(String(rotated.body.secret));
+    expect(storedWebhookSecret(row?.secret ?? '', id)).toBe(rotated.body.secret);
 
     expect((await send('DELETE', `/api/v1/webhooks/${id}`)).status).toBe(204);
     expect((await send('GET', `/api/v1/webhooks/${id}`)).status).toBe(404);

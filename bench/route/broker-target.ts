@@ -33,6 +33,7 @@ export interface BrokerSettings {
 export interface Secrets {
   readonly operatorToken: string;
   readonly jwtSecret: string;
+  readonly secretsKeys: string;
 }
 
 /** Like test/support/broker.ts `brokerEnv`, with the bench's database and fresh secrets. */
@@ -51,6 +52,7 @@ export function brokerEnv(
     PORT: String(port),
     OPERATOR_TOKEN: secrets.operatorToken,
     JWT_SECRET: secrets.jwtSecret,
+    SECRETS_KEYS: secrets.secretsKeys,
     // Onboarding 10,000 RMs and the phases outlast the default 15 minutes of a tenant JWT.
     JWT_TTL_SECONDS: '3600',
     LOG_LEVEL: 'warn',
@@ -110,7 +112,11 @@ export async function startReplica(
 }
 
 export function newSecrets(): Secrets {
-  return { operatorToken: randomBytes(24).toString('hex'), jwtSecret: randomBytes(24).toString('hex') };
+  return {
+    operatorToken: randomBytes(24).toString('hex'),
+    jwtSecret: randomBytes(24).toString('hex'),
+    secretsKeys: `bench:${randomBytes(32).toString('base64')}`,
+  };
 }
 
 export async function startBroker(group: ProcessGroup, settings: BrokerSettings): Promise<TargetSetup> {

@@ -10,6 +10,8 @@ export const MAIN = fileURLToPath(new URL('../../dist/apps/cli/src/main.js', imp
 
 export const TEST_OPERATOR_TOKEN = 'test-operator-token-0123456789abcdefghijkl';
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdefghijklmnopq';
+/** One development key; tests of rotation set their own list. */
+export const TEST_SECRETS_KEYS = 'test:dGVzdC1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU=';
 
 /** `undefined` removes a variable from the child's environment. */
 export type EnvOverrides = Record<string, string | undefined>;
@@ -74,6 +76,7 @@ export function brokerEnv(port: number, overrides: EnvOverrides = {}): NodeJS.Pr
     ROLES: undefined,
     OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
     JWT_SECRET: TEST_JWT_SECRET,
+    SECRETS_KEYS: TEST_SECRETS_KEYS,
     LOG_LEVEL: 'info',
     INSTANCE_ID: 'e2e',
     TLS_CERT_FILE: undefined,

@@ -8,6 +8,7 @@ const USAGE = `usage: s2-broker <command> [options]
 commands:
   serve        run the broker roles named in ROLES (gateway,api,worker; all by default)
   migrate      create the database if needed and apply pending migrations
+  secrets      secrets rotate: encrypt every stored pairing token and webhook secret under the current key
   validate     validate S2 JSON messages: validate [--s2-version V] [--role RM|CEM] [FILE|-]
   simulate-rm  pair a new simulated RM with a CEM node and start a session:
                simulate-rm --pairing-url URL --pairing-code CODE [--s2-version V]... [--brand B] [--model M]
@@ -19,6 +20,7 @@ type Command = (argv: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.command.js')).serveCommand,
   migrate: async () => (await import('./commands/migrate.command.js')).migrateCommand,
+  secrets: async () => (await import('./commands/secrets.command.js')).secretsCommand,
   validate: async () => (await import('./commands/validate.command.js')).validateCommand,
   'simulate-rm': async () => (await import('./commands/simulate-rm.command.js')).simulateRmCommand,
 };

@@ -1,3 +1,5 @@
+import type { SecretKey } from './secret-keys.js';
+
 export const ROLES = ['gateway', 'api', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -35,6 +37,8 @@ export interface Config {
   roles: readonly Role[];
   operatorToken: string;
   jwtSecret: string;
+  /** Encrypt the secrets stored for reading back; the first encrypts, all decrypt. Never log them. */
+  secretsKeys: readonly SecretKey[];
   /** Lifetime of the tenants' JWTs. */
   jwtTtlSeconds: number;
   /** RM sessions closed per second on SIGTERM. */

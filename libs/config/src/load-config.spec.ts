@@ -5,7 +5,10 @@ import { type ConfigHost, type Environment, loadConfig } from './load-config.js'
 
 const OPERATOR_TOKEN = 'operator-token-0123456789abcdefghijklmnop';
 const JWT_SECRET = 'jwt-secret-0123456789abcdefghijklmnopqrstu';
-const required = { OPERATOR_TOKEN, JWT_SECRET };
+const KEY_A = Buffer.alloc(32, 'a');
+const KEY_B = Buffer.alloc(32, 'b');
+const SECRETS_KEYS = `a:${KEY_A.toString('base64')}`;
+const required = { OPERATOR_TOKEN, JWT_SECRET, SECRETS_KEYS };
 
 const CA_PEM = readFileSync(new URL('../../../test/support/tls/ca.pem', import.meta.url));
 const LEAF_PEM = readFileSync(new URL('../../../test/support/tls/leaf.pem', import.meta.url));
@@ -53,6 +56,7 @@ describe('loadConfig', () => {
       roles: ['gateway', 'api', 'worker'],
       operatorToken: OPERATOR_TOKEN,
       jwtSecret: JWT_SECRET,
+      secretsKeys: [{ id: 'a', key: KEY_A }],
       jwtTtlSeconds: 900,
       drainRate: 500,
       pairingCodeTtlSeconds: 300,
@@ -78,6 +82,17 @@ describe('loadConfig', () => {
         maxBytes: 33_554_432,
       },
     });
+  });
+
+  it('reads the secrets keys in order, in either base64 alphabet, the first being the one that encrypts', () => {
+    const config = load({
+      ...required,
+      SECRETS_KEYS: `new_2:${KEY_B.toString('base64url')} , old-1:${KEY_A.toString('base64')}`,
+    });
+    expect(config.secretsKeys).toEqual([
+      { id: 'new_2', key: KEY_B },
+      { id: 'old-1', key: KEY_A },
+    ]);
   });
 
   it('reads the CEM hold, and 0 seconds turns it off', () => {
@@ -195,6 +210,20 @@ describe('loadConfig', () => {
     [{ OPERATOR_TOKEN: 'short' }, 'OPERATOR_TOKEN must be at least 32 characters'],
     [{ JWT_SECRET: undefined }, 'JWT_SECRET is required'],
     [{ JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET must be at least 32 characters'],
+    [{ SECRETS_KEYS: undefined }, 'SECRETS_KEYS is required'],
+    [{ SECRETS_KEYS: '' }, 'SECRETS_KEYS entry 1 must be id:base64key'],
+    [{ SECRETS_KEYS: KEY_A.toString('base64') }, 'SECRETS_KEYS entry 1 must be id:base64key'],
+    [{ SECRETS_KEYS: `a:${KEY_A.toString('base64')},` }, 'SECRETS_KEYS entry 2 must be id:base64key'],
+    [{ SECRETS_KEYS: `a b:${KEY_A.toString('base64')}` }, 'SECRETS_KEYS entry 1 must be id:base64key'],
+    [
+      { SECRETS_KEYS: `a:${Buffer.alloc(16).toString('base64')}` },
+      'SECRETS_KEYS entry 1 (key id a) must hold a base64 key of exactly 32 bytes',
+    ],
+    [{ SECRETS_KEYS: 'a:not*base64' }, 'SECRETS_KEYS entry 1 (key id a) must hold a base64 key of exactly 32 bytes'],
+    [
+      { SECRETS_KEYS: `a:${KEY_A.toString('base64')},a:${KEY_B.toString('base64')}` },
+      'SECRETS_KEYS names key id a twice',
+    ],
     [{ JWT_TTL_SECONDS: '59' }, 'JWT_TTL_SECONDS must be an integer from 60 to 86400'],
     [{ DRAIN_RATE: '0' }, 'DRAIN_RATE must be an integer from 1 to 100000'],
     [{ JWT_TTL_SECONDS: '86401' }, 'JWT_TTL_SECONDS must be an integer from 60 to 86400'],
@@ -250,7 +279,13 @@ describe('loadConfig', () => {
 
   it('names every bad variable on one line', () => {
     const error = errorOf({ PORT: 'x', ROLES: 'nope' });
-    expect(error.issues.map((issue) => issue.variable)).toEqual(['PORT', 'ROLES', 'OPERATOR_TOKEN', 'JWT_SECRET']);
+    expect(error.issues.map((issue) => issue.variable)).toEqual([
+      'PORT',
+      'ROLES',
+      'OPERATOR_TOKEN',
+      'JWT_SECRET',
+      'SECRETS_KEYS',
+    ]);
     expect(error.message.split('\n')).toHaveLength(1);
   });
 
@@ -265,12 +300,14 @@ describe('loadConfig', () => {
       DATABASE_URL: 'mysql://admin:db-password-1@db/x',
       REDIS_URL: 'http://:redis-password-1@cache',
       PUBLIC_URL: 'https://user:public-password-1@example.com',
+      SECRETS_KEYS: `k1:${Buffer.alloc(16, 'k').toString('base64')}`,
     };
     const { message } = errorOf(values);
     for (const variable of Object.keys(values)) {
       expect(message).toContain(variable);
     }
-    for (const value of ['op-secret', 'jwt-secret', 'db-password', 'redis-password', 'public-password', 'admin']) {
+    const key = Buffer.alloc(16, 'k').toString('base64');
+    for (const value of ['op-secret', 'jwt-secret', 'db-password', 'redis-password', 'public-password', 'admin', key]) {
       expect(message).not.toContain(value);
     }
   });
@@ -279,5 +316,6 @@ describe('loadConfig', () => {
     const { message } = errorOf({ ...required, PORT: 'nope' });
     expect(message).not.toContain(OPERATOR_TOKEN);
     expect(message).not.toContain(JWT_SECRET);
+    expect(message).not.toContain(KEY_A.toString('base64'));
   });
 });

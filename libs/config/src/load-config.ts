@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { type Config, LOG_LEVELS, ROLES, type Role, type TlsFiles } from './config.js';
 import { ConfigError, type ConfigIssue } from './config.error.js';
+import { secretKeysSchema } from './secret-keys.js';
 import { sha256Fingerprint } from '#s2-connect';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -157,6 +158,7 @@ const schema = z.object({
     .default([...ROLES]),
   OPERATOR_TOKEN: secret,
   JWT_SECRET: secret,
+  SECRETS_KEYS: secretKeysSchema,
   JWT_TTL_SECONDS: integerIn(60, 86_400, DEFAULT_JWT_TTL_SECONDS),
   DRAIN_RATE: integerIn(1, 100_000, DEFAULT_DRAIN_RATE),
   PAIRING_CODE_TTL_SECONDS: integerIn(30, 86_400, DEFAULT_PAIRING_CODE_TTL_SECONDS),
@@ -289,6 +291,7 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     roles: values.ROLES,
     operatorToken: values.OPERATOR_TOKEN,
     jwtSecret: values.JWT_SECRET,
+    secretsKeys: values.SECRETS_KEYS,
     jwtTtlSeconds: values.JWT_TTL_SECONDS,
     drainRate: values.DRAIN_RATE,
     pairingCodeTtlSeconds: values.PAIRING_CODE_TTL_SECONDS,

@@ -16,7 +16,7 @@ type Options = Prisma.PrismaClientOptions & { log: EventLog };
 export class PrismaService extends PrismaClient<Options> implements OnModuleInit, OnApplicationShutdown {
   private readonly logger: Logger;
 
-  constructor(@Inject(CONFIG) config: Config, @Inject(LOGGER) logger: Logger) {
+  constructor(@Inject(CONFIG) config: Pick<Config, 'databaseUrl' | 'instanceId'>, @Inject(LOGGER) logger: Logger) {
     super({
       adapter: new PrismaPg({
         connectionString: config.databaseUrl,

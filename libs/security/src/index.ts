@@ -2,3 +2,4 @@ export * from './secrets.js';
 export * from './random-source.js';
 export * from './secret-hasher.js';
 export * from './security.module.js';
+export * from './secret-cipher.js';

@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
+import { CONFIG, type Config } from '#config';
 import { RandomSource } from './random-source.js';
+import { SecretCipher } from './secret-cipher.js';
 import { SecretHasher } from './secret-hasher.js';
 
 @Module({
-  providers: [RandomSource, SecretHasher],
-  exports: [RandomSource, SecretHasher],
+  providers: [
+    RandomSource,
+    SecretHasher,
+    { provide: SecretCipher, inject: [CONFIG], useFactory: (config: Config) => new SecretCipher(config.secretsKeys) },
+  ],
+  exports: [RandomSource, SecretHasher, SecretCipher],
 })
 export class SecurityModule {}

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type Prisma, type TenantStatus as DbTenantStatus, PrismaService } from '#db';
+import { SecretCipher } from '#security';
 import { auditRow, tenantStatusOf } from './mapping.js';
 import type { NewPairingCode } from './pairing-code.repository.js';
 import { PairingRepository, type RemovedPairing } from './pairings/pairing.repository.js';
 import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
 import type { AuditEntry, CemNodeRecord, CemNodeWithTenant } from './records.js';
+import { pairingTokenPlace } from './secret-places.js';
 import { isUniqueViolationOn } from './unique-violation.js';
 import { isUuid } from './uuid.js';
 
@@ -85,6 +87,7 @@ export class CemNodeRepository {
   constructor(
     private readonly prisma: PrismaService,
     private readonly pairings: PairingRepository,
+    private readonly cipher: SecretCipher,
   ) {}
 
   async create(node: NewCemNode, audit: AuditEntry): Promise<CreateCemNodeResult> {
@@ -127,7 +130,7 @@ export class CemNodeRepository {
         }
         const nodes = await this.withFreeAliases(tx, batch.nodes, batch.drawAlias);
         const createdAt = await insertNodes(tx, tenantId, nodes);
-        if (batch.pairingCode) await insertPairingCodes(tx, tenantId, nodes, batch.pairingCode);
+        if (batch.pairingCode) await insertPairingCodes(tx, tenantId, nodes, batch.pairingCode, this.cipher);
         await insertAudit(tx, batch.audit(nodes));
         return { nodes: nodes.map((node) => ({ ...node, createdAt })) };
       }, BATCH_TRANSACTION);
@@ -291,11 +294,13 @@ async function insertPairingCodes(
   tenantId: string,
   nodes: readonly NewCemNode[],
   codes: readonly Pick<NewPairingCode, 'token' | 'expiresAt'>[],
+  cipher: SecretCipher,
 ): Promise<void> {
+  const tokens = codes.map((code, index) => cipher.seal(code.token, pairingTokenPlace(nodes[index]?.id ?? '')));
   await tx.$executeRaw`
     INSERT INTO pairing_codes (id, tenant_id, cem_node_id, token, expires_at)
     SELECT gen_random_uuid(), ${tenantId}::uuid, node, token, expires
-    FROM unnest(${nodes.map((node) => node.id)}::uuid[], ${codes.map((code) => code.token)}::text[],
+    FROM unnest(${nodes.map((node) => node.id)}::uuid[], ${tokens}::text[],
                 ${codes.map((code) => code.expiresAt)}::timestamptz[]) AS c(node, token, expires)`;
 }
 

@@ -4,6 +4,8 @@ export * from './clock.js';
 export * from './keyset-page.js';
 export * from './pairing-code.repository.js';
 export * from './records.js';
+export * from './secret-places.js';
+export * from './secret-rotation.js';
 export * from './service-account.repository.js';
 export * from './store.module.js';
 export * from './tenant.repository.js';

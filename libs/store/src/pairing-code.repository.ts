@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#db';
+import { SecretCipher } from '#security';
 import type { AuditEntry, ValidPairingToken } from './records.js';
+import { openStored, pairingTokenPlace } from './secret-places.js';
 import { isUuid } from './uuid.js';
 
 export interface NewPairingCode {
   tenantId: string;
   cemNodeId: string;
-  /** Stored as is: the challenge-response uses the token itself as HMAC input. */
+  /**
+   * Stored encrypted, not hashed: the challenge-response uses the token itself as HMAC input. The
+   * repositories encrypt it; callers give it in clear.
+   */
   token: string;
   expiresAt: Date;
 }
@@ -17,7 +22,10 @@ export interface NewPairingCode {
  */
 @Injectable()
 export class PairingCodeRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly cipher: SecretCipher,
+  ) {}
 
   /**
    * Replaces the node's pairing code by `code` and records `audit`, in one statement (one round trip:
@@ -33,7 +41,8 @@ export class PairingCodeRepository {
         DELETE FROM pairing_codes WHERE cem_node_id IN (SELECT id FROM node)
       ), issued AS (
         INSERT INTO pairing_codes (id, tenant_id, cem_node_id, token, expires_at)
-        SELECT gen_random_uuid(), ${code.tenantId}::uuid, id, ${code.token}, ${code.expiresAt}::timestamptz
+        SELECT gen_random_uuid(), ${code.tenantId}::uuid, id, ${this.cipher.seal(code.token, pairingTokenPlace(code.cemNodeId))},
+          ${code.expiresAt}::timestamptz
         FROM node
         RETURNING id
       ), audited AS (
@@ -57,6 +66,13 @@ export class PairingCodeRepository {
       select: { token: true, expiresAt: true },
       orderBy: { createdAt: 'desc' },
     });
-    return row;
+    if (row === null) return null;
+    const token = openStored(
+      this.cipher,
+      row.token,
+      pairingTokenPlace(cemNodeId),
+      `pairing code of CEM node ${cemNodeId}`,
+    );
+    return { ...row, token };
   }
 }

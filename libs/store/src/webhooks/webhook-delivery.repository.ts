@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { type Prisma, PrismaService } from '#db';
+import { SecretCipher } from '#security';
+import { openStored, webhookSecretPlace } from '../secret-places.js';
 import type { LaneHead, StreamEvent, TryOutcome } from './webhook.records.js';
 
 /** Longest error text kept per delivery: enough to tell a refused connection from a timeout. */
@@ -12,7 +14,10 @@ const ERROR_LENGTH = 500;
  */
 @Injectable()
 export class WebhookDeliveryRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly cipher: SecretCipher,
+  ) {}
 
   /**
    * Records a batch of stream events as deliveries to the subscribed, enabled endpoints of each
@@ -89,6 +94,9 @@ export class WebhookDeliveryRepository {
       },
     });
     if (!row) return undefined;
+    const { endpoint } = row;
+    const place = webhookSecretPlace(endpoint.id);
+    const secret = openStored(this.cipher, endpoint.secret, place, `webhook endpoint ${endpoint.id}`);
     return {
       id: row.id,
       laneId: row.laneId,
@@ -96,7 +104,7 @@ export class WebhookDeliveryRepository {
       seq: row.seq,
       attempts: row.attempts,
       body: JSON.stringify(row.payload),
-      endpoint: row.endpoint,
+      endpoint: { ...endpoint, secret },
     };
   }
 

@@ -17,7 +17,7 @@ export interface NewWebhookEndpoint {
   tenantId: string;
   url: string;
   eventTypes: string[];
-  /** Key material for signing: stored as it is, never logged. */
+  /** Key material for signing, in clear: the repository stores it encrypted. Never logged. */
   secret: string;
   description: string | null;
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type Prisma, PrismaService } from '#db';
+import { SecretCipher } from '#security';
 import { auditRow } from '../mapping.js';
 import type { AuditEntry } from '../records.js';
+import { webhookSecretPlace } from '../secret-places.js';
 import { isUuid } from '../uuid.js';
 import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from '../keyset-page.js';
 import type {
@@ -40,11 +42,17 @@ const DEAD_LETTER_FIELDS = {
  */
 @Injectable()
 export class WebhookRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly cipher: SecretCipher,
+  ) {}
 
   async create(endpoint: NewWebhookEndpoint, audit: AuditEntry): Promise<WebhookEndpointRecord> {
     const [created] = await this.prisma.$transaction([
-      this.prisma.webhookEndpoint.create({ data: endpoint, select: ENDPOINT_FIELDS }),
+      this.prisma.webhookEndpoint.create({
+        data: { ...endpoint, secret: this.cipher.seal(endpoint.secret, webhookSecretPlace(endpoint.id)) },
+        select: ENDPOINT_FIELDS,
+      }),
       this.prisma.auditEvent.create({ data: auditRow(audit), select: { id: true } }),
     ]);
     return created;
@@ -96,7 +104,12 @@ export class WebhookRepository {
     audit: AuditEntry,
   ): Promise<WebhookEndpointRecord | null> {
     return this.inTenant(tenantId, id, async (tx) => {
-      const updated = await tx.webhookEndpoint.update({ where: { id }, data: { secret }, select: ENDPOINT_FIELDS });
+      const sealed = this.cipher.seal(secret, webhookSecretPlace(id));
+      const updated = await tx.webhookEndpoint.update({
+        where: { id },
+        data: { secret: sealed },
+        select: ENDPOINT_FIELDS,
+      });
       await tx.auditEvent.create({ data: auditRow(audit), select: { id: true } });
       return updated;
     });
