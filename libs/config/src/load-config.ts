@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { type Config, LOG_LEVELS, ROLES, type Role, type TlsFiles } from './config.js';
 import { ConfigError, type ConfigIssue } from './config.error.js';
 import { sha256Fingerprint } from '#s2-connect';
+import { isBearerTokenValue } from '#security';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -144,7 +145,10 @@ const schema = z.object({
       return ROLES.filter((role) => names.includes(role));
     })
     .default([...ROLES]),
-  OPERATOR_TOKEN: secret,
+  // Sent as a bearer token, so it must be one (RFC 6750's b64token): anything else could never match.
+  OPERATOR_TOKEN: secret.refine(isBearerTokenValue, {
+    error: 'must consist of letters, digits and - . _ ~ + / (then = only at the end)',
+  }),
   JWT_SECRET: secret,
   JWT_TTL_SECONDS: integerIn(60, 86_400, DEFAULT_JWT_TTL_SECONDS),
   DRAIN_RATE: integerIn(1, 100_000, DEFAULT_DRAIN_RATE),
