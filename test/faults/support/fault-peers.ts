@@ -2,7 +2,7 @@
 // initiateSession with backoff and jitter when their socket goes (and ignore SessionRequest RECONNECT, as
 // the official Python library does), and a tenant's CEM software that reconnects its channel. Each numbers
 // what it sends and keeps everything it receives, so that the ledger can tell each message's outcome.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { startSession } from '#rm-client';
 
@@ -12,6 +12,8 @@ export interface Sent {
   readonly id: string;
   /** Which of the sender's sockets it went out on (0, 1, ...). */
   readonly socket: number;
+  /** The RM a CEM's message was for. */
+  readonly to?: string;
 }
 
 /** A peer's sockets over time: how each ended (1006 for a connection that was cut). */
@@ -123,7 +125,7 @@ export class FaultRm {
             message_type: 'SessionRequest',
             message_id: id,
             request: 'RECONNECT',
-            diagnostic_label: 'x'.repeat(padding),
+            diagnostic_label: noise(padding),
           };
     socket.send(JSON.stringify(message));
   }
@@ -143,6 +145,13 @@ export class FaultRm {
     this.running = false;
     this.sockets.current?.close();
   }
+}
+
+/** Characters that per-message deflate cannot shrink, so that buffers fill as fast as the count says. */
+function noise(length: number): string {
+  return randomBytes(Math.ceil((length * 3) / 4))
+    .toString('base64')
+    .slice(0, length);
 }
 
 function pause(socket: WebSocket): void {
@@ -202,7 +211,7 @@ export class FaultCem {
     const socket = this.sockets.current;
     if (socket?.readyState !== WebSocket.OPEN) return;
     const id = randomUUID();
-    this.sent.push({ id, socket: this.sockets.index });
+    this.sent.push({ id, socket: this.sockets.index, to: rmNodeId });
     const message =
       padding === 0
         ? { message_type: 'SelectControlType', message_id: id, control_type: 'NO_SELECTION' }
@@ -210,7 +219,7 @@ export class FaultCem {
             message_type: 'SessionRequest',
             message_id: id,
             request: 'RECONNECT',
-            diagnostic_label: 'x'.repeat(padding),
+            diagnostic_label: noise(padding),
           };
     socket.send(JSON.stringify({ type: 'message', rmNodeId, ref: id, message }));
   }

@@ -100,9 +100,10 @@ export function rmToCem(rms: readonly FaultRm[], cem: FaultCem): Outcomes {
 }
 
 /** CEM to RM: what the CEM sent, against what the RMs got and what the broker answered on the channel. */
-export function cemToRm(rms: readonly FaultRm[], cem: FaultCem, targetOf: (id: string) => string): Outcomes {
+export function cemToRm(rms: readonly FaultRm[], cem: FaultCem): Outcomes {
+  const targetOf = new Map(cem.sent.map(({ id, to }) => [id, to ?? '']));
   const delivered = rms.flatMap((rm) =>
-    rm.received.filter((f) => f['message_type'] === 'SelectControlType').map((f) => String(f['message_id'])),
+    rm.received.filter((f) => f['message_type'] !== 'ReceptionStatus').map((f) => String(f['message_id'])),
   );
   const answered = new Set<string>();
   for (const frame of cem.received) {
@@ -111,7 +112,7 @@ export function cemToRm(rms: readonly FaultRm[], cem: FaultCem, targetOf: (id: s
       answered.add(String(message['subject_message_id']));
     if (frame['type'] === 'error') answered.add(String(frame['messageId'] ?? frame['ref']));
   }
-  return tally(cem.sent, cem.sockets.closes, delivered, answered, targetOf);
+  return tally(cem.sent, cem.sockets.closes, delivered, answered, (id) => targetOf.get(id) ?? '');
 }
 
 export function emptyOutcomes(): Outcomes {

@@ -40,29 +40,33 @@ export class RequestPairingUseCase {
       checkRequestPairing(request, target, undefined);
       throw new Error('unreachable');
     }
-    return this.gate.run(node.id, async () => {
+    const { response, expectedServerResponse } = await this.gate.run(node.id, async () => {
       const code = await this.pairingCodes.findValidToken(node.id, this.clock.now());
       const ready = node.tenant.status === 'active' && !this.drain.draining;
       const { hashingAlgorithm, token } = checkRequestPairing(request, target, { ready, token: code?.token });
-      const pairingAttemptId = randomBase64(24);
       const serverHmacChallenge = newChallenge();
       const domain = this.config.hmacDomain;
-      await this.attempts.create(pairingAttemptId, {
-        ...NEW_ATTEMPT,
-        tenantId: node.tenantId,
-        cemNodeId: node.id,
-        rmNode: request.clientNodeDescription,
-        rmEndpoint: request.clientEndpointDescription,
-        expectedServerResponse: challengeResponse(serverHmacChallenge, token, domain),
-      });
       return {
-        pairingAttemptId,
-        serverNodeDescription: serverNodeDescription(node),
-        serverEndpointDescription: serverEndpointDescription(node.tenant),
-        selectedHmacHashingAlgorithm: hashingAlgorithm,
-        clientHmacChallengeResponse: challengeResponse(request.clientHmacChallenge, token, domain),
-        serverHmacChallenge,
+        expectedServerResponse: challengeResponse(serverHmacChallenge, token, domain),
+        response: {
+          pairingAttemptId: randomBase64(24),
+          serverNodeDescription: serverNodeDescription(node),
+          serverEndpointDescription: serverEndpointDescription(node.tenant),
+          selectedHmacHashingAlgorithm: hashingAlgorithm,
+          clientHmacChallengeResponse: challengeResponse(request.clientHmacChallenge, token, domain),
+          serverHmacChallenge,
+        },
       };
     });
+    // Stored once the mandatory delay is over: the attempt's 15 s run from the answer, as the RM counts them.
+    await this.attempts.create(response.pairingAttemptId, {
+      ...NEW_ATTEMPT,
+      tenantId: node.tenantId,
+      cemNodeId: node.id,
+      rmNode: request.clientNodeDescription,
+      rmEndpoint: request.clientEndpointDescription,
+      expectedServerResponse,
+    });
+    return response;
   }
 }
