@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
-import { round } from './stats.js';
+import { round } from './round.js';
 
 /** Each in % of one CPU (100 = one core busy for the whole phase). */
 export interface CpuShare {

@@ -2,7 +2,7 @@
 // virtual machines run it to find memory to give back to their host, sampling pages all over physical
 // memory every interval; on a 2-core machine sampling every 500 ms, the broker's p99 at 2,000 sessions
 // and 5,000 msg/s was 2.2 to 2.5 times the baseline's with it on and half the baseline's with it off
-// (see the README). Reported beside the figures, so that runs compare only under the same monitor.
+// (see bench/README.md). Reported beside the figures, so that runs compare only under the same monitor.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

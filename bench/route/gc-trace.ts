@@ -2,7 +2,7 @@
 // process's output lines and the bench's own progress lines go to files there, prefixed with the
 // wall-clock time they were read. `node dist/bench/route/gc.js <dir>` then says, per phase and replica, how often
 // it scavenged, for how long, and how much it promoted: far steadier figures than a p99, and the
-// ones that explained the broker's tail at 5,000 msg/s (see the README).
+// ones that explained the broker's tail at 5,000 msg/s (see bench/README.md).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 

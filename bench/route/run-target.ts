@@ -7,7 +7,8 @@ import { CpuMeter } from './cpu.js';
 import { PROGRESS, traceLine } from './gc-trace.js';
 import { rssKiB, sleep, type ProcessGroup } from './processes.js';
 import type { Target } from './protocol.js';
-import { percentiles, round, type RateResult, type TargetResult } from './stats.js';
+import { round } from './round.js';
+import { percentiles, type RateResult, type TargetResult } from './stats.js';
 import { SATURATION_WINDOW_PER_WORKER, WORKERS, type Replicas, type TargetSetup } from './topology.js';
 import { WorkerHandle } from './worker-handle.js';
 

@@ -1,6 +1,7 @@
 // Percentiles and the result shapes the driver prints.
 import type { CpuShare } from './cpu.js';
 import type { Target } from './protocol.js';
+import { round } from './round.js';
 
 export interface Percentiles {
   readonly p50: number;
@@ -22,11 +23,6 @@ export function percentiles(parts: readonly Float64Array[]): Percentiles {
   const at = (perMille: number) =>
     all.length === 0 ? 0 : round(all[Math.min(all.length - 1, Math.ceil((perMille * all.length) / 1000) - 1)] ?? 0, 3);
   return { p50: at(500), p99: at(990), p999: at(999), samples: all.length };
-}
-
-export function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
 
 export interface RateResult {

@@ -14,7 +14,8 @@ import { selectApiVersion } from '#rm-client';
 import { createTenant, pairRms, Progress } from '../route/broker-onboarding.js';
 import { migrate, brokerEnv, newSecrets, startReplica, type BrokerSettings } from '../route/broker-target.js';
 import { freePort, ProcessGroup, sleep } from '../route/processes.js';
-import { percentiles, round } from '../route/stats.js';
+import { round } from '../route/round.js';
+import { percentiles } from '../route/stats.js';
 import { bareUpgrades, StartTimings, StormCem, StormRm } from './storm-peers.js';
 import { UsageWatcher } from './usage.js';
 

@@ -14,6 +14,7 @@ import { closeRm } from './routing/placement.js';
 import { CLOSE, MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { Keepalive, markSeen } from './sockets/sockets.js';
 import { statusText } from '#http';
+import { bearerToken } from '#security';
 
 /** Answers an upgrade it will not take with an HTTP status, so that no socket opens. */
 function refuse(socket: Duplex, status: number, message: string): void {
@@ -31,7 +32,7 @@ function destroyOnError(this: Duplex): void {
 function ignoreError(): void {}
 
 function bearer(req: IncomingMessage): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  return bearerToken(req.headers.authorization);
 }
 
 /**

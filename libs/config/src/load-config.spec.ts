@@ -208,6 +208,8 @@ describe('loadConfig', () => {
     [{ INSTANCE_ID: '' }, 'INSTANCE_ID must be 1 to 128 letters'],
     [{ OPERATOR_TOKEN: undefined }, 'OPERATOR_TOKEN is required'],
     [{ OPERATOR_TOKEN: 'short' }, 'OPERATOR_TOKEN must be at least 32 characters'],
+    [{ OPERATOR_TOKEN: `${'x'.repeat(32)} y` }, 'OPERATOR_TOKEN must consist of letters, digits'],
+    [{ OPERATOR_TOKEN: `${'x'.repeat(32)};` }, 'OPERATOR_TOKEN must consist of letters, digits'],
     [{ JWT_SECRET: undefined }, 'JWT_SECRET is required'],
     [{ JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET must be at least 32 characters'],
     [{ SECRETS_KEYS: undefined }, 'SECRETS_KEYS is required'],

@@ -6,6 +6,7 @@ import { type Config, LOG_LEVELS, ROLES, type Role, type TlsFiles } from './conf
 import { ConfigError, type ConfigIssue } from './config.error.js';
 import { secretKeysSchema } from './secret-keys.js';
 import { sha256Fingerprint } from '#s2-connect';
+import { isBearerTokenValue } from '#security';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -156,7 +157,10 @@ const schema = z.object({
       return ROLES.filter((role) => names.includes(role));
     })
     .default([...ROLES]),
-  OPERATOR_TOKEN: secret,
+  // Sent as a bearer token, so it must be one (RFC 6750's b64token): anything else could never match.
+  OPERATOR_TOKEN: secret.refine(isBearerTokenValue, {
+    error: 'must consist of letters, digits and - . _ ~ + / (then = only at the end)',
+  }),
   JWT_SECRET: secret,
   SECRETS_KEYS: secretKeysSchema,
   JWT_TTL_SECONDS: integerIn(60, 86_400, DEFAULT_JWT_TTL_SECONDS),

@@ -9,8 +9,3 @@ export type S2JsonVersion = (typeof S2_JSON_VERSIONS)[number];
 export function isS2JsonVersion(value: unknown): value is S2JsonVersion {
   return typeof value === 'string' && (S2_JSON_VERSIONS as readonly string[]).includes(value);
 }
-
-/** The best version both sides support, or undefined when there is none. */
-export function selectS2JsonVersion(offered: readonly string[]): S2JsonVersion | undefined {
-  return S2_JSON_VERSIONS.find((version) => offered.includes(version));
-}

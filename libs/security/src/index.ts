@@ -1,3 +1,4 @@
+export * from './bearer-token.js';
 export * from './secrets.js';
 export * from './random-source.js';
 export * from './secret-hasher.js';

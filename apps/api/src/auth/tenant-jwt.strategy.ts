@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { IncomingMessage } from 'node:http';
+import { Strategy } from 'passport-jwt';
+import { bearerToken } from '#security';
 import { CONFIG, type Config } from '#config';
 import {
   TenantAuthService,
@@ -20,7 +22,8 @@ export class TenantJwtStrategy extends PassportStrategy(Strategy, TENANT_JWT_STR
     private readonly auth: TenantAuthService,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      // The one bearer parser of the broker, so the JWT is read as every other bearer token is.
+      jwtFromRequest: (req: IncomingMessage) => bearerToken(req.headers.authorization) ?? null,
       secretOrKey: config.jwtSecret,
       // Pinned, so that a token with `alg: none` or an RS/HS confusion is refused before its claims are read.
       algorithms: [TENANT_JWT_ALGORITHM],

@@ -1,7 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { bearerToken } from './bearer-token.js';
 import { UuidParamPipe } from './uuid-param.pipe.js';
 import { ZodBodyPipe } from './zod-body.pipe.js';
 
@@ -61,19 +60,4 @@ describe('UuidParamPipe', () => {
       expect(() => pipe.transform(value)).toThrow('not found');
     },
   );
-});
-
-describe('bearerToken', () => {
-  it.each([
-    ['Bearer abc.def', 'abc.def'],
-    ['bearer abc', 'abc'],
-    ['Bearer  abc ', 'abc'],
-    ['Basic abc', undefined],
-    ['Bearer', undefined],
-    ['Bearer a b', undefined],
-    ['', undefined],
-    [undefined, undefined],
-  ])('reads %j as %j', (header, token) => {
-    expect(bearerToken(header)).toBe(token);
-  });
 });

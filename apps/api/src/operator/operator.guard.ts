@@ -1,9 +1,8 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { CONFIG, type Config } from '#config';
-import { constantTimeEqual, hashToken } from '#security';
+import { bearerToken, constantTimeEqual, hashToken } from '#security';
 import { OperatorTokenInvalidError } from '../errors/api-error.js';
-import { bearerToken } from '../http/bearer-token.js';
 
 /** `Authorization: Bearer <OPERATOR_TOKEN>`, or a 401. */
 @Injectable()

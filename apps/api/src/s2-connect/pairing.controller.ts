@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Post, UseFilters } from '@nes
 import type { ConnectionDetails, RequestPairingResponse } from '#s2-connect';
 import { PairingStepsUseCase } from './pairing-steps.use-case.js';
 import { RequestPairingUseCase } from './request-pairing.use-case.js';
-import { bearerToken } from './s2-connect-body.js';
+import { bearerToken } from '#security';
 import { S2ConnectExceptionFilter } from './s2-connect-exception.filter.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, UseFilters } from '@nestjs/common';
 import type { InitiateSessionResponse, WebSocketCommunicationDetails } from '#s2-connect';
-import { bearerToken } from './s2-connect-body.js';
+import { bearerToken } from '#security';
 import { S2ConnectExceptionFilter } from './s2-connect-exception.filter.js';
 import { ConfirmAccessTokenUseCase, InitiateSessionUseCase, UnpairUseCase } from './session.use-cases.js';
 

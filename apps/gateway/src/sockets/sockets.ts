@@ -20,23 +20,14 @@ export function closeSocket(socket: WebSocket, code: number, reason: string): vo
   setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_MS).unref();
 }
 
-const SLOW = Symbol('closedAsSlow');
-type MaybeSlow = WebSocket & { [SLOW]?: true };
-
 /**
  * Closes a peer that does not read (1013). Its close frame waits behind what it has not read: a peer
  * that resumes within SLOW_CLOSE_GRACE_MS reads its messages and then the close; one that does not is
  * cut off, and what it never got is answered to the senders (see WriteLedger).
  */
 function closeAsSlow(socket: WebSocket): void {
-  (socket as MaybeSlow)[SLOW] = true;
   socket.close(CLOSE.tryAgainLater, 'too slow: outbound buffer full');
   setTimeout(() => socket.terminate(), SLOW_CLOSE_GRACE_MS).unref();
-}
-
-/** Whether the broker closed the socket because its peer did not read. */
-export function closedAsSlow(socket: WebSocket): boolean {
-  return (socket as MaybeSlow)[SLOW] === true;
 }
 
 /**

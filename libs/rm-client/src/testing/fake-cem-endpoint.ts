@@ -11,6 +11,7 @@ import {
   validateBody,
 } from '#s2-connect';
 import { FakeS2WebSocket } from './fake-s2-websocket.js';
+import { bearerToken } from '#security';
 
 export interface FakeCemOptions {
   /** Answer requestPairing with this, after the alias lookup. */
@@ -190,7 +191,7 @@ export async function startFakeCemEndpoint(options: FakeCemOptions = {}): Promis
         body = text;
       }
       const authorization = req.headers.authorization;
-      const bearer = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined;
+      const bearer = bearerToken(authorization);
       const path = req.url ?? '/';
       const method = req.method ?? 'GET';
       requests.push({ method, path, authorization, body });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
+import { bearerToken } from '#security';
 
 export interface FakeS2Connection {
   readonly rmNodeId: string;
@@ -47,8 +48,7 @@ export class FakeS2WebSocket {
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const authorization = request.headers.authorization ?? '';
-    const token = authorization.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : '';
+    const token = bearerToken(request.headers.authorization) ?? '';
     const rmNodeId = this.tokens.get(token);
     const status = request.url !== '/s2/v1/ws' ? 404 : rmNodeId === undefined ? 401 : 0;
     if (status !== 0 || rmNodeId === undefined) {
