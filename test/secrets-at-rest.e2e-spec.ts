@@ -28,10 +28,10 @@ const WEBHOOK_ENV = { WEBHOOK_BACKOFF_BASE_MS: '100', WEBHOOK_BACKOFF_MAX_MS: '1
 let broker: Broker | undefined;
 let tenant: Tenant;
 let receiver: Receiver;
-/** Paired through its code before and after the rotation; its code is static. */
+/** Paired through its code before and after the rotation. */
 let node: CemNode;
 let code: IssuedCode;
-/** Created in one batch with a static code each; the second is paired after the rotation. */
+/** Created in one batch with a code each; the second is paired after the rotation. */
 let batchCodes: { id: string; pairingCode: string; token: string }[];
 let sealedEndpoint: { id: string; secret: string };
 /** Its secret is put back in clear by hand, as a broker before encryption at rest left it. */
@@ -111,12 +111,12 @@ beforeAll(async () => {
   await sql('UPDATE webhook_endpoints SET secret = $1 WHERE id = $2', [LEGACY_SECRET, legacyEndpoint.id]);
   legacyEndpoint.secret = LEGACY_SECRET;
   node = await createCemNode(broker.url, tenant);
-  code = await issueCode(broker.url, tenant, node, { kind: 'static' });
+  code = await issueCode(broker.url, tenant, node);
   const batch = await post(
     `${broker.url}/api/v1/cem-nodes:batch`,
     {
       nodes: [0, 1].map(() => ({ brand: 'Acme', type: 'EMS', modelName: 'Cloud CEM' })),
-      pairingCodes: { kind: 'static' },
+      pairingCodes: {},
     },
     tenant.jwt,
   );
@@ -150,14 +150,14 @@ describe('secrets at rest', () => {
   it('pairs and starts sessions, and signs webhooks, with encrypted and legacy clear values alike', async () => {
     await pairAndStart(code.pairingCode, node.id);
     const legacyNode = await createCemNode(broker?.url ?? '', tenant);
-    const legacyCode = await issueCode(broker?.url ?? '', tenant, legacyNode, { kind: 'static' });
+    const legacyCode = await issueCode(broker?.url ?? '', tenant, legacyNode);
     await sql('UPDATE pairing_codes SET token = $1 WHERE cem_node_id = $2', [legacyCode.token, legacyNode.id]);
     await pairAndStart(legacyCode.pairingCode, legacyNode.id);
   });
 
   it('refuses a ciphertext copied to another row', async () => {
     const other = await createCemNode(broker?.url ?? '', tenant);
-    const otherCode = await issueCode(broker?.url ?? '', tenant, other, { kind: 'static' });
+    const otherCode = await issueCode(broker?.url ?? '', tenant, other);
     // The other node's row now holds node's token, encrypted for node's row.
     await sql('UPDATE pairing_codes SET token = $1 WHERE cem_node_id = $2', [await storedToken(node.id), other.id]);
     const answer = await post(
