@@ -278,6 +278,22 @@ describe('confirmAccessToken', () => {
     expect((await initiate(initiateBody(p), pending)).status).toBe(200);
   });
 
+  it("two pending tokens confirmed at once: exactly one wins, and it is the pairing's only token", async () => {
+    for (let round = 0; round < 5; round++) {
+      const p = await paired();
+      const [first, second] = [await pendingToken(p), await pendingToken(p)];
+      const answers = await Promise.all([confirm(first), confirm(second)]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 401]);
+      const winner = answers[0]?.status === 200 ? first : second;
+      const tokens = await sql<{ token_hash: string; state: string }>(
+        'SELECT token_hash, state FROM access_tokens WHERE pairing_id = (SELECT pairing_id FROM access_tokens WHERE token_hash = $1)',
+        [hashToken(winner)],
+      );
+      expect(tokens).toEqual([{ token_hash: hashToken(winner), state: 'ACTIVE' }]);
+      expect((await initiate(initiateBody(p), winner)).status).toBe(200);
+    }
+  });
+
   it('500 when PostgreSQL is away, and the old token keeps working', async () => {
     const p = await paired();
     const pending = await pendingToken(p);

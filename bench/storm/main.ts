@@ -150,8 +150,9 @@ async function run(group: ProcessGroup): Promise<void> {
 function table(r: {
   opening: ReturnType<typeof steps>;
   storm: ReturnType<typeof steps> & { secondsUntilAllBack: number; peakStartsPerSecond: number };
-  peaks: { name: string; cpuPercent: number; rssMiB: number }[];
+  peaks: { name: string; cpuPercent: number; rssMiB: number; cpuSeconds: number }[];
   bareUpgradesPerSecond: number;
+  sessions: number;
 }): string {
   const rows = ['| phase | step | p50 ms | p99 ms |', '| --- | --- | --- | --- |'];
   for (const [phase, s] of [
@@ -160,8 +161,13 @@ function table(r: {
   ] as const)
     for (const step of ['initiateSession', 'confirmAccessToken', 'upgrade', 'announced'] as const)
       rows.push(`| ${phase} | ${step} | ${s[step].p50} | ${s[step].p99} |`);
-  rows.push('', '| process | peak CPU % of a core | peak RSS MiB |', '| --- | --- | --- |');
-  for (const p of r.peaks) rows.push(`| ${p.name} | ${p.cpuPercent} | ${p.rssMiB} |`);
+  rows.push(
+    '',
+    '| process | peak CPU % of a core | CPU ms per session start | peak RSS MiB |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const p of r.peaks)
+    rows.push(`| ${p.name} | ${p.cpuPercent} | ${round((p.cpuSeconds * 1000) / r.sessions, 2)} | ${p.rssMiB} |`);
   rows.push(
     '',
     `storm: all back ${r.storm.secondsUntilAllBack} s after kill -9; peak ${r.storm.peakStartsPerSecond} starts/s; ` +

@@ -13,6 +13,8 @@ export interface Peak {
   /** Percent of one core, over the busiest second. */
   cpuPercent: number;
   rssMiB: number;
+  /** CPU seconds spent from start() to stop(). */
+  cpuSeconds: number;
 }
 
 function cpuTicks(pid: number): number {
@@ -25,14 +27,16 @@ function cpuTicks(pid: number): number {
 export class UsageWatcher {
   private readonly peaks = new Map<number, Peak>();
   private readonly history = new Map<number, number[]>();
+  private readonly first = new Map<number, number>();
   private timer?: NodeJS.Timeout;
 
   watch(name: string, pid: number): void {
-    this.peaks.set(pid, { name, cpuPercent: 0, rssMiB: 0 });
+    this.peaks.set(pid, { name, cpuPercent: 0, rssMiB: 0, cpuSeconds: 0 });
     this.history.set(pid, []);
   }
 
   start(): void {
+    this.sample();
     this.timer = setInterval(() => this.sample(), SAMPLE_MS);
   }
 
@@ -45,7 +49,10 @@ export class UsageWatcher {
     for (const [pid, peak] of this.peaks) {
       try {
         const ticks = this.history.get(pid) as number[];
-        ticks.push(cpuTicks(pid));
+        const now = cpuTicks(pid);
+        ticks.push(now);
+        if (!this.first.has(pid)) this.first.set(pid, now);
+        peak.cpuSeconds = (now - (this.first.get(pid) as number)) / TICKS_PER_SECOND;
         if (ticks.length > WINDOW + 1) ticks.shift();
         if (ticks.length === WINDOW + 1) {
           const percent = (((ticks.at(-1) as number) - (ticks[0] as number)) / TICKS_PER_SECOND) * 100;

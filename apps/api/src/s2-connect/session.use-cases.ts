@@ -37,7 +37,11 @@ export class InitiateSessionUseCase {
     const request = parseInitiateSession(body === UNPARSABLE_BODY ? undefined : body);
     if (accessToken === undefined) throw new NotAcceptedError('no access token');
     const tokenHash = hashToken(accessToken);
-    const holder = await this.pairings.findByActiveToken(tokenHash);
+    // Both looked up at once: the node is the one named, and is used only once the token holds for it.
+    const [holder, node] = await Promise.all([
+      this.pairings.findByActiveToken(tokenHash),
+      this.cemNodes.findById(request.serverNodeId),
+    ]);
     if (
       !holder ||
       holder.pairing.rmNodeId !== request.clientNodeId ||
@@ -52,7 +56,6 @@ export class InitiateSessionUseCase {
       throw new NotAcceptedError();
     }
     const selection = selectSession(request);
-    const node = await this.cemNodes.findById(holder.pairing.cemNodeId);
     if (!node || !holder.tenantActive || this.drain.draining) {
       throw new SessionError('Other', 'the node cannot take sessions now: retry later');
     }

@@ -119,6 +119,7 @@ export class PairingRepository {
   /**
    * A pending token, valid until `expiresAt`; expired pending tokens of the pairing are dropped. The
    * descriptions the RM sent with it, if any, replace the stored ones: they say what the device is now.
+   * One statement (one round trip, atomic without a transaction): it runs on every session start.
    */
   async addPendingToken(input: {
     pairing: PairingRecord;
@@ -129,55 +130,52 @@ export class PairingRepository {
     rmNode?: NodeDescription | undefined;
     rmEndpoint?: EndpointDescription | undefined;
   }): Promise<void> {
-    const described: Prisma.PairingUpdateManyMutationInput = {};
-    if (input.rmNode) described.rmNodeDescription = input.rmNode as unknown as Prisma.InputJsonValue;
-    if (input.rmEndpoint) described.rmEndpointDescription = input.rmEndpoint as unknown as Prisma.InputJsonValue;
-    const describe = input.rmNode || input.rmEndpoint;
-    await this.prisma.$transaction([
-      ...(describe ? [this.prisma.pairing.updateMany({ where: { id: input.pairing.id }, data: described })] : []),
-      this.prisma.accessToken.deleteMany({
-        where: { pairingId: input.pairing.id, state: 'PENDING', expiresAt: { lte: input.now } },
-      }),
-      this.prisma.accessToken.create({
-        data: {
-          tenantId: input.pairing.tenantId,
-          pairingId: input.pairing.id,
-          tokenHash: input.tokenHash,
-          state: 'PENDING',
-          expiresAt: input.expiresAt,
-          s2Version: input.s2Version,
-        },
-      }),
-    ]);
+    const node = input.rmNode ? JSON.stringify(input.rmNode) : null;
+    const endpoint = input.rmEndpoint ? JSON.stringify(input.rmEndpoint) : null;
+    await this.prisma.$executeRaw`
+      WITH dropped AS (
+        DELETE FROM access_tokens
+        WHERE pairing_id = ${input.pairing.id}::uuid AND state = 'PENDING' AND expires_at <= ${input.now}::timestamptz
+      ), described AS (
+        UPDATE pairings
+        SET rm_node_description = COALESCE(${node}::jsonb, rm_node_description),
+            rm_endpoint_description = COALESCE(${endpoint}::jsonb, rm_endpoint_description)
+        WHERE id = ${input.pairing.id}::uuid AND (${node}::jsonb IS NOT NULL OR ${endpoint}::jsonb IS NOT NULL)
+      )
+      INSERT INTO access_tokens (id, tenant_id, pairing_id, token_hash, state, expires_at, s2_version)
+      VALUES (gen_random_uuid(), ${input.pairing.tenantId}::uuid, ${input.pairing.id}::uuid, ${input.tokenHash},
+              'PENDING', ${input.expiresAt}::timestamptz, ${input.s2Version})`;
   }
 
   /**
-   * Makes a pending token the pairing's only token, in one transaction: the old active token stops
+   * Makes a pending token the pairing's only token, in one statement: the old active token stops
    * working at the same moment. undefined when the token is not pending or has expired.
+   * The pairing's row lock orders it against a concurrent confirm (whose token it drops, so that the
+   * later one finds nothing pending), unpairing and re-pairing (which delete the row).
    */
   async confirmPendingToken(
     tokenHash: string,
     now: Date,
   ): Promise<{ pairing: PairingRecord; s2Version: string } | undefined> {
-    return this.prisma.$transaction(async (tx) => {
-      const found = await tx.accessToken.findUnique({
-        where: { tokenHash },
-        select: { pairing: { select: { rmNodeId: true } } },
-      });
-      if (!found) return undefined;
-      await this.lockRm(tx, found.pairing.rmNodeId);
-      // Read again under the lock: a concurrent confirm or unpair may have removed it.
-      const token = await tx.accessToken.findUnique({
-        where: { tokenHash },
-        select: { id: true, state: true, expiresAt: true, s2Version: true, pairing: { select: PAIRING_FIELDS } },
-      });
-      if (!token || token.state !== 'PENDING' || !token.expiresAt || token.expiresAt <= now || !token.s2Version) {
-        return undefined;
-      }
-      await tx.accessToken.deleteMany({ where: { pairingId: token.pairing.id, id: { not: token.id } } });
-      await tx.accessToken.update({ where: { id: token.id }, data: { state: 'ACTIVE', expiresAt: null } });
-      return { pairing: token.pairing, s2Version: token.s2Version };
-    });
+    const [row] = await this.prisma.$queryRaw<(PairingRecord & { s2Version: string })[]>`
+      WITH token AS (
+        SELECT t.id FROM access_tokens t JOIN pairings p ON p.id = t.pairing_id
+        WHERE t.token_hash = ${tokenHash} AND t.state = 'PENDING' AND t.expires_at > ${now}::timestamptz
+          AND t.s2_version IS NOT NULL
+        FOR UPDATE OF p
+      ), confirmed AS (
+        UPDATE access_tokens a SET state = 'ACTIVE', expires_at = NULL
+        FROM token WHERE a.id = token.id AND a.state = 'PENDING'
+        RETURNING a.id, a.pairing_id, a.s2_version
+      ), dropped AS (
+        DELETE FROM access_tokens d USING confirmed c WHERE d.pairing_id = c.pairing_id AND d.id <> c.id
+      )
+      SELECT p.id, p.tenant_id AS "tenantId", p.cem_node_id AS "cemNodeId", p.rm_node_id AS "rmNodeId",
+             c.s2_version AS "s2Version"
+      FROM confirmed c JOIN pairings p ON p.id = c.pairing_id`;
+    if (!row) return undefined;
+    const { s2Version, ...pairing } = row;
+    return { pairing, s2Version };
   }
 
   /** What the CEM channel shows of the RM when its session opens. */
