@@ -93,6 +93,8 @@ function generateValidators(messages, parts) {
     validateFormats: false,
     // The published schemas use `properties` without `type: object`; that is legal 2020-12.
     strict: false,
+    // A number no double holds (1e400) parses as Infinity: not a number JSON can carry, so not valid.
+    strictNumbers: true,
     allErrors: false,
   });
   for (const { schema } of [...parts, ...messages]) ajv.addSchema(schema);

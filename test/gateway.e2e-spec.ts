@@ -154,6 +154,20 @@ describe('a session with a CEM channel', () => {
       status: 'INVALID_MESSAGE',
       subject_message_id: bad.message_id,
     });
+    // A number no double holds would be forwarded as Infinity: refused instead, from either side.
+    const huge = measurement();
+    rmPeer.send(JSON.stringify(huge).replace(/"value":[^,}]+/, '"value":1e400'));
+    expect(await rmPeer.next(isS2('ReceptionStatus'))).toMatchObject({
+      status: 'INVALID_MESSAGE',
+      subject_message_id: huge.message_id,
+    });
+    const hugeId = randomUUID();
+    cem.send(
+      `{"type":"message","rmNodeId":"${rm.rmNodeId}","message":{"message_type":"FRBC.Instruction","message_id":"${hugeId}","id":"i-9","actuator_id":"a-1","operation_mode":"o-1","operation_mode_factor":1e400,"execution_time":"2026-12-03T12:00:00Z","abnormal_condition":false}}`,
+    );
+    expect(await cem.next(isType('message'))).toMatchObject({
+      message: { message_type: 'ReceptionStatus', subject_message_id: hugeId, status: 'INVALID_MESSAGE' },
+    });
     const wrongRole = {
       message_type: 'FRBC.Instruction',
       message_id: randomUUID(),

@@ -137,6 +137,7 @@ async function run(group: ProcessGroup): Promise<void> {
       peakStartsPerSecond: peak,
       ratioToBareUpgrades: round(peak / bareRate, 3),
       failedTries: storm.failures,
+      unannounced: storm.unannounced,
       ...steps(storm),
     },
     peaks,

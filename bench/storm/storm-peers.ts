@@ -6,6 +6,8 @@ import WebSocket from 'ws';
 import { type ApiVersion, confirmAccessToken, initiateSession, reconnectDelayMs } from '#rm-client';
 import type { PairedRm } from '../route/broker-onboarding.js';
 
+/** A start whose session the CEM channel never hears of counts as failed. */
+const ANNOUNCE_TIMEOUT_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Durations in ms of each step of a session start, over all RMs. */
@@ -18,6 +20,8 @@ export class StartTimings {
   /** When each session start completed (session.opened seen), ms since the epoch. */
   readonly completedAt: number[] = [];
   failures = 0;
+  /** Upgrades the CEM channel was never told of. */
+  unannounced = 0;
 }
 
 /** The tenant's CEM channel: resolves a waiter when the broker announces an RM's session. */
@@ -42,9 +46,18 @@ export class StormCem {
     this.socket = socket;
   }
 
-  /** Resolves when the next session.opened of `rmNodeId` arrives. */
+  /** Resolves when the next session.opened of `rmNodeId` arrives; rejects if none comes in time. */
   announced(rmNodeId: string): Promise<void> {
-    return new Promise((resolve) => this.waiters.set(rmNodeId, resolve));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(rmNodeId);
+        reject(new Error(`no session.opened for ${rmNodeId} within ${ANNOUNCE_TIMEOUT_MS / 1000} s`));
+      }, ANNOUNCE_TIMEOUT_MS);
+      this.waiters.set(rmNodeId, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   close(): void {
@@ -84,10 +97,15 @@ export class StormRm {
       this.accessToken = initiated.pendingAccessToken;
       at = performance.now();
       const announced = this.cem.announced(this.rm.rmNodeId);
+      // Awaited below; if the upgrade fails first, its rejection is no one's.
+      announced.catch(() => undefined);
       await this.upgrade(gatewayUrl(), details.websocketToken);
       const upgraded = performance.now();
       timings.upgrade.push(upgraded - at);
-      await announced;
+      await announced.catch((error: unknown) => {
+        timings.unannounced++;
+        throw error;
+      });
       timings.announced.push(performance.now() - upgraded);
       timings.completedAt.push(Date.now());
       return true;

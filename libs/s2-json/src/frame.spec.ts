@@ -56,6 +56,21 @@ describe('a message that breaks its schema is INVALID_MESSAGE', () => {
     if (outcome.kind === 'reject') expect(outcome.reply.diagnostic_label).toContain('/request');
   });
 
+  it('a number no double holds (it parses as Infinity), in both versions', () => {
+    for (const version of S2_JSON_VERSIONS) {
+      for (const value of ['1e400', '-1e400']) {
+        const text = `{"message_type":"PowerMeasurement","message_id":"pm-1","measurement_timestamp":"2026-12-03T12:00:00Z","values":[{"commodity_quantity":"ELECTRIC.POWER.L1","value":${value}}]}`;
+        expect(inspectFrame(text, { ...rm(), version })).toMatchObject({
+          kind: 'reject',
+          reply: { status: 'INVALID_MESSAGE', subject_message_id: 'pm-1' },
+          errors: [{ path: '/values/0/value' }],
+        });
+        // The same message with a number a double holds passes.
+        expect(inspectFrame(text.replace(value, '1e300'), { ...rm(), version }).kind).not.toBe('reject');
+      }
+    }
+  });
+
   it('an unknown message type', () => {
     const outcome = inspectFrame('{"message_type":"Teleport","message_id":"t-1"}', cem());
     expect(outcome).toMatchObject({ kind: 'reject', reply: { status: 'INVALID_MESSAGE', subject_message_id: 't-1' } });
