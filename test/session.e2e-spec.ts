@@ -294,17 +294,17 @@ describe('confirmAccessToken', () => {
     }
   });
 
-  it('500 when PostgreSQL is away, and the old token keeps working', async () => {
+  it('503 when PostgreSQL is away, and the old token keeps working', async () => {
     const p = await paired();
     const pending = await pendingToken(p);
     await proxy.cut();
     try {
-      expect((await confirm(pending)).status).toBe(500);
+      expect((await confirm(pending)).status).toBe(503);
     } finally {
       await proxy.restore();
     }
     let again = await initiate(initiateBody(p), p.accessToken);
-    for (let i = 0; i < 20 && again.status === 500; i++) {
+    for (let i = 0; i < 20 && again.status === 503; i++) {
       // The pool reconnects on the next query.
       await new Promise((resolve) => setTimeout(resolve, 250));
       again = await initiate(initiateBody(p), p.accessToken);

@@ -8,19 +8,20 @@ import { WebsocketTokenStore } from '#connect-state';
 import { DrainService } from '#health';
 import { CemNodeRepository, PairingRepository } from '#store';
 import { SessionAdmission } from '#cluster';
-import { TenantAuthService, type TenantPrincipal } from '#tenant-auth';
+import { TenantAuthService, TenantTokenRejectedError, type TenantPrincipal } from '#tenant-auth';
 import { GatewayNode } from './routing/gateway-node.js';
 import { closeRm } from './routing/placement.js';
 import { CLOSE, MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { Keepalive, markSeen } from './sockets/sockets.js';
-import { statusText } from '#http';
+import { OUTAGE_RETRY_AFTER_SECONDS, statusText } from '#http';
 import { bearerToken } from '#security';
 
 /** Answers an upgrade it will not take with an HTTP status, so that no socket opens. */
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ statusCode: status, error: statusText(status), message });
+  const retry = status === 503 ? `Retry-After: ${OUTAGE_RETRY_AFTER_SECONDS}\r\n` : '';
   socket.end(
-    `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`,
   );
 }
 
@@ -68,6 +69,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', destroyOnError);
+      // Whatever failed here is an outage of PostgreSQL or Redis, or a bug: neither is the caller's fault.
       this.upgrade(req, socket, head).catch(() => refuse(socket, 503, 'try again later'));
     });
     this.keepalive.start();
@@ -116,8 +118,10 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     let principal: TenantPrincipal;
     try {
       principal = await this.tenantAuth.verifyTenantJwt(token);
-    } catch {
-      return refuse(socket, 401, 'tenant token not accepted');
+    } catch (error) {
+      // Only a token that is wrong is 401; a database that cannot say (thrown on) is "try again later".
+      if (error instanceof TenantTokenRejectedError) return refuse(socket, 401, 'tenant token not accepted');
+      throw error;
     }
     const { tenantId } = principal;
     const filter = url.searchParams.getAll('cemNodeId');

@@ -1,5 +1,6 @@
 // Bulk routes take a thousand descriptions in one body, far past the generic JSON parser's 100 KiB;
 // raising that limit for every route would only widen what any request can make the server buffer.
+import { containsNul } from './nul-free.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { statusText } from './error-body.js';
 import { sendErrorBody } from './send-error-body.js';
@@ -50,6 +51,10 @@ export function bulkJsonBody(req: BodyRequest, res: ServerResponse, next: (error
       req.body = text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
     } catch {
       refuse(res, 400, 'body: is not JSON');
+      return;
+    }
+    if (containsNul(req.body)) {
+      refuse(res, 400, 'body: strings must not contain the NUL character (\\u0000)');
       return;
     }
     next();

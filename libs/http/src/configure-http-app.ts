@@ -4,10 +4,11 @@ import { HttpRequestLogger, Metrics } from '#observability';
 import { bulkJsonBody } from './bulk-json-body.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { LENIENT_BODY_PATHS, lenientJsonBody } from './lenient-json-body.js';
+import { NulFreePipe } from './nul-free.js';
 
 /**
  * What every HTTP-serving process (and every in-process test app) applies before listening: request
- * logging first, so that it sees every request, and the error shape.
+ * logging first, so that it sees every request, the error shape, and no NUL character past the edge.
  */
 export function configureHttpApp(app: NestExpressApplication, logger: Logger): void {
   app.disable('x-powered-by');
@@ -17,6 +18,7 @@ export function configureHttpApp(app: NestExpressApplication, logger: Logger): v
   app.use(LENIENT_BODY_PATHS, lenientJsonBody);
   app.use(bulkJsonBody);
   app.useGlobalFilters(new HttpErrorFilter(logger));
+  app.useGlobalPipes(new NulFreePipe());
 }
 
 /** In-process test apps may run without the metrics module. */

@@ -87,7 +87,7 @@ export class InitiateSessionUseCase {
 /**
  * `POST /session/v1/confirmAccessToken`: activates the pending token (the old one stops working in
  * the same transaction) and hands out a single-use websocket token. If PostgreSQL fails, the error
- * surfaces as 500 and the old token keeps working.
+ * surfaces as 503 (try again later) and the old token keeps working.
  */
 @Injectable()
 export class ConfirmAccessTokenUseCase {

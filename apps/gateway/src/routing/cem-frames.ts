@@ -75,6 +75,8 @@ export function parseCemFrame(text: string): CemMessageFrame | { ok: false; ref:
   const ref = frame['ref'];
   if (frame['type'] !== 'message') return { ok: false, ref, detail: 'type must be "message"' };
   if (typeof frame['rmNodeId'] !== 'string') return { ok: false, ref, detail: 'rmNodeId must be a string' };
+  // Looked up in PostgreSQL, which cannot hold one: refused here rather than failing there.
+  if (frame['rmNodeId'].includes('\u0000')) return { ok: false, ref, detail: 'rmNodeId must not contain NUL' };
   const message = frame['message'];
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return { ok: false, ref, detail: 'message must be an S2 JSON message object' };
