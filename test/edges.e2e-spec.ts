@@ -14,7 +14,7 @@ import {
   TEST_DATABASE_URL,
   type Tenant,
 } from './support/s2-connect.js';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { proxiedDatabase, type TcpProxy } from './support/tcp-proxy.js';
 import { connect, refusedStatus } from './support/ws-peer.js';
 
 let broker: Broker;
@@ -22,11 +22,9 @@ let tenant: Tenant;
 let proxy: TcpProxy;
 
 beforeAll(async () => {
-  const database = new URL(TEST_DATABASE_URL);
-  proxy = await startTcpProxy(database.hostname, Number(database.port || 5432));
-  database.hostname = '127.0.0.1';
-  database.port = String(proxy.port);
-  broker = await startBroker({ env: { DATABASE_URL: database.toString() } });
+  const database = await proxiedDatabase(TEST_DATABASE_URL);
+  proxy = database.proxy;
+  broker = await startBroker({ env: { DATABASE_URL: database.url } });
   tenant = await createTenant(broker.url);
 });
 

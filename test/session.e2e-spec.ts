@@ -17,7 +17,7 @@ import {
   type Paired,
   type Tenant,
 } from './support/s2-connect.js';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { proxiedDatabase, type TcpProxy } from './support/tcp-proxy.js';
 
 let broker: Broker;
 let tenant: Tenant;
@@ -28,11 +28,9 @@ const secrets = new Set<string>();
 
 beforeAll(async () => {
   // The broker reaches PostgreSQL through a proxy that one test cuts.
-  const database = new URL(TEST_DATABASE_URL);
-  proxy = await startTcpProxy(database.hostname, Number(database.port || 5432));
-  database.hostname = '127.0.0.1';
-  database.port = String(proxy.port);
-  broker = await startBroker({ env: { DATABASE_URL: database.toString() } });
+  const database = await proxiedDatabase(TEST_DATABASE_URL);
+  proxy = database.proxy;
+  broker = await startBroker({ env: { DATABASE_URL: database.url } });
   tenant = await createTenant(broker.url);
 });
 

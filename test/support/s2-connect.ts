@@ -217,8 +217,11 @@ export interface RmWithSession {
   websocketToken: string;
 }
 
-/** A new CEM node of `tenant`, an RM paired with it through the RM client, and a started session. */
-export async function rmWithSession(baseUrl: string, tenant: Tenant, versions = ['v1.0.0']): Promise<RmWithSession> {
+/** A new CEM node of `tenant` and a new RM paired with it through the RM client, as a device pairs. */
+export async function pairThroughClient(
+  baseUrl: string,
+  tenant: Tenant,
+): Promise<{ rmNodeId: string; cemNodeId: string; accessToken: string }> {
   const node = await createCemNode(baseUrl, tenant);
   const code = await issueCode(baseUrl, tenant, node);
   const rm = rmNode();
@@ -228,16 +231,22 @@ export async function rmWithSession(baseUrl: string, tenant: Tenant, versions = 
     node: rm,
     endpoint: RM_ENDPOINT,
   });
+  return { rmNodeId: rm.id, cemNodeId: node.id, accessToken: pairing.accessToken };
+}
+
+/** A new CEM node of `tenant`, an RM paired with it through the RM client, and a started session. */
+export async function rmWithSession(baseUrl: string, tenant: Tenant, versions = ['v1.0.0']): Promise<RmWithSession> {
+  const { rmNodeId, cemNodeId, accessToken } = await pairThroughClient(baseUrl, tenant);
   const session = await startSession({
     initiateSessionUrl: `${baseUrl}/session/`,
-    accessTokens: [pairing.accessToken],
-    clientNodeId: rm.id,
-    serverNodeId: node.id,
+    accessTokens: [accessToken],
+    clientNodeId: rmNodeId,
+    serverNodeId: cemNodeId,
     supportedS2MessageVersions: versions,
   });
   return {
-    rmNodeId: rm.id,
-    cemNodeId: node.id,
+    rmNodeId,
+    cemNodeId,
     accessToken: session.accessToken,
     initiateSessionUrl: `${baseUrl}/session/`,
     websocketToken: session.websocketToken,

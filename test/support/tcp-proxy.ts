@@ -45,3 +45,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     close: stop,
   };
 }
+
+/** A proxy in front of PostgreSQL at `databaseUrl`, and the URL that reaches the database through it. */
+export async function proxiedDatabase(databaseUrl: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const database = new URL(databaseUrl);
+  const proxy = await startTcpProxy(database.hostname, Number(database.port || 5432));
+  database.hostname = '127.0.0.1';
+  database.port = String(proxy.port);
+  return { proxy, url: database.toString() };
+}

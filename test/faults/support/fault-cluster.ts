@@ -2,8 +2,7 @@
 // replicas on a Redis and a PostgreSQL of the suite's own, and traffic both ways between a tenant's RMs
 // and its CEM software, each message numbered, with a fault in the middle.
 import { type Broker, runBroker, startBroker } from '../../support/broker.js';
-import { createCemNode, createTenant, issueCode, RM_ENDPOINT, rmNode, type Tenant } from '../../support/s2-connect.js';
-import { pairWithCem } from '#rm-client';
+import { createTenant, pairThroughClient, type Tenant } from '../../support/s2-connect.js';
 import { FaultCem, FaultRm } from './fault-peers.js';
 import { cemToRm, type Outcomes, rmToCem, row } from './ledger.js';
 import { OwnPostgres, OwnRedis } from './own-services.js';
@@ -102,19 +101,9 @@ export async function runScenario(cluster: FaultCluster, options: ScenarioOption
   // Pairings of different CEM nodes do not wait for each other's one-second delay.
   const rms = await Promise.all(
     Array.from({ length: options.rms ?? 8 }, async (_, i) => {
-      const node = await createCemNode(base, tenant);
-      const code = await issueCode(base, tenant, node);
-      const rm = rmNode();
-      const pairing = await pairWithCem({
-        pairingUrl: code.pairingUrl,
-        pairingCode: code.pairingCode,
-        node: rm,
-        endpoint: RM_ENDPOINT,
-      });
+      const paired = await pairThroughClient(base, tenant);
       const peer = new FaultRm({
-        rmNodeId: rm.id,
-        cemNodeId: node.id,
-        accessToken: pairing.accessToken,
+        ...paired,
         initiateSessionUrl: `${base}/session/`,
         gateway: cluster.route(options.rmGateway(i)),
       });

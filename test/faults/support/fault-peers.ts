@@ -39,17 +39,68 @@ export interface RmOptions {
   readonly gateway: () => string;
 }
 
-export class FaultRm {
+/**
+ * What both sides share: a socket at a time to one of the replicas, everything received kept in order,
+ * reading that can stop and resume, and a way back in when the socket goes without the peer closing it.
+ */
+abstract class FaultPeer {
   readonly sent: Sent[] = [];
-  /** S2 messages the RM received, in order. */
+  /** Frames received, in order. */
   readonly received: Record<string, unknown>[] = [];
   readonly sockets = new Sockets();
-  private tokens: string[];
-  private running = true;
+  protected running = true;
   private reading = true;
+
+  /** Opens a socket to `url`; resolves once it is open, and calls `comeBack` if it goes. */
+  protected openSocket(url: string, bearer: string, comeBack: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, { headers: { authorization: `Bearer ${bearer}` } });
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade ${res.statusCode}`)));
+      socket.once('error', reject);
+      socket.once('open', () => {
+        this.sockets.current = socket;
+        if (!this.reading) pause(socket);
+        resolve();
+      });
+      socket.on('message', (data) => this.received.push(frameOf(data)));
+      socket.once('close', (code) => {
+        if (this.sockets.current !== socket) return;
+        this.sockets.current = undefined;
+        this.sockets.closes.push(code);
+        if (this.running) comeBack();
+      });
+    });
+  }
+
+  /** The open socket, if there is one. */
+  protected get open(): WebSocket | undefined {
+    const socket = this.sockets.current;
+    return socket?.readyState === WebSocket.OPEN ? socket : undefined;
+  }
+
+  /** The peer stops reading its socket (and resumes). */
+  stopReading(): void {
+    this.reading = false;
+    if (this.sockets.current) pause(this.sockets.current);
+  }
+
+  resumeReading(): void {
+    this.reading = true;
+    (this.sockets.current as { _socket?: { resume(): void } } | undefined)?._socket?.resume();
+  }
+
+  close(): void {
+    this.running = false;
+    this.sockets.current?.close();
+  }
+}
+
+export class FaultRm extends FaultPeer {
+  private tokens: string[];
   readonly sessionsStarted: number[] = [];
 
   constructor(private readonly options: RmOptions) {
+    super();
     this.tokens = [options.accessToken];
   }
 
@@ -72,7 +123,7 @@ export class FaultRm {
           },
         });
         this.tokens = [session.accessToken];
-        await this.open(session.websocketToken);
+        await this.openS2(session.websocketToken);
         this.sessionsStarted.push(Date.now());
         return;
       } catch {
@@ -82,26 +133,8 @@ export class FaultRm {
     }
   }
 
-  private open(token: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`${this.options.gateway()}/s2/v1/ws`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade ${res.statusCode}`)));
-      socket.once('error', reject);
-      socket.once('open', () => {
-        this.sockets.current = socket;
-        if (!this.reading) pause(socket);
-        resolve();
-      });
-      socket.on('message', (data) => this.received.push(frameOf(data)));
-      socket.once('close', (code) => {
-        if (this.sockets.current !== socket) return;
-        this.sockets.current = undefined;
-        this.sockets.closes.push(code);
-        if (this.running) void this.connect();
-      });
-    });
+  private openS2(token: string): Promise<void> {
+    return this.openSocket(`${this.options.gateway()}/s2/v1/ws`, token, () => void this.connect());
   }
 
   /**
@@ -109,8 +142,8 @@ export class FaultRm {
    * carrying that many characters (the CEM ignores it), to fill buffers fast.
    */
   send(padding = 0): void {
-    const socket = this.sockets.current;
-    if (socket?.readyState !== WebSocket.OPEN) return;
+    const socket = this.open;
+    if (!socket) return;
     const id = randomUUID();
     this.sent.push({ id, socket: this.sockets.index });
     const message =
@@ -121,30 +154,14 @@ export class FaultRm {
             measurement_timestamp: new Date().toISOString(),
             values: [{ commodity_quantity: 'ELECTRIC.POWER.L1', value: this.sent.length }],
           }
-        : {
-            message_type: 'SessionRequest',
-            message_id: id,
-            request: 'RECONNECT',
-            diagnostic_label: noise(padding),
-          };
+        : padded(id, padding);
     socket.send(JSON.stringify(message));
   }
+}
 
-  /** The RM stops reading its socket (and resumes). */
-  stopReading(): void {
-    this.reading = false;
-    if (this.sockets.current) pause(this.sockets.current);
-  }
-
-  resumeReading(): void {
-    this.reading = true;
-    (this.sockets.current as { _socket?: { resume(): void } } | undefined)?._socket?.resume();
-  }
-
-  close(): void {
-    this.running = false;
-    this.sockets.current?.close();
-  }
+/** A SessionRequest the receiver ignores, carrying `padding` characters to fill buffers fast. */
+function padded(id: string, padding: number): Record<string, unknown> {
+  return { message_type: 'SessionRequest', message_id: id, request: 'RECONNECT', diagnostic_label: noise(padding) };
 }
 
 /** Characters that per-message deflate cannot shrink, so that buffers fill as fast as the count says. */
@@ -158,24 +175,22 @@ function pause(socket: WebSocket): void {
   (socket as unknown as { _socket?: { pause(): void } })._socket?.pause();
 }
 
-export class FaultCem {
-  readonly sent: Sent[] = [];
-  readonly received: Record<string, unknown>[] = [];
-  readonly sockets = new Sockets();
-  private running = true;
-  private reading = true;
-
+export class FaultCem extends FaultPeer {
   constructor(
     private readonly jwt: () => Promise<string>,
     private readonly gateway: () => string,
     /** How long the CEM software takes to come back after its channel went. */
     private readonly reconnectMs = 1_000,
-  ) {}
+  ) {
+    super();
+  }
 
   async connect(): Promise<void> {
     while (this.running) {
       try {
-        await this.open(await this.jwt());
+        await this.openSocket(`${this.gateway()}/cem/v1/ws`, await this.jwt(), () => {
+          void sleep(this.reconnectMs).then(() => this.connect());
+        });
         return;
       } catch {
         await sleep(this.reconnectMs);
@@ -183,59 +198,19 @@ export class FaultCem {
     }
   }
 
-  private open(jwt: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`${this.gateway()}/cem/v1/ws`, { headers: { authorization: `Bearer ${jwt}` } });
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade ${res.statusCode}`)));
-      socket.once('error', reject);
-      socket.once('open', () => {
-        this.sockets.current = socket;
-        if (!this.reading) pause(socket);
-        resolve();
-      });
-      socket.on('message', (data) => this.received.push(frameOf(data)));
-      socket.once('close', (code) => {
-        if (this.sockets.current !== socket) return;
-        this.sockets.current = undefined;
-        this.sockets.closes.push(code);
-        if (this.running) void sleep(this.reconnectMs).then(() => this.connect());
-      });
-    });
-  }
-
   /**
    * Sends one numbered message to an RM, if the channel is open: a SelectControlType, or with `padding`
    * a SessionRequest carrying that many characters (the RM ignores it), to fill buffers fast.
    */
   send(rmNodeId: string, padding = 0): void {
-    const socket = this.sockets.current;
-    if (socket?.readyState !== WebSocket.OPEN) return;
+    const socket = this.open;
+    if (!socket) return;
     const id = randomUUID();
     this.sent.push({ id, socket: this.sockets.index, to: rmNodeId });
     const message =
       padding === 0
         ? { message_type: 'SelectControlType', message_id: id, control_type: 'NO_SELECTION' }
-        : {
-            message_type: 'SessionRequest',
-            message_id: id,
-            request: 'RECONNECT',
-            diagnostic_label: noise(padding),
-          };
+        : padded(id, padding);
     socket.send(JSON.stringify({ type: 'message', rmNodeId, ref: id, message }));
-  }
-
-  stopReading(): void {
-    this.reading = false;
-    if (this.sockets.current) pause(this.sockets.current);
-  }
-
-  resumeReading(): void {
-    this.reading = true;
-    (this.sockets.current as { _socket?: { resume(): void } } | undefined)?._socket?.resume();
-  }
-
-  close(): void {
-    this.running = false;
-    this.sockets.current?.close();
   }
 }
