@@ -71,6 +71,33 @@ describe('a NUL character', () => {
     expect(session.status).toBe(400);
   });
 
+  it('a lone surrogate, which PostgreSQL cannot store as JSON, is refused as a NUL is', async () => {
+    const lone = '\ud800';
+    const created = await post(
+      `${broker.url}/api/v1/cem-nodes`,
+      { brand: `Acme${lone}`, type: 'EMS', modelName: 'M' },
+      tenant.jwt,
+    );
+    expect(created.status).toBe(400);
+    expect(created.body).toMatchObject({ message: expect.stringContaining('lone surrogate') });
+    // Found by the fuzz run: a device's own description, stored as JSON, was a 500.
+    const node = await createCemNode(broker.url, tenant);
+    const paired = await pairByHand(broker.url, await issueCode(broker.url, tenant, node), 'localhost', rmNode());
+    const session = await post(
+      `${broker.url}/session/v1/initiateSession`,
+      {
+        clientNodeId: paired.rm.id,
+        serverNodeId: paired.cemNodeId,
+        supportedS2MessageVersions: ['v1.0.0'],
+        supportedCommunicationProtocols: ['WebSocket'],
+        clientNodeDescription: { ...paired.rm, brand: `Volta${lone}` },
+      },
+      paired.accessToken,
+    );
+    expect(session.status).toBe(400);
+    expect(session.body).toMatchObject({ errorMessage: 'ParsingError' });
+  });
+
   it('in a CEM channel frame is an invalid_frame error, and the channel stays', async () => {
     const cem = await connect(ws('/cem/v1/ws'), tenant.jwt);
     cem.send({ type: 'message', rmNodeId: `rm${NUL}`, ref: 'r-1', message: { message_type: 'SelectControlType' } });

@@ -188,6 +188,18 @@ describe('slow readers', () => {
       rmNodeId: rm.rmNodeId,
       sessionId: opened.sessionId,
     });
+    // The operator is told, with the session and what it held; and so is Prometheus.
+    const slowLine = () => broker.stdout.find((line) => line.includes('closed as slow') && line.includes(rm.rmNodeId));
+    await waitUntil(() => slowLine() !== undefined, 10_000);
+    expect(JSON.parse(slowLine() as string)).toMatchObject({
+      level: 'warn',
+      rmNodeId: rm.rmNodeId,
+      sessionId: opened.sessionId,
+      bufferedBytes: expect.any(Number),
+      msg: expect.stringContaining('RM closed as slow (1013)'),
+    });
+    const metrics = await (await fetch(`${broker.url}/metrics`)).text();
+    expect(metrics).toMatch(/^s2b_slow_closes_total\{peer="rm"\} 1$/m);
 
     const delivered = () => tally(rmPeer.frames.filter(isS2('SessionRequest')).map((f) => f.message_id as string));
     const temporary = () => tally(cem.frames.map((f) => temporaryErrorSubject(s2Of(f))));

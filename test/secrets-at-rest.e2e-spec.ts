@@ -226,10 +226,12 @@ describe('secrets at rest', () => {
     await pairAndStart(second?.pairingCode ?? '', second?.id ?? '');
   });
 
-  it('refuses to start without SECRETS_KEYS, or with a key of the wrong size, never echoing it', async () => {
+  it('refuses to start without SECRETS_KEY or SECRETS_KEYS, or with a key of the wrong size, never echoing it', async () => {
     const missing = await runBroker(['serve'], { SECRETS_KEYS: undefined });
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toEqual(['s2-broker serve: invalid configuration: SECRETS_KEYS is required']);
+    expect(missing.stderr).toEqual([
+      's2-broker serve: invalid configuration: SECRETS_KEY is required (or SECRETS_KEYS, a list of id:base64key)',
+    ]);
     const short = Buffer.alloc(16, 's').toString('base64');
     const wrong = await runBroker(['serve'], { SECRETS_KEYS: `k1:${short}` });
     expect(wrong.code).toBe(1);

@@ -55,6 +55,8 @@ export function brokerEnv(
     SECRETS_KEYS: secrets.secretsKeys,
     // Onboarding 10,000 RMs and the phases outlast the default 15 minutes of a tenant JWT.
     JWT_TTL_SECONDS: '3600',
+    // Every simulated home pairs from this one address; a real fleet comes from as many.
+    RATE_LIMIT_PAIRING_PER_ADDRESS: '0',
     LOG_LEVEL: 'warn',
     INSTANCE_ID: `bench-${name}`,
   };

@@ -79,6 +79,10 @@ export function brokerEnv(port: number, overrides: EnvOverrides = {}): NodeJS.Pr
     SECRETS_KEYS: TEST_SECRETS_KEYS,
     LOG_LEVEL: 'info',
     INSTANCE_ID: 'e2e',
+    // Every test broker shares one Redis and one address: per-address budgets would let unrelated files
+    // spend each other's. test/rate-limits.e2e-spec.ts turns them on, behind a simulated proxy.
+    RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: '0',
+    RATE_LIMIT_PAIRING_PER_ADDRESS: '0',
     TLS_CERT_FILE: undefined,
     TLS_KEY_FILE: undefined,
   };

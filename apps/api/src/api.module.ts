@@ -9,10 +9,12 @@ import { AuditModule } from './audit/audit.module.js';
 import { RmPairingModule } from './rm-pairing/rm-pairing.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { RateLimitModule } from './rate-limit/rate-limits.js';
 
 /** The `api` role: S2 Connect pairing and session HTTP endpoints, tenant and operator APIs. */
 @Module({
   imports: [
+    RateLimitModule,
     OperatorModule,
     AuthModule,
     CemNodesModule,

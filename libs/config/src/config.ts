@@ -56,6 +56,27 @@ export interface Config {
   pairingClient: PairingClientConfig;
   webhooks: WebhookSettings;
   cemHold: CemHoldSettings;
+  rateLimits: RateLimitSettings;
+}
+
+/**
+ * Brute-force bounds, counted in Redis so that every replica shares them. A budget of 0 turns its
+ * limit off. Each counts within a fixed window; once spent, the caller gets 429 until the window ends.
+ */
+export interface RateLimitSettings {
+  /** Failed `POST /api/v1/auth/token` per client id, per minute. */
+  authFailuresPerClient: number;
+  /** Failed credentials (token exchange or operator token) per source address, per minute. */
+  authFailuresPerAddress: number;
+  /** S2 Connect pairing requests per source address, per minute. */
+  pairingRequestsPerAddress: number;
+  /** Pairing attempts of one CEM node that did not end in a pairing, per five minutes. */
+  pairingFailuresPerNode: number;
+  /**
+   * Proxies in front of the broker whose `X-Forwarded-For` entries are believed (0: none, the socket's
+   * peer is the client). An ingress controller is one.
+   */
+  trustedProxyHops: number;
 }
 
 /**

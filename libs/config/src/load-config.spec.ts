@@ -81,7 +81,35 @@ describe('loadConfig', () => {
         maxMessages: 100_000,
         maxBytes: 33_554_432,
       },
+      rateLimits: {
+        authFailuresPerClient: 10,
+        authFailuresPerAddress: 50,
+        pairingRequestsPerAddress: 600,
+        pairingFailuresPerNode: 20,
+        trustedProxyHops: 0,
+      },
     });
+  });
+
+  it('reads the rate limits, 0 turning one off, and the proxies it may believe', () => {
+    const config = load({
+      ...required,
+      RATE_LIMIT_AUTH_FAILURES_PER_CLIENT: '0',
+      RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: '7',
+      RATE_LIMIT_PAIRING_PER_ADDRESS: '100',
+      RATE_LIMIT_PAIRING_FAILURES_PER_NODE: '3',
+      TRUSTED_PROXY_HOPS: '1',
+    });
+    expect(config.rateLimits).toEqual({
+      authFailuresPerClient: 0,
+      authFailuresPerAddress: 7,
+      pairingRequestsPerAddress: 100,
+      pairingFailuresPerNode: 3,
+      trustedProxyHops: 1,
+    });
+    expect(() => load({ ...required, TRUSTED_PROXY_HOPS: '11' })).toThrow(
+      'TRUSTED_PROXY_HOPS must be an integer from 0 to 10',
+    );
   });
 
   it('reads the secrets keys in order, in either base64 alphabet, the first being the one that encrypts', () => {
@@ -93,6 +121,14 @@ describe('loadConfig', () => {
       { id: 'new_2', key: KEY_B },
       { id: 'old-1', key: KEY_A },
     ]);
+  });
+
+  it('takes one key from SECRETS_KEY, with the id default unless it names one', () => {
+    expect(load({ ...required, SECRETS_KEYS: undefined, SECRETS_KEY: KEY_B.toString('base64') }).secretsKeys).toEqual([
+      { id: 'default', key: KEY_B },
+    ]);
+    const named = load({ ...required, SECRETS_KEYS: undefined, SECRETS_KEY: `k1:${KEY_B.toString('base64')}` });
+    expect(named.secretsKeys).toEqual([{ id: 'k1', key: KEY_B }]);
   });
 
   it('reads the CEM hold, and 0 seconds turns it off', () => {
@@ -212,7 +248,13 @@ describe('loadConfig', () => {
     [{ OPERATOR_TOKEN: `${'x'.repeat(32)};` }, 'OPERATOR_TOKEN must consist of letters, digits'],
     [{ JWT_SECRET: undefined }, 'JWT_SECRET is required'],
     [{ JWT_SECRET: 'x'.repeat(31) }, 'JWT_SECRET must be at least 32 characters'],
-    [{ SECRETS_KEYS: undefined }, 'SECRETS_KEYS is required'],
+    [{ SECRETS_KEYS: undefined }, 'SECRETS_KEY is required (or SECRETS_KEYS'],
+    [{ SECRETS_KEY: KEY_A.toString('base64') }, 'SECRETS_KEY and SECRETS_KEYS are both set'],
+    [{ SECRETS_KEYS: undefined, SECRETS_KEY: 'short' }, 'SECRETS_KEY entry 1 (key id default) must hold a base64 key'],
+    [
+      { SECRETS_KEYS: undefined, SECRETS_KEY: `a:${KEY_A.toString('base64')},b:${KEY_B.toString('base64')}` },
+      'SECRETS_KEY holds one key; a list goes in SECRETS_KEYS',
+    ],
     [{ SECRETS_KEYS: '' }, 'SECRETS_KEYS entry 1 must be id:base64key'],
     [{ SECRETS_KEYS: KEY_A.toString('base64') }, 'SECRETS_KEYS entry 1 must be id:base64key'],
     [{ SECRETS_KEYS: `a:${KEY_A.toString('base64')},` }, 'SECRETS_KEYS entry 2 must be id:base64key'],
@@ -286,7 +328,7 @@ describe('loadConfig', () => {
       'ROLES',
       'OPERATOR_TOKEN',
       'JWT_SECRET',
-      'SECRETS_KEYS',
+      'SECRETS_KEY',
     ]);
     expect(error.message.split('\n')).toHaveLength(1);
   });

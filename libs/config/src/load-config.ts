@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { type Config, LOG_LEVELS, ROLES, type Role, type TlsFiles } from './config.js';
 import { ConfigError, type ConfigIssue } from './config.error.js';
-import { secretKeysSchema } from './secret-keys.js';
+import { secretKeysFromEnv } from './secret-keys.js';
 import { sha256Fingerprint } from '#s2-connect';
 import { isBearerTokenValue } from '#security';
 
@@ -57,6 +57,11 @@ export const DEFAULT_CEM_HOLD_MAX_MESSAGES_PER_SESSION = 100;
 export const DEFAULT_CEM_HOLD_MAX_BYTES_PER_SESSION = 256 * 1024;
 export const DEFAULT_CEM_HOLD_MAX_MESSAGES = 100_000;
 export const DEFAULT_CEM_HOLD_MAX_BYTES = 32 * 1024 * 1024;
+// Generous for people and devices, hopeless for guessing: a 10-character code or a 32-byte secret.
+export const DEFAULT_RATE_LIMIT_AUTH_FAILURES_PER_CLIENT = 10;
+export const DEFAULT_RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS = 50;
+export const DEFAULT_RATE_LIMIT_PAIRING_PER_ADDRESS = 600;
+export const DEFAULT_RATE_LIMIT_PAIRING_FAILURES_PER_NODE = 20;
 
 function parseUrl(value: string): URL | null {
   try {
@@ -162,7 +167,6 @@ const schema = z.object({
     error: 'must consist of letters, digits and - . _ ~ + / (then = only at the end)',
   }),
   JWT_SECRET: secret,
-  SECRETS_KEYS: secretKeysSchema,
   JWT_TTL_SECONDS: integerIn(60, 86_400, DEFAULT_JWT_TTL_SECONDS),
   DRAIN_RATE: integerIn(1, 100_000, DEFAULT_DRAIN_RATE),
   PAIRING_CODE_TTL_SECONDS: integerIn(30, 86_400, DEFAULT_PAIRING_CODE_TTL_SECONDS),
@@ -194,6 +198,11 @@ const schema = z.object({
   CEM_HOLD_MAX_BYTES_PER_SESSION: integerIn(1_024, 64 * 1024 * 1024, DEFAULT_CEM_HOLD_MAX_BYTES_PER_SESSION),
   CEM_HOLD_MAX_MESSAGES: integerIn(1, 10_000_000, DEFAULT_CEM_HOLD_MAX_MESSAGES),
   CEM_HOLD_MAX_BYTES: integerIn(1_024, 999_999_999, DEFAULT_CEM_HOLD_MAX_BYTES),
+  RATE_LIMIT_AUTH_FAILURES_PER_CLIENT: integerIn(0, 1_000_000, DEFAULT_RATE_LIMIT_AUTH_FAILURES_PER_CLIENT),
+  RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: integerIn(0, 1_000_000, DEFAULT_RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS),
+  RATE_LIMIT_PAIRING_PER_ADDRESS: integerIn(0, 1_000_000, DEFAULT_RATE_LIMIT_PAIRING_PER_ADDRESS),
+  RATE_LIMIT_PAIRING_FAILURES_PER_NODE: integerIn(0, 1_000_000, DEFAULT_RATE_LIMIT_PAIRING_FAILURES_PER_NODE),
+  TRUSTED_PROXY_HOPS: integerIn(0, 10, 0),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   INSTANCE_ID: z
     .string()
@@ -281,7 +290,9 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     });
   }
   const caFingerprint = caCertificateFingerprint(env, host, issues);
-  if (!parsed.success || issues.length > 0) {
+  const secretsKeys = secretKeysFromEnv(env);
+  if (!Array.isArray(secretsKeys)) issues.push(secretsKeys);
+  if (!parsed.success || issues.length > 0 || !Array.isArray(secretsKeys)) {
     throw new ConfigError(issues);
   }
   const values = parsed.data;
@@ -295,7 +306,7 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     roles: values.ROLES,
     operatorToken: values.OPERATOR_TOKEN,
     jwtSecret: values.JWT_SECRET,
-    secretsKeys: values.SECRETS_KEYS,
+    secretsKeys,
     jwtTtlSeconds: values.JWT_TTL_SECONDS,
     drainRate: values.DRAIN_RATE,
     pairingCodeTtlSeconds: values.PAIRING_CODE_TTL_SECONDS,
@@ -323,6 +334,13 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
       maxBytesPerSession: values.CEM_HOLD_MAX_BYTES_PER_SESSION,
       maxMessages: values.CEM_HOLD_MAX_MESSAGES,
       maxBytes: values.CEM_HOLD_MAX_BYTES,
+    },
+    rateLimits: {
+      authFailuresPerClient: values.RATE_LIMIT_AUTH_FAILURES_PER_CLIENT,
+      authFailuresPerAddress: values.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS,
+      pairingRequestsPerAddress: values.RATE_LIMIT_PAIRING_PER_ADDRESS,
+      pairingFailuresPerNode: values.RATE_LIMIT_PAIRING_FAILURES_PER_NODE,
+      trustedProxyHops: values.TRUSTED_PROXY_HOPS,
     },
   };
 }

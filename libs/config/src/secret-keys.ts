@@ -1,7 +1,7 @@
-// SECRETS_KEYS: the keys that encrypt the secrets the broker must read back (pairing tokens, webhook
-// secrets). A comma-separated list of `id:base64key`; the first encrypts, the others only decrypt, so
-// that a new key can be put first while values under the old one are still read until rotated.
-import { z } from 'zod';
+// SECRETS_KEY or SECRETS_KEYS: the keys that encrypt the secrets the broker must read back (pairing
+// tokens, webhook secrets). SECRETS_KEY is one key (`base64key`, id `default`, or `id:base64key`);
+// SECRETS_KEYS a comma-separated list of `id:base64key` in which the first encrypts and the others only
+// decrypt, so that a new key can be put first while values under the old one are still read until rotated.
 
 /** An AES-256 key and the id stored beside every value it encrypts. */
 export interface SecretKey {
@@ -39,9 +39,28 @@ export function parseSecretKeys(value: string): SecretKey[] | { problem: string 
   return keys;
 }
 
-export const secretKeysSchema = z.string({ error: 'is required' }).transform((value, ctx): SecretKey[] => {
+/** The id of SECRETS_KEY's key when it is given without one. */
+export const DEFAULT_SECRET_KEY_ID = 'default';
+
+/**
+ * The keys of SECRETS_KEY or SECRETS_KEYS (exactly one of them), or the variable at fault and why.
+ */
+export function secretKeysFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): SecretKey[] | { variable: string; problem: string } {
+  const single = env['SECRETS_KEY'];
+  const list = env['SECRETS_KEYS'];
+  if (single !== undefined && list !== undefined) {
+    return { variable: 'SECRETS_KEY', problem: 'and SECRETS_KEYS are both set: set one (SECRETS_KEYS to rotate)' };
+  }
+  if (single === undefined && list === undefined) {
+    return { variable: 'SECRETS_KEY', problem: 'is required (or SECRETS_KEYS, a list of id:base64key)' };
+  }
+  const variable = single === undefined ? 'SECRETS_KEYS' : 'SECRETS_KEY';
+  const value =
+    single === undefined ? (list as string) : single.includes(':') ? single : `${DEFAULT_SECRET_KEY_ID}:${single}`;
+  if (single !== undefined && value.includes(','))
+    return { variable, problem: 'holds one key; a list goes in SECRETS_KEYS' };
   const parsed = parseSecretKeys(value);
-  if (Array.isArray(parsed)) return parsed;
-  ctx.addIssue({ code: 'custom', message: parsed.problem });
-  return z.NEVER;
-});
+  return Array.isArray(parsed) ? parsed : { variable, problem: parsed.problem };
+}

@@ -1,6 +1,6 @@
 // Bulk routes take a thousand descriptions in one body, far past the generic JSON parser's 100 KiB;
 // raising that limit for every route would only widen what any request can make the server buffer.
-import { containsNul } from './nul-free.js';
+import { containsUnstorableText, UNSTORABLE_TEXT } from './storable-text.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { statusText } from './error-body.js';
 import { sendErrorBody } from './send-error-body.js';
@@ -53,8 +53,8 @@ export function bulkJsonBody(req: BodyRequest, res: ServerResponse, next: (error
       refuse(res, 400, 'body: is not JSON');
       return;
     }
-    if (containsNul(req.body)) {
-      refuse(res, 400, 'body: strings must not contain the NUL character (\\u0000)');
+    if (containsUnstorableText(req.body)) {
+      refuse(res, 400, `body: ${UNSTORABLE_TEXT}`);
       return;
     }
     next();

@@ -4,7 +4,7 @@ import { HttpRequestLogger, Metrics } from '#observability';
 import { bulkJsonBody } from './bulk-json-body.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { LENIENT_BODY_PATHS, lenientJsonBody } from './lenient-json-body.js';
-import { NulFreePipe } from './nul-free.js';
+import { StorableTextPipe } from './storable-text.js';
 
 /**
  * What every HTTP-serving process (and every in-process test app) applies before listening: request
@@ -18,7 +18,7 @@ export function configureHttpApp(app: NestExpressApplication, logger: Logger): v
   app.use(LENIENT_BODY_PATHS, lenientJsonBody);
   app.use(bulkJsonBody);
   app.useGlobalFilters(new HttpErrorFilter(logger));
-  app.useGlobalPipes(new NulFreePipe());
+  app.useGlobalPipes(new StorableTextPipe());
 }
 
 /** In-process test apps may run without the metrics module. */

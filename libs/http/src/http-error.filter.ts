@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { isDependencyOutage, OUTAGE_RETRY_AFTER_SECONDS } from './dependency-outage.js';
 import { statusText, toErrorBody } from './error-body.js';
 import { sendErrorBody } from './send-error-body.js';
+import { TooManyRequestsError } from './too-many-requests.js';
 
 const UNAVAILABLE = 'a service the broker depends on is unavailable; try again later';
 
@@ -34,6 +35,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     const body = toErrorBody(exception);
+    if (exception instanceof TooManyRequestsError && !res.headersSent) {
+      res.setHeader('retry-after', String(exception.retryAfterSeconds));
+    }
     if (!(exception instanceof HttpException)) {
       this.logger.error({ err: exception }, 'unhandled error in HTTP handler');
     }

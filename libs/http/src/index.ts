@@ -4,4 +4,6 @@ export * from './http-error.filter.js';
 export * from './send-error-body.js';
 export * from './lenient-json-body.js';
 export * from './dependency-outage.js';
-export * from './nul-free.js';
+export * from './storable-text.js';
+export * from './client-address.js';
+export * from './too-many-requests.js';

@@ -1,7 +1,7 @@
 // S2 Connect answers a body it cannot parse in its own vocabulary (a ParsingError, or a failed pairing
 // attempt), so its routes must see such a body instead of a generic parser answering 400 first.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { containsNul } from './nul-free.js';
+import { containsUnstorableText } from './storable-text.js';
 
 /** `req.body` of a request whose body was not JSON (or too large to be one of these). */
 export const UNPARSABLE_BODY: unique symbol = Symbol('unparsable body');
@@ -34,7 +34,7 @@ export function lenientJsonBody(req: BodyRequest, _res: ServerResponse, next: (e
       try {
         const body = JSON.parse(text) as unknown;
         // Valid JSON, but not a body PostgreSQL can store: as unparsable as any other (a ParsingError).
-        req.body = containsNul(body) ? UNPARSABLE_BODY : body;
+        req.body = containsUnstorableText(body) ? UNPARSABLE_BODY : body;
       } catch {
         req.body = UNPARSABLE_BODY;
       }

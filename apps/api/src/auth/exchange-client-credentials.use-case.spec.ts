@@ -4,6 +4,7 @@ import type { SecretHasher } from '#security';
 import type { Clock, ServiceAccountCredentials, ServiceAccountRepository } from '#store';
 import { ClientCredentialsInvalidError } from '../errors/api-error.js';
 import { ExchangeClientCredentials } from './exchange-client-credentials.use-case.js';
+import { unlimitedRateLimits } from '../rate-limit/testing.js';
 import type { TenantAuthService, TenantPrincipal } from '#tenant-auth';
 
 const account: ServiceAccountCredentials = {
@@ -39,14 +40,21 @@ function setup(found: ServiceAccountCredentials | null) {
       Promise.resolve(`jwt(${principal.tenantId},${principal.serviceAccountId})`),
   } as TenantAuthService;
   const clock = { now: () => new Date(0) } as Clock;
-  const useCase = new ExchangeClientCredentials({ jwtTtlSeconds: 900 } as Config, accounts, hasher, auth, clock);
+  const useCase = new ExchangeClientCredentials(
+    { jwtTtlSeconds: 900 } as Config,
+    accounts,
+    hasher,
+    auth,
+    clock,
+    unlimitedRateLimits(),
+  );
   return { useCase, verified, used };
 }
 
 describe('ExchangeClientCredentials', () => {
   it('grants a JWT for the right secret', async () => {
     const { useCase, used } = setup(account);
-    expect(await useCase.execute({ clientId: 'sa_known', clientSecret: 'right' })).toEqual({
+    expect(await useCase.execute({ clientId: 'sa_known', clientSecret: 'right' }, '192.0.2.1')).toEqual({
       accessToken: 'jwt(t-1,sa-1)',
       tokenType: 'Bearer',
       expiresIn: 900,
@@ -61,7 +69,9 @@ describe('ExchangeClientCredentials', () => {
     ['a suspended tenant', { ...account, tenantStatus: 'suspended' as const }, 'sa_known', 'right', 'hash(right)'],
   ])('refuses %s alike, after one scrypt verify', async (_case, found, clientId, clientSecret, checked) => {
     const { useCase, verified, used } = setup(found);
-    await expect(useCase.execute({ clientId, clientSecret })).rejects.toBeInstanceOf(ClientCredentialsInvalidError);
+    await expect(useCase.execute({ clientId, clientSecret }, '192.0.2.1')).rejects.toBeInstanceOf(
+      ClientCredentialsInvalidError,
+    );
     expect(verified).toEqual([checked]);
     expect(used).toEqual([]);
   });

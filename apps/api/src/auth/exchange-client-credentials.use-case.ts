@@ -4,6 +4,7 @@ import { SecretHasher } from '#security';
 import { Clock, ServiceAccountRepository } from '#store';
 import { ClientCredentialsInvalidError } from '../errors/api-error.js';
 import { TenantAuthService } from '#tenant-auth';
+import { RateLimits } from '../rate-limit/rate-limits.js';
 
 export interface ClientCredentials {
   clientId: string;
@@ -26,9 +27,30 @@ export class ExchangeClientCredentials {
     private readonly hasher: SecretHasher,
     private readonly auth: TenantAuthService,
     private readonly clock: Clock,
+    private readonly limits: RateLimits,
   ) {}
 
-  async execute({ clientId, clientSecret }: ClientCredentials): Promise<AccessTokenGrant> {
+  /** `address` is the caller's, for the per-address bound on failed attempts. */
+  async execute({ clientId, clientSecret }: ClientCredentials, address: string): Promise<AccessTokenGrant> {
+    // Once a budget is spent even the right secret waits: otherwise guessing would go on, only slower.
+    await Promise.all([
+      this.limits.authFailuresByClient.check(clientId),
+      this.limits.authFailuresByAddress.check(address),
+    ]);
+    try {
+      return await this.exchange(clientId, clientSecret);
+    } catch (error) {
+      if (error instanceof ClientCredentialsInvalidError) {
+        await Promise.all([
+          this.limits.authFailuresByClient.spend(clientId),
+          this.limits.authFailuresByAddress.spend(address),
+        ]);
+      }
+      throw error;
+    }
+  }
+
+  private async exchange(clientId: string, clientSecret: string): Promise<AccessTokenGrant> {
     const account = await this.serviceAccounts.findByClientId(clientId);
     // An unknown id costs one scrypt too, so that timing does not tell which client ids exist.
     const secretMatches =

@@ -15,6 +15,7 @@ import { hashToken, randomBase64 } from '#security';
 import { PairingRepository } from '#store';
 import { publicUrls } from './descriptions.js';
 import { UNPARSABLE_BODY } from '#http';
+import { RateLimits } from '../rate-limit/rate-limits.js';
 
 function digest(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -37,6 +38,7 @@ export class PairingStepsUseCase {
     private readonly attempts: PairingAttemptStore,
     private readonly pairings: PairingRepository,
     private readonly events: EventBus,
+    private readonly limits: RateLimits,
   ) {}
 
   async requestConnectionDetails(attemptId: string | undefined, body: unknown): Promise<ConnectionDetails> {
@@ -99,6 +101,7 @@ export class PairingStepsUseCase {
           accessTokenHash: hashToken(attempt.issuedAccessToken ?? ''),
         });
         await this.events.publish([...removed.map(pairingRemoved), pairingCreated(pairing)]);
+        await this.limits.pairingFailuresByNode.refund(attempt.cemNodeId);
         return;
       }
       case 'fail':

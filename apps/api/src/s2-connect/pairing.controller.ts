@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { PairingAddressGuard } from '../rate-limit/address-budget.guard.js';
 import type { ConnectionDetails, RequestPairingResponse } from '#s2-connect';
 import { PairingStepsUseCase } from './pairing-steps.use-case.js';
 import { RequestPairingUseCase } from './request-pairing.use-case.js';
@@ -8,10 +9,12 @@ import { S2ConnectExceptionFilter } from './s2-connect-exception.filter.js';
 /**
  * The pairing API of the whole broker (one S2 endpoint hosting every tenant's CEM nodes). The LAN-only
  * operations (/endpoint, /nodes, /preparePairing, /cancelPreparePairing, /waitForPairing) are not
- * routes here, so they answer 404 as the specification recommends for WAN endpoints.
+ * routes here, so they answer 404 as the specification recommends for WAN endpoints. Beyond the
+ * specification's one-second answer, each source address and each CEM node has a budget (429).
  */
 @Controller('pairing')
 @UseFilters(S2ConnectExceptionFilter)
+@UseGuards(PairingAddressGuard)
 export class PairingController {
   constructor(
     private readonly requestPairingUseCase: RequestPairingUseCase,

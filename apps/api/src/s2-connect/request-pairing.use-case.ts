@@ -13,6 +13,7 @@ import {
 import { randomBase64 } from '#security';
 import { CemNodeRepository, Clock, PairingCodeRepository } from '#store';
 import { serverEndpointDescription, serverNodeDescription } from './descriptions.js';
+import { RateLimits } from '../rate-limit/rate-limits.js';
 
 /** `POST /pairing/v1/requestPairing`: the broker is the pairing server of its CEM nodes. */
 @Injectable()
@@ -25,6 +26,7 @@ export class RequestPairingUseCase {
     private readonly gate: NodePairingGate,
     private readonly drain: DrainService,
     private readonly clock: Clock,
+    private readonly limits: RateLimits,
   ) {}
 
   async execute(body: unknown): Promise<RequestPairingResponse> {
@@ -40,6 +42,9 @@ export class RequestPairingUseCase {
       checkRequestPairing(request, target, undefined);
       throw new Error('unreachable');
     }
+    // Each answer lets its caller test guesses of the code offline: a node has only so many per code's
+    // life. A pairing that completes gives its attempt back.
+    await this.limits.pairingFailuresByNode.spend(node.id);
     const { response, expectedServerResponse } = await this.gate.run(node.id, async () => {
       const code = await this.pairingCodes.findValidToken(node.id, this.clock.now());
       const ready = node.tenant.status === 'active' && !this.drain.draining;

@@ -1,7 +1,7 @@
-// `s2-broker secrets rotate`: reads only DATABASE_URL and SECRETS_KEYS, like `migrate`, so it can run
+// `s2-broker secrets rotate`: reads only DATABASE_URL and SECRETS_KEYS (or SECRETS_KEY), like `migrate`, so it can run
 // as a one-off Job beside the broker.
 import { pino } from 'pino';
-import { DEFAULT_DATABASE_URL, parseSecretKeys } from '#config';
+import { DEFAULT_DATABASE_URL, DEFAULT_SECRET_KEY_ID, secretKeysFromEnv } from '#config';
 import { PrismaService } from '#db';
 import { DatabaseUrlError, parseDatabaseUrl, scrubSecret } from '#migrate';
 import { createLogger } from '#observability';
@@ -19,6 +19,7 @@ on stderr, and the exit code is then 1.
 environment:
   DATABASE_URL  postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default ${DEFAULT_DATABASE_URL})
   SECRETS_KEYS  id:base64key[,id:base64key...]: the first encrypts, all decrypt
+  SECRETS_KEY   one key instead of the list: base64key (its id is ${DEFAULT_SECRET_KEY_ID}) or id:base64key
 `;
 
 export async function secretsCommand(argv: string[]): Promise<number> {
@@ -47,10 +48,8 @@ export async function secretsCommand(argv: string[]): Promise<number> {
     if (!(error instanceof DatabaseUrlError)) throw error;
     return fail(error.message);
   }
-  const keys = parseSecretKeys(process.env.SECRETS_KEYS ?? '');
-  if (!Array.isArray(keys)) {
-    return fail(process.env.SECRETS_KEYS === undefined ? 'SECRETS_KEYS is required' : `SECRETS_KEYS ${keys.problem}`);
-  }
+  const keys = secretKeysFromEnv(process.env);
+  if (!Array.isArray(keys)) return fail(`${keys.variable} ${keys.problem}`);
 
   const logger = createLogger({ level: 'warn', instanceId: 'secrets-rotate' }, pino.destination({ fd: 2, sync: true }));
   const prisma = new PrismaService({ databaseUrl, instanceId: 'secrets-rotate' }, logger);

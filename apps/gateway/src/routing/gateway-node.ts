@@ -16,6 +16,8 @@ import { Binding } from './binding.js';
 import { Placement } from './placement.js';
 import { MessageObserver, PairingLookup, SessionEventSink } from './ports.js';
 import type { RoutingContext } from './routing-context.js';
+import { slowCloseOf } from '../sockets/sockets.js';
+import { Counter } from 'prom-client';
 
 type Handlers = { [K in Envelope['kind']]: (envelope: Extract<Envelope, { kind: K }>) => void };
 
@@ -32,6 +34,8 @@ export class GatewayNode {
   private readonly rmToCem: RmToCem;
   private readonly cemToRm: CemToRm;
   private readonly outcomes: PendingOutcomes;
+  private readonly logger: Logger;
+  private readonly slowCloses: Counter<'peer'>;
 
   constructor(
     private readonly bus: ReplicaBus,
@@ -47,13 +51,20 @@ export class GatewayNode {
       (replica, ids) => bus.send(replica, { kind: 'query', from: bus.replicaId, ids }),
       (replica) => bus.isReachable(replica),
     );
+    this.logger = logger.child({ component: 'router' });
+    this.slowCloses = new Counter({
+      name: 's2b_slow_closes_total',
+      help: 'Sockets closed as slow (1013) because the peer stopped reading, by peer kind',
+      labelNames: ['peer'] as const,
+      registers: [metrics.registry],
+    });
     const ctx: RoutingContext = {
       bus,
       directory,
       hub: this.hub,
       pairings,
       sessionEvents,
-      logger: logger.child({ component: 'router' }),
+      logger: this.logger,
       metrics,
       outcomes: this.outcomes,
       names: new Interner(),
@@ -117,6 +128,14 @@ export class GatewayNode {
   }
 
   closedRm(rm: LocalRm, reason: string): Promise<void> {
+    const slow = slowCloseOf(rm.socket);
+    if (slow !== undefined) {
+      this.slowCloses.inc({ peer: 'rm' });
+      this.logger.warn(
+        { tenantId: rm.tenantId, rmNodeId: rm.rmNodeId, sessionId: rm.sessionId, ...slow },
+        'RM closed as slow (1013): it stopped reading; messages not yet written to it were answered to the CEM',
+      );
+    }
     return this.placement.closedRm(rm, reason);
   }
 
@@ -133,6 +152,14 @@ export class GatewayNode {
   }
 
   closedChannel(channel: LocalChannel): Promise<void> {
+    const slow = slowCloseOf(channel.socket);
+    if (slow !== undefined) {
+      this.slowCloses.inc({ peer: 'cem' });
+      this.logger.warn(
+        { tenantId: channel.tenantId, channelId: channel.channelId, ...slow },
+        'CEM channel closed as slow (1013): it stopped reading; messages not yet written to it were answered to the RMs',
+      );
+    }
     return this.binding.closedChannel(channel);
   }
 

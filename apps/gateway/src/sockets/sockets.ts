@@ -7,6 +7,20 @@ import { existingLedger, ledgerOf, type Written } from './write-ledger.js';
 const SEEN = Symbol('lastSeen');
 type Seen = WebSocket & { [SEEN]?: number };
 
+/** What a socket held when it was closed as slow: kept for the log line when it is gone. */
+export interface SlowClose {
+  bufferedBytes: number;
+  /** Messages written to it that had not reached the kernel: their senders are answered. */
+  unwritten: number;
+}
+const SLOW = Symbol('slowClose');
+type Slow = WebSocket & { [SLOW]?: SlowClose };
+
+/** Whether the broker closed this socket as slow (1013), and what it held then. */
+export function slowCloseOf(socket: WebSocket): SlowClose | undefined {
+  return (socket as Slow)[SLOW];
+}
+
 /** How long a peer has to finish the closing handshake before its connection is cut. */
 const CLOSE_HANDSHAKE_MS = 1_000;
 
@@ -26,6 +40,10 @@ export function closeSocket(socket: WebSocket, code: number, reason: string): vo
  * cut off, and what it never got is answered to the senders (see WriteLedger).
  */
 function closeAsSlow(socket: WebSocket): void {
+  const slow = socket as Slow;
+  if (slow[SLOW] === undefined) {
+    slow[SLOW] = { bufferedBytes: socket.bufferedAmount, unwritten: existingLedger(socket)?.size ?? 0 };
+  }
   socket.close(CLOSE.tryAgainLater, 'too slow: outbound buffer full');
   setTimeout(() => socket.terminate(), SLOW_CLOSE_GRACE_MS).unref();
 }
