@@ -28,6 +28,8 @@ export interface PairingClientConfig {
 /** The broker's validated environment. Everything else reads this, never process.env. */
 export interface Config {
   databaseUrl: string;
+  /** Connections this process opens to PostgreSQL at most. */
+  databasePoolSize: number;
   redisUrl: string;
   /** External base URL without a trailing slash. */
   publicUrl: string;

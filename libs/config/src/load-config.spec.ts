@@ -49,6 +49,7 @@ describe('loadConfig', () => {
   it('applies defaults', () => {
     expect(load(required)).toEqual({
       databaseUrl: 'postgresql://postgres@127.0.0.1:5432/s2_broker',
+      databasePoolSize: 10,
       redisUrl: 'redis://127.0.0.1:6379',
       publicUrl: 'http://localhost:8080',
       hmacDomain: 'localhost',

@@ -37,6 +37,7 @@ const nodeHost: ConfigHost = {
 };
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/s2_broker';
+export const DEFAULT_DATABASE_POOL_SIZE = 10;
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
 export const DEFAULT_PORT = 8080;
@@ -129,6 +130,8 @@ const schema = z.object({
     .string()
     .refine(hasProtocol(['postgresql:', 'postgres:']), { error: 'must be a postgresql:// URL' })
     .default(DEFAULT_DATABASE_URL),
+  // node-postgres's default; a session-start storm on the api role may wait on the pool rather than on CPU.
+  DATABASE_POOL_SIZE: integerIn(1, 500, DEFAULT_DATABASE_POOL_SIZE),
   REDIS_URL: z
     .string()
     .refine(hasProtocol(['redis:', 'rediss:']), { error: 'must be a redis:// or rediss:// URL' })
@@ -299,6 +302,7 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
   const publicUrl = new URL(values.PUBLIC_URL);
   return {
     databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
     redisUrl: values.REDIS_URL,
     publicUrl: `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, '')}`,
     hmacDomain: publicUrl.hostname,

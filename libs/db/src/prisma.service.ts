@@ -16,10 +16,14 @@ type Options = Prisma.PrismaClientOptions & { log: EventLog };
 export class PrismaService extends PrismaClient<Options> implements OnModuleInit, OnApplicationShutdown {
   private readonly logger: Logger;
 
-  constructor(@Inject(CONFIG) config: Pick<Config, 'databaseUrl' | 'instanceId'>, @Inject(LOGGER) logger: Logger) {
+  constructor(
+    @Inject(CONFIG) config: Pick<Config, 'databaseUrl' | 'instanceId'> & Partial<Pick<Config, 'databasePoolSize'>>,
+    @Inject(LOGGER) logger: Logger,
+  ) {
     super({
       adapter: new PrismaPg({
         connectionString: config.databaseUrl,
+        ...(config.databasePoolSize === undefined ? {} : { max: config.databasePoolSize }),
         application_name: `s2-broker:${config.instanceId}`,
         // Without it a connection attempt to an unreachable host waits for the kernel's TCP timeout.
         connectionTimeoutMillis: 5_000,
