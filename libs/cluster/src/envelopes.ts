@@ -71,6 +71,11 @@ export interface SessionOpen {
   readonly channelId: string;
   readonly rmNodeId: string;
   readonly sessionId: string;
+  /**
+   * A session binding for the first time, whose RM replica has handled none of its frames yet (they wait
+   * for the binding): its snapshot is empty and its state the initial one, with no need to ask for them.
+   */
+  readonly fresh?: true;
 }
 
 export interface SessionClosed {

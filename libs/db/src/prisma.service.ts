@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import { CONFIG, type Config } from '#config';
 import { LOGGER } from '#observability';
@@ -15,19 +16,25 @@ type Options = Prisma.PrismaClientOptions & { log: EventLog };
 @Injectable()
 export class PrismaService extends PrismaClient<Options> implements OnModuleInit, OnApplicationShutdown {
   private readonly logger: Logger;
+  /** The pool under Prisma, shared by `prepared`. */
+  private readonly pool: pg.Pool;
 
   constructor(
     @Inject(CONFIG) config: Pick<Config, 'databaseUrl' | 'instanceId'> & Partial<Pick<Config, 'databasePoolSize'>>,
     @Inject(LOGGER) logger: Logger,
   ) {
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      ...(config.databasePoolSize === undefined ? {} : { max: config.databasePoolSize }),
+      application_name: `s2-broker:${config.instanceId}`,
+      // Without it a connection attempt to an unreachable host waits for the kernel's TCP timeout.
+      connectionTimeoutMillis: 5_000,
+    });
+    // An idle connection that PostgreSQL drops (a restart) is an 'error' on the pool: unhandled, it
+    // would end the process; the next query opens a new connection.
+    pool.on('error', () => undefined);
     super({
-      adapter: new PrismaPg({
-        connectionString: config.databaseUrl,
-        ...(config.databasePoolSize === undefined ? {} : { max: config.databasePoolSize }),
-        application_name: `s2-broker:${config.instanceId}`,
-        // Without it a connection attempt to an unreachable host waits for the kernel's TCP timeout.
-        connectionTimeoutMillis: 5_000,
-      }),
+      adapter: new PrismaPg(pool),
       // Prisma's default waits 2 s for a pooled connection: a reconnect storm on a busy node would get
       // 500s that a few more seconds of queueing avoid.
       transactionOptions: { maxWait: 10_000, timeout: 15_000 },
@@ -37,6 +44,7 @@ export class PrismaService extends PrismaClient<Options> implements OnModuleInit
         { emit: 'event', level: 'error' },
       ],
     });
+    this.pool = pool;
     this.logger = logger.child({ component: 'postgres' });
     this.$on('warn', (event) => this.logger.warn({ target: event.target }, event.message));
     this.$on('error', (event) => this.logger.error({ target: event.target }, event.message));
@@ -54,6 +62,17 @@ export class PrismaService extends PrismaClient<Options> implements OnModuleInit
 
   async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
+    await this.pool.end().catch(() => undefined);
+  }
+
+  /**
+   * One statement as a named prepared statement, straight on node-postgres: for the queries of every
+   * session start, where Prisma's query layer cost five times the client CPU of the driver alone
+   * (bench/README.md, "Session start"). `text` must be the same for every call with that `name`.
+   */
+  async prepared<Row>(name: string, text: string, values: readonly unknown[]): Promise<Row[]> {
+    const result = await this.pool.query<Row & pg.QueryResultRow>({ name, text, values: values as unknown[] });
+    return result.rows;
   }
 
   /** Resolves when PostgreSQL answers `SELECT 1`; the caller bounds the wait. */

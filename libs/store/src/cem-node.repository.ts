@@ -208,9 +208,26 @@ export class CemNodeRepository {
   }
 
   /** Unscoped, for the pairing server; null for an id that is not a UUID. */
+  /** On every session start: a prepared statement (see PrismaService.prepared). */
   async findById(nodeId: string): Promise<CemNodeWithTenant | null> {
     if (!isUuid(nodeId)) return null;
-    return withTenantStatus(await this.prisma.cemNode.findUnique({ where: { id: nodeId }, select: WITH_TENANT }));
+    const [row] = await this.prisma.prepared<
+      CemNodeRecord & { tenantName: string; tenantLogoUrl: string | null; tenantStatus: string }
+    >(
+      'cem-node-by-id',
+      `SELECT c.id, c.tenant_id AS "tenantId", c.node_id_alias AS "nodeIdAlias", c.brand, c.type,
+              c.model_name AS "modelName", c.user_defined_name AS "userDefinedName", c.logo_url AS "logoUrl",
+              c.external_ref AS "externalRef", c.created_at AS "createdAt",
+              t.name AS "tenantName", t.logo_url AS "tenantLogoUrl", t.status AS "tenantStatus"
+       FROM cem_nodes c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = $1::uuid`,
+      [nodeId],
+    );
+    if (!row) return null;
+    const { tenantName, tenantLogoUrl, tenantStatus, ...node } = row;
+    return withTenantStatus({
+      ...node,
+      tenant: { id: node.tenantId, name: tenantName, logoUrl: tenantLogoUrl, status: tenantStatus as DbTenantStatus },
+    });
   }
 
   /** Unscoped, for the pairing server: the alias is unique across the whole broker. */

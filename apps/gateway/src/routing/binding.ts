@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import type { SaveSnapshot, SessionClosed, SessionOpen } from '#cluster';
+import type { RmEntry, SaveSnapshot, SessionClosed, SessionOpen } from '#cluster';
 import type { SessionState } from '#s2-json';
 import { writeGathered } from '../sockets/sockets.js';
 import { sessionClosedFrame, sessionOpenedFrame } from './cem-frames.js';
@@ -8,6 +8,18 @@ import { type LocalChannel, serves } from './local-hub.js';
 import type { Outcome } from './outcomes.js';
 import type { RoutingContext } from './routing-context.js';
 import { SerialQueue } from './serial-queue.js';
+
+const ADOPT_BATCH = 200;
+
+const NOTHING_SAVED = { snapshot: {}, state: undefined } as const;
+
+interface PreparedOpen {
+  readonly rmNodeId: string;
+  readonly sessionId: string;
+  readonly entry: RmEntry;
+  readonly saved: { readonly snapshot: Readonly<Record<string, string>>; readonly state: string | undefined };
+  readonly descriptions: { rmNodeDescription: unknown; rmEndpointDescription: unknown } | undefined;
+}
 
 /**
  * Binding, the CEM channels' side of placement: which of its tenant's channels a session is bound to,
@@ -34,6 +46,7 @@ export class Binding {
     cemNodeId: string,
     expected: string,
     exclude?: string,
+    fresh?: true,
   ): Promise<void> {
     const { directory, bus } = this.ctx;
     const candidates = [];
@@ -52,7 +65,7 @@ export class Binding {
       return;
     }
     if (await directory.bind(rmNodeId, sessionId, expected, pick.channelId, pick.replica)) {
-      bus.send(pick.replica, { kind: 'session-open', channelId: pick.channelId, rmNodeId, sessionId });
+      bus.send(pick.replica, { kind: 'session-open', channelId: pick.channelId, rmNodeId, sessionId, fresh });
     }
   }
 
@@ -105,28 +118,54 @@ export class Binding {
       if (await reachable(other.replica)) live.add(other.channelId);
     }
     const entries = await directory.getMany(await directory.tenantSessions(channel.tenantId));
-    for (const [rmNodeId, entry] of entries) {
-      if (!serves(channel, entry.cemNodeId)) continue;
-      if (entry.channelId !== '' && live.has(entry.channelId)) continue;
-      if (await directory.bind(rmNodeId, entry.sessionId, entry.channelId, channel.channelId, this.replicaId)) {
-        await this.openSessionOn(channel, rmNodeId, entry.sessionId);
-      }
+    const orphans = [...entries].filter(
+      ([, entry]) => serves(channel, entry.cemNodeId) && !(entry.channelId !== '' && live.has(entry.channelId)),
+    );
+    // A batch at a time, each binding and its look-ups at once: a channel that takes over a dead one's
+    // sessions takes thousands, and one after another they took seconds.
+    for (let at = 0; at < orphans.length; at += ADOPT_BATCH) {
+      const opens = await Promise.all(
+        orphans
+          .slice(at, at + ADOPT_BATCH)
+          .map(async ([rmNodeId, entry]) =>
+            (await directory.bind(rmNodeId, entry.sessionId, entry.channelId, channel.channelId, this.replicaId))
+              ? this.prepareOpen(channel, rmNodeId, entry.sessionId, false)
+              : undefined,
+          ),
+      );
+      for (const open of opens) await this.commitOpen(channel, open);
     }
   }
 
-  /** Writes session.opened for a session just bound to a local channel, then tells the RM's replica. */
-  private async openSessionOn(channel: LocalChannel, rmNodeId: string, sessionId: string): Promise<void> {
+  /**
+   * What session.opened needs for a session just bound to a local channel: its entry, snapshot and
+   * descriptions. Looked up as soon as the binding is known, concurrently with other sessions' look-ups;
+   * the frames are written in order by `commitOpen`.
+   */
+  private async prepareOpen(
+    channel: LocalChannel,
+    rmNodeId: string,
+    sessionId: string,
+    fresh: boolean,
+  ): Promise<PreparedOpen | undefined> {
     const entry = await this.ctx.directory.get(rmNodeId);
-    if (!entry || entry.sessionId !== sessionId || entry.channelId !== channel.channelId) return;
+    if (!entry || entry.sessionId !== sessionId || entry.channelId !== channel.channelId) return undefined;
+    const [saved, descriptions] = await Promise.all([
+      fresh ? NOTHING_SAVED : this.savedSnapshot(entry.replica, rmNodeId, sessionId),
+      this.ctx.pairings.descriptions(entry.pairingId),
+    ]);
+    return { rmNodeId, sessionId, entry, saved, descriptions };
+  }
+
+  /** Writes session.opened on the channel, then tells the RM's replica; or rebinds if the channel closed. */
+  private async commitOpen(channel: LocalChannel, open: PreparedOpen | undefined): Promise<void> {
+    if (open === undefined) return;
+    const { rmNodeId, sessionId, entry, saved, descriptions } = open;
     if (channel.closed) {
       const { tenantId, cemNodeId } = entry;
       await this.bindSomewhere(rmNodeId, sessionId, tenantId, cemNodeId, channel.channelId, channel.channelId);
       return;
     }
-    const [saved, descriptions] = await Promise.all([
-      this.savedSnapshot(entry.replica, rmNodeId, sessionId),
-      this.ctx.pairings.descriptions(entry.pairingId),
-    ]);
     const { snapshot, state: stateText } = saved;
     const state = JSON.parse(stateText ?? entry.state) as SessionState;
     writeGathered(
@@ -202,7 +241,10 @@ export class Binding {
     const { channelId, rmNodeId, sessionId } = envelope;
     const channel = this.ctx.hub.channel(channelId);
     if (channel) {
-      channel.queue.run(() => this.openSessionOn(channel, rmNodeId, sessionId));
+      // The look-ups start now, for every session bound at once; the queue keeps the frames in order.
+      const open = this.prepareOpen(channel, rmNodeId, sessionId, envelope.fresh === true);
+      open.catch(() => undefined);
+      channel.queue.run(() => open.then((prepared) => this.commitOpen(channel, prepared)));
       return;
     }
     // The channel is gone from here: the session moves on.

@@ -90,7 +90,8 @@ export class Placement {
       }
     }
     this.ctx.sessionEvents.opened(rm.rmNodeId, rm);
-    await this.binding.bindSomewhere(rm.rmNodeId, rm.sessionId, rm.tenantId, rm.cemNodeId, '');
+    // Fresh: the session's frames wait behind this registration, so nothing of it is saved yet.
+    await this.binding.bindSomewhere(rm.rmNodeId, rm.sessionId, rm.tenantId, rm.cemNodeId, '', undefined, true);
   }
 
   /**

@@ -3,6 +3,7 @@ import { type Prisma, PrismaService } from '#db';
 import type { EndpointDescription, NodeDescription } from '#s2-connect';
 import type { PairingEvent } from '#events';
 import { auditRow } from '../mapping.js';
+import { isUuid } from '../uuid.js';
 import type { AuditEntry } from '../records.js';
 
 type RemovalReason = Extract<PairingEvent, { type: 'pairing.removed' }>['reason'];
@@ -78,13 +79,17 @@ export class PairingRepository {
   }
 
   async findByActiveToken(tokenHash: string): Promise<TokenHolder | undefined> {
-    const token = await this.prisma.accessToken.findUnique({
-      where: { tokenHash },
-      select: { state: true, pairing: { select: { ...PAIRING_FIELDS, tenant: { select: { status: true } } } } },
-    });
-    if (!token || token.state !== 'ACTIVE') return undefined;
-    const { tenant, ...pairing } = token.pairing;
-    return { pairing, tenantActive: tenant.status === 'ACTIVE' };
+    const [row] = await this.prisma.prepared<PairingRecord & { tenantStatus: string }>(
+      'pairing-by-active-token',
+      `SELECT p.id, p.tenant_id AS "tenantId", p.cem_node_id AS "cemNodeId", p.rm_node_id AS "rmNodeId",
+              n.status AS "tenantStatus"
+       FROM access_tokens t JOIN pairings p ON p.id = t.pairing_id JOIN tenants n ON n.id = p.tenant_id
+       WHERE t.token_hash = $1 AND t.state = 'ACTIVE'`,
+      [tokenHash],
+    );
+    if (!row) return undefined;
+    const { tenantStatus, ...pairing } = row;
+    return { pairing, tenantActive: tenantStatus === 'ACTIVE' };
   }
 
   /**
@@ -132,19 +137,30 @@ export class PairingRepository {
   }): Promise<void> {
     const node = input.rmNode ? JSON.stringify(input.rmNode) : null;
     const endpoint = input.rmEndpoint ? JSON.stringify(input.rmEndpoint) : null;
-    await this.prisma.$executeRaw`
-      WITH dropped AS (
-        DELETE FROM access_tokens
-        WHERE pairing_id = ${input.pairing.id}::uuid AND state = 'PENDING' AND expires_at <= ${input.now}::timestamptz
-      ), described AS (
-        UPDATE pairings
-        SET rm_node_description = COALESCE(${node}::jsonb, rm_node_description),
-            rm_endpoint_description = COALESCE(${endpoint}::jsonb, rm_endpoint_description)
-        WHERE id = ${input.pairing.id}::uuid AND (${node}::jsonb IS NOT NULL OR ${endpoint}::jsonb IS NOT NULL)
-      )
-      INSERT INTO access_tokens (id, tenant_id, pairing_id, token_hash, state, expires_at, s2_version)
-      VALUES (gen_random_uuid(), ${input.pairing.tenantId}::uuid, ${input.pairing.id}::uuid, ${input.tokenHash},
-              'PENDING', ${input.expiresAt}::timestamptz, ${input.s2Version})`;
+    await this.prisma.prepared(
+      'add-pending-token',
+      `WITH dropped AS (
+         DELETE FROM access_tokens
+         WHERE pairing_id = $1::uuid AND state = 'PENDING' AND expires_at <= $2::timestamptz
+       ), described AS (
+         UPDATE pairings
+         SET rm_node_description = COALESCE($3::jsonb, rm_node_description),
+             rm_endpoint_description = COALESCE($4::jsonb, rm_endpoint_description)
+         WHERE id = $1::uuid AND ($3::jsonb IS NOT NULL OR $4::jsonb IS NOT NULL)
+       )
+       INSERT INTO access_tokens (id, tenant_id, pairing_id, token_hash, state, expires_at, s2_version)
+       VALUES (gen_random_uuid(), $5::uuid, $1::uuid, $6, 'PENDING', $7::timestamptz, $8)`,
+      [
+        input.pairing.id,
+        input.now,
+        node,
+        endpoint,
+        input.pairing.tenantId,
+        input.tokenHash,
+        input.expiresAt,
+        input.s2Version,
+      ],
+    );
   }
 
   /**
@@ -157,22 +173,25 @@ export class PairingRepository {
     tokenHash: string,
     now: Date,
   ): Promise<{ pairing: PairingRecord; s2Version: string } | undefined> {
-    const [row] = await this.prisma.$queryRaw<(PairingRecord & { s2Version: string })[]>`
-      WITH token AS (
-        SELECT t.id FROM access_tokens t JOIN pairings p ON p.id = t.pairing_id
-        WHERE t.token_hash = ${tokenHash} AND t.state = 'PENDING' AND t.expires_at > ${now}::timestamptz
-          AND t.s2_version IS NOT NULL
-        FOR UPDATE OF p
-      ), confirmed AS (
-        UPDATE access_tokens a SET state = 'ACTIVE', expires_at = NULL
-        FROM token WHERE a.id = token.id AND a.state = 'PENDING'
-        RETURNING a.id, a.pairing_id, a.s2_version
-      ), dropped AS (
-        DELETE FROM access_tokens d USING confirmed c WHERE d.pairing_id = c.pairing_id AND d.id <> c.id
-      )
-      SELECT p.id, p.tenant_id AS "tenantId", p.cem_node_id AS "cemNodeId", p.rm_node_id AS "rmNodeId",
-             c.s2_version AS "s2Version"
-      FROM confirmed c JOIN pairings p ON p.id = c.pairing_id`;
+    const [row] = await this.prisma.prepared<PairingRecord & { s2Version: string }>(
+      'confirm-pending-token',
+      `WITH token AS (
+         SELECT t.id FROM access_tokens t JOIN pairings p ON p.id = t.pairing_id
+         WHERE t.token_hash = $1 AND t.state = 'PENDING' AND t.expires_at > $2::timestamptz
+           AND t.s2_version IS NOT NULL
+         FOR UPDATE OF p
+       ), confirmed AS (
+         UPDATE access_tokens a SET state = 'ACTIVE', expires_at = NULL
+         FROM token WHERE a.id = token.id AND a.state = 'PENDING'
+         RETURNING a.id, a.pairing_id, a.s2_version
+       ), dropped AS (
+         DELETE FROM access_tokens d USING confirmed c WHERE d.pairing_id = c.pairing_id AND d.id <> c.id
+       )
+       SELECT p.id, p.tenant_id AS "tenantId", p.cem_node_id AS "cemNodeId", p.rm_node_id AS "rmNodeId",
+              c.s2_version AS "s2Version"
+       FROM confirmed c JOIN pairings p ON p.id = c.pairing_id`,
+      [tokenHash, now],
+    );
     if (!row) return undefined;
     const { s2Version, ...pairing } = row;
     return { pairing, s2Version };
@@ -182,11 +201,14 @@ export class PairingRepository {
   async descriptions(
     pairingId: string,
   ): Promise<{ rmNodeDescription: unknown; rmEndpointDescription: unknown } | undefined> {
-    const row = await this.prisma.pairing.findUnique({
-      where: { id: pairingId },
-      select: { rmNodeDescription: true, rmEndpointDescription: true },
-    });
-    return row ?? undefined;
+    if (!isUuid(pairingId)) return undefined;
+    const [row] = await this.prisma.prepared<{ rmNodeDescription: unknown; rmEndpointDescription: unknown }>(
+      'pairing-descriptions',
+      `SELECT rm_node_description AS "rmNodeDescription", rm_endpoint_description AS "rmEndpointDescription"
+       FROM pairings WHERE id = $1::uuid`,
+      [pairingId],
+    );
+    return row;
   }
 
   /**
@@ -194,7 +216,11 @@ export class PairingRepository {
    * deletion of its CEM node or of its tenant removes it, so a grant naming a pairing that is gone is dead.
    */
   async isLive(pairingId: string): Promise<boolean> {
-    return (await this.prisma.pairing.count({ where: { id: pairingId } })) > 0;
+    if (!isUuid(pairingId)) return false;
+    const rows = await this.prisma.prepared('pairing-is-live', 'SELECT 1 FROM pairings WHERE id = $1::uuid', [
+      pairingId,
+    ]);
+    return rows.length > 0;
   }
 
   /** The tenant's pairing of an RM, if the RM is paired with one of the tenant's CEM nodes. */
