@@ -207,8 +207,10 @@ export class CemNodeRepository {
     return this.prisma.cemNode.findFirst({ where: { id, tenantId }, select: NODE_FIELDS });
   }
 
-  /** Unscoped, for the pairing server; null for an id that is not a UUID. */
-  /** On every session start: a prepared statement (see PrismaService.prepared). */
+  /**
+   * Unscoped, for the pairing server; null for an id that is not a UUID. Asked on every session start,
+   * hence a prepared statement (see PrismaService.prepared).
+   */
   async findById(nodeId: string): Promise<CemNodeWithTenant | null> {
     if (!isUuid(nodeId)) return null;
     const [row] = await this.prisma.prepared<

@@ -138,10 +138,17 @@ export class TenantRepository {
     });
   }
 
-  /** What admitting a new RM session needs to know of the tenant; null when it no longer exists. */
+  /**
+   * What admitting a new RM session needs to know of the tenant; null when it no longer exists. Asked
+   * twice per session start (initiateSession and the upgrade), hence a prepared statement.
+   */
   async sessionPolicy(id: string): Promise<SessionPolicy | null> {
     if (!isUuid(id)) return null;
-    const row = await this.prisma.tenant.findUnique({ where: { id }, select: { status: true, maxSessions: true } });
-    return row === null ? null : { status: tenantStatusOf(row.status), maxSessions: row.maxSessions };
+    const [row] = await this.prisma.prepared<{ status: DbTenantStatus; maxSessions: number | null }>(
+      'tenant-session-policy',
+      'SELECT status, max_sessions AS "maxSessions" FROM tenants WHERE id = $1::uuid',
+      [id],
+    );
+    return row === undefined ? null : { status: tenantStatusOf(row.status), maxSessions: row.maxSessions };
   }
 }
