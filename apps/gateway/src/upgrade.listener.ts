@@ -92,11 +92,9 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
       if (!grant) return refuse(socket, 401, 'websocket token not accepted');
       // A token names its pairing: once that is gone (unpaired, paired again, its node or tenant
       // deleted), the token opens nothing, however young it is.
-      const [live, { admission, history }] = await Promise.all([
-        this.pairings.isLive(grant.pairingId),
-        this.admission.admit(grant.tenantId, grant.rmNodeId),
-      ]);
-      if (!live) return refuse(socket, 401, 'websocket token not accepted: the pairing is gone');
+      const tenant = await this.pairings.livePolicy(grant.pairingId);
+      if (!tenant) return refuse(socket, 401, 'websocket token not accepted: the pairing is gone');
+      const { admission, history } = await this.admission.admit(tenant, grant.tenantId, grant.rmNodeId);
       if (admission === 'tenant-unavailable') return refuse(socket, 403, 'the tenant of this CEM node is not active');
       if (admission === 'quota-reached') return refuse(socket, 403, "the tenant's limit of live sessions is reached");
       return this.accept(req, socket, head, async (ws) => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { HistoryPolicy } from '#inspection';
-import { TenantRepository, type TenantStatus } from '#store';
+import type { SessionPolicy, TenantStatus } from '#store';
 import { SessionDirectory } from './session-directory.js';
 
 /** Whether a new RM session may start: `tenant-unavailable` for a suspended or deleted tenant. */
@@ -26,18 +26,17 @@ export function admissionOf(
  */
 @Injectable()
 export class SessionAdmission {
-  constructor(
-    private readonly tenants: TenantRepository,
-    private readonly directory: SessionDirectory,
-  ) {}
+  constructor(private readonly directory: SessionDirectory) {}
 
-  async check(tenantId: string, rmNodeId: string): Promise<Admission> {
-    return (await this.admit(tenantId, rmNodeId)).admission;
-  }
-
-  /** The admission, and the tenant's message history policy for the session. */
-  async admit(tenantId: string, rmNodeId: string): Promise<{ admission: Admission; history: HistoryPolicy | null }> {
-    const tenant = await this.tenants.sessionPolicy(tenantId);
+  /**
+   * The admission, and the tenant's message history policy for the session. The tenant's policy comes
+   * in read already, in the same statement as the pairing (null when the tenant is gone).
+   */
+  async admit(
+    tenant: SessionPolicy | null,
+    tenantId: string,
+    rmNodeId: string,
+  ): Promise<{ admission: Admission; history: HistoryPolicy | null }> {
     const history = tenant?.history ?? null;
     if (tenant === null || tenant.status !== 'active' || tenant.maxSessions === null) {
       return { admission: admissionOf(tenant, { live: 0, alreadyLive: false }), history };

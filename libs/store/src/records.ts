@@ -1,6 +1,15 @@
 // What the repositories hand out: plain objects, so that callers never depend on Prisma's types.
+import type { HistoryPolicy } from '#inspection';
 
 export type TenantStatus = 'active' | 'suspended';
+
+/** What admitting a new RM session needs to know of its tenant. */
+export interface SessionPolicy {
+  readonly status: TenantStatus;
+  readonly maxSessions: number | null;
+  /** How much message history the tenant keeps per RM; absent or null: none. */
+  readonly history?: HistoryPolicy | null;
+}
 
 export interface TenantRecord {
   id: string;

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { HistoryPolicy } from '#inspection';
 import { PrismaService, TenantStatus as DbTenantStatus } from '#db';
 import { auditRow, tenantStatusOf } from './mapping.js';
 import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
@@ -40,14 +39,6 @@ function detailsOf(row: DetailRow): TenantDetails {
 }
 
 /** Tenants themselves. Operator-only: every other repository is scoped by tenant id. */
-/** What a session start needs to know of its tenant. */
-export interface SessionPolicy {
-  readonly status: TenantStatus;
-  readonly maxSessions: number | null;
-  /** How much message history the tenant keeps per RM; absent or null: none. */
-  readonly history?: HistoryPolicy | null;
-}
-
 @Injectable()
 export class TenantRepository {
   constructor(
@@ -136,19 +127,5 @@ export class TenantRepository {
       await tx.auditEvent.create({ data: auditRow(audit), select: { id: true } });
       return true;
     });
-  }
-
-  /**
-   * What admitting a new RM session needs to know of the tenant; null when it no longer exists. Asked
-   * twice per session start (initiateSession and the upgrade), hence a prepared statement.
-   */
-  async sessionPolicy(id: string): Promise<SessionPolicy | null> {
-    if (!isUuid(id)) return null;
-    const [row] = await this.prisma.prepared<{ status: DbTenantStatus; maxSessions: number | null }>(
-      'tenant-session-policy',
-      'SELECT status, max_sessions AS "maxSessions" FROM tenants WHERE id = $1::uuid',
-      [id],
-    );
-    return row === undefined ? null : { status: tenantStatusOf(row.status), maxSessions: row.maxSessions };
   }
 }

@@ -56,11 +56,12 @@ export class InitiateSessionUseCase {
       throw new NotAcceptedError();
     }
     const selection = selectSession(request);
-    if (!node || !holder.tenantActive || this.drain.draining) {
+    if (!node || holder.tenant.status !== 'active' || this.drain.draining) {
       throw new SessionError('Other', 'the node cannot take sessions now: retry later');
     }
     // Asked here, before the RM's access token is replaced, so that the RM hears why in S2 Connect terms.
-    if ((await this.admission.check(holder.pairing.tenantId, holder.pairing.rmNodeId)) === 'quota-reached') {
+    const { tenantId, rmNodeId } = holder.pairing;
+    if ((await this.admission.admit(holder.tenant, tenantId, rmNodeId)).admission === 'quota-reached') {
       throw new SessionError('Other', "the tenant's limit of live sessions is reached: retry later");
     }
     const pending = randomBase64(32);

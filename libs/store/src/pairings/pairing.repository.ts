@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { type Prisma, PrismaService } from '#db';
+import { type Prisma, PrismaService, type TenantStatus as DbTenantStatus } from '#db';
 import type { EndpointDescription, NodeDescription } from '#s2-connect';
 import type { PairingEvent } from '#events';
-import { auditRow } from '../mapping.js';
+import { auditRow, tenantStatusOf } from '../mapping.js';
 import { isUuid } from '../uuid.js';
-import type { AuditEntry } from '../records.js';
+import type { AuditEntry, SessionPolicy } from '../records.js';
 
 type RemovalReason = Extract<PairingEvent, { type: 'pairing.removed' }>['reason'];
 
@@ -22,10 +22,20 @@ export interface RemovedPairing extends PairingRecord {
 /** A pairing reached through one of its access tokens, with what session initiation checks. */
 export interface TokenHolder {
   readonly pairing: PairingRecord;
-  readonly tenantActive: boolean;
+  /** Read in the same statement, so that admitting the session asks nothing more. */
+  readonly tenant: SessionPolicy;
 }
 
 type Tx = Prisma.TransactionClient;
+
+interface TenantPolicyColumns {
+  readonly tenantStatus: DbTenantStatus;
+  readonly maxSessions: number | null;
+}
+
+function policyOf(row: TenantPolicyColumns): SessionPolicy {
+  return { status: tenantStatusOf(row.tenantStatus), maxSessions: row.maxSessions };
+}
 
 const PAIRING_FIELDS = { id: true, tenantId: true, cemNodeId: true, rmNodeId: true } as const;
 
@@ -79,17 +89,17 @@ export class PairingRepository {
   }
 
   async findByActiveToken(tokenHash: string): Promise<TokenHolder | undefined> {
-    const [row] = await this.prisma.prepared<PairingRecord & { tenantStatus: string }>(
+    const [row] = await this.prisma.prepared<PairingRecord & TenantPolicyColumns>(
       'pairing-by-active-token',
       `SELECT p.id, p.tenant_id AS "tenantId", p.cem_node_id AS "cemNodeId", p.rm_node_id AS "rmNodeId",
-              n.status AS "tenantStatus"
+              n.status AS "tenantStatus", n.max_sessions AS "maxSessions"
        FROM access_tokens t JOIN pairings p ON p.id = t.pairing_id JOIN tenants n ON n.id = p.tenant_id
        WHERE t.token_hash = $1 AND t.state = 'ACTIVE'`,
       [tokenHash],
     );
     if (!row) return undefined;
-    const { tenantStatus, ...pairing } = row;
-    return { pairing, tenantActive: tenantStatus === 'ACTIVE' };
+    const { tenantStatus, maxSessions, ...pairing } = row;
+    return { pairing, tenant: policyOf({ tenantStatus, maxSessions }) };
   }
 
   /**
@@ -221,6 +231,21 @@ export class PairingRepository {
       pairingId,
     ]);
     return rows.length > 0;
+  }
+
+  /**
+   * `isLive` and the tenant's session policy in one statement, for the RM's upgrade: undefined when the
+   * pairing is gone (its tenant's deletion takes it along).
+   */
+  async livePolicy(pairingId: string): Promise<SessionPolicy | undefined> {
+    if (!isUuid(pairingId)) return undefined;
+    const [row] = await this.prisma.prepared<TenantPolicyColumns>(
+      'pairing-live-policy',
+      `SELECT n.status AS "tenantStatus", n.max_sessions AS "maxSessions"
+       FROM pairings p JOIN tenants n ON n.id = p.tenant_id WHERE p.id = $1::uuid`,
+      [pairingId],
+    );
+    return row === undefined ? undefined : policyOf(row);
   }
 
   /** The tenant's pairing of an RM, if the RM is paired with one of the tenant's CEM nodes. */
