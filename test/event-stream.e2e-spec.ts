@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BrokerEventsConsumer, type GatewayNode, LocalHub, type TenantEventsHandler } from '#gateway';
+import { BrokerEventsConsumer, type GatewayNode, LocalHub, RecentRemovals, type TenantEventsHandler } from '#gateway';
 import { eventKeys, type TenantEvent } from '#events';
 import type { RedisService } from '#redis';
 
@@ -37,6 +37,7 @@ describe('the gateway reading the event stream', () => {
       { dedicatedConnection: () => reader } as unknown as RedisService,
       { hub: new LocalHub(), pairingEvent: () => undefined } as unknown as GatewayNode,
       { handle: (event: TenantEvent) => handled.push(event) } as unknown as TenantEventsHandler,
+      new RecentRemovals(),
       pino({ level: 'silent' }),
     );
     consumer.onApplicationBootstrap();

@@ -8,7 +8,8 @@ import { pairingFrame } from './routing/cem-frames.js';
 import { CLOSE } from './limits.js';
 import { GatewayNode } from './routing/gateway-node.js';
 import { closeRm } from './routing/placement.js';
-import { TenantEventsHandler } from './tenant-events.handler.js';
+import { closingFor, TenantEventsHandler } from './tenant-events.handler.js';
+import { RecentRemovals } from './recent-removals.js';
 
 /**
  * Every replica reads the broker's event stream: it closes its own socket of an RM that was unpaired
@@ -25,6 +26,7 @@ export class BrokerEventsConsumer implements OnApplicationBootstrap, OnApplicati
     private readonly redis: RedisService,
     private readonly node: GatewayNode,
     private readonly tenantEvents: TenantEventsHandler,
+    private readonly removals: RecentRemovals,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.connection = redis.dedicatedConnection('broker-events');
@@ -73,8 +75,13 @@ export class BrokerEventsConsumer implements OnApplicationBootstrap, OnApplicati
     // Session events on the same stream are for webhooks; the channels learn of sessions directly.
     if (event.type === 'session.opened' || event.type === 'session.closed') return;
     if (isTenantEvent(event)) {
+      if (event.type === 'tenant.suspended' || event.type === 'tenant.deleted') {
+        const rms = closingFor(event).rms;
+        if (rms) this.removals.tenant(event.tenantId, rms);
+      }
       this.tenantEvents.handle(event);
     } else if (event.type === 'pairing.removed') {
+      this.removals.pairing(event.rmNodeId, event.cemNodeId, { code: CLOSE.unpaired, reason: 'unpaired' });
       const rm = this.node.hub.rm(event.rmNodeId);
       if (rm && rm.cemNodeId === event.cemNodeId) closeRm(rm, CLOSE.unpaired, 'unpaired', 'RECONNECT');
       this.node.pairingEvent(

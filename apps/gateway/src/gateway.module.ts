@@ -6,6 +6,7 @@ import { RedisModule } from '#redis';
 import { PairingRepository, StoreModule } from '#store';
 import { TenantAuthModule } from '#tenant-auth';
 import { BrokerEventsConsumer } from './broker-events.consumer.js';
+import { RecentRemovals } from './recent-removals.js';
 import { GatewayDrainService } from './gateway-drain.service.js';
 import { ReaperService } from './reaper.service.js';
 import { GatewayNode } from './routing/gateway-node.js';
@@ -27,6 +28,7 @@ import { UpgradeListener } from './upgrade.listener.js';
     GatewayNode,
     UpgradeListener,
     BrokerEventsConsumer,
+    RecentRemovals,
     ReaperService,
     GatewayDrainService,
     SessionAdmission,

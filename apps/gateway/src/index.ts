@@ -2,6 +2,7 @@
 export * from './broker-events.consumer.js';
 export * from './gateway.module.js';
 export * from './limits.js';
+export * from './recent-removals.js';
 export * from './routing/gateway-node.js';
 export * from './routing/local-hub.js';
 export * from './routing/ports.js';

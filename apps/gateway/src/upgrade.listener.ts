@@ -10,8 +10,9 @@ import { CemNodeRepository, PairingRepository } from '#store';
 import { SessionAdmission } from '#cluster';
 import { TenantAuthService, TenantTokenRejectedError, type TenantPrincipal } from '#tenant-auth';
 import { GatewayNode } from './routing/gateway-node.js';
+import { RecentRemovals } from './recent-removals.js';
 import { closeRm } from './routing/placement.js';
-import { CLOSE, MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
+import { MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { Keepalive, markSeen } from './sockets/sockets.js';
 import { OUTAGE_RETRY_AFTER_SECONDS, statusText } from '#http';
 import { bearerToken } from '#security';
@@ -61,6 +62,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     private readonly pairings: PairingRepository,
     private readonly drain: DrainService,
     private readonly admission: SessionAdmission,
+    private readonly removals: RecentRemovals,
   ) {
     this.keepalive = new Keepalive(config.wsPingIntervalMs, config.wsIdleTimeoutMs);
   }
@@ -92,6 +94,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
       if (!grant) return refuse(socket, 401, 'websocket token not accepted');
       // A token names its pairing: once that is gone (unpaired, paired again, its node or tenant
       // deleted), the token opens nothing, however young it is.
+      const lookedUpAt = Date.now();
       const tenant = await this.pairings.livePolicy(grant.pairingId);
       if (!tenant) return refuse(socket, 401, 'websocket token not accepted: the pairing is gone');
       const { admission, history } = await this.admission.admit(tenant, grant.tenantId, grant.rmNodeId);
@@ -106,11 +109,10 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
         ws.on('close', () => {
           this.node.closedRm(rm, rm.closeReason ?? 'closed').catch(() => undefined);
         });
-        // Asked again now that the session is in the hub: an unpairing that committed after the first
-        // look published its event before this replica could find the session to close. Should the
-        // database fail just now, the session stays: the first look found the pairing a moment ago.
-        const live = await this.pairings.isLive(grant.pairingId).catch(() => true);
-        if (!live) closeRm(rm, CLOSE.unpaired, 'unpaired', 'RECONNECT');
+        // Now that the session is in the hub, a removal heard since the look-up closes it: its event
+        // came before this replica could find the session (see RecentRemovals).
+        const removed = this.removals.since(lookedUpAt, grant);
+        if (removed) closeRm(rm, removed.code, removed.reason, 'RECONNECT');
       });
     }
     let principal: TenantPrincipal;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Prisma, type TenantStatus as DbTenantStatus, PrismaService } from '#db';
 import { SecretCipher } from '#security';
 import { auditRow, tenantStatusOf } from './mapping.js';
+import { CEM_NODE_WITH_TENANT_COLUMNS, cemNodeWithTenantOf, type CemNodeWithTenantRow } from './cem-node-columns.js';
 import type { NewPairingCode } from './pairing-code.repository.js';
 import { PairingRepository, type RemovedPairing } from './pairings/pairing.repository.js';
 import { type ListPosition, type Page, type PageRequest, pastPosition, positionPage } from './keyset-page.js';
@@ -213,23 +214,12 @@ export class CemNodeRepository {
    */
   async findById(nodeId: string): Promise<CemNodeWithTenant | null> {
     if (!isUuid(nodeId)) return null;
-    const [row] = await this.prisma.prepared<
-      CemNodeRecord & { tenantName: string; tenantLogoUrl: string | null; tenantStatus: string }
-    >(
+    const [row] = await this.prisma.prepared<CemNodeWithTenantRow>(
       'cem-node-by-id',
-      `SELECT c.id, c.tenant_id AS "tenantId", c.node_id_alias AS "nodeIdAlias", c.brand, c.type,
-              c.model_name AS "modelName", c.user_defined_name AS "userDefinedName", c.logo_url AS "logoUrl",
-              c.external_ref AS "externalRef", c.created_at AS "createdAt",
-              t.name AS "tenantName", t.logo_url AS "tenantLogoUrl", t.status AS "tenantStatus"
-       FROM cem_nodes c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = $1::uuid`,
+      `SELECT ${CEM_NODE_WITH_TENANT_COLUMNS} FROM cem_nodes c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = $1::uuid`,
       [nodeId],
     );
-    if (!row) return null;
-    const { tenantName, tenantLogoUrl, tenantStatus, ...node } = row;
-    return withTenantStatus({
-      ...node,
-      tenant: { id: node.tenantId, name: tenantName, logoUrl: tenantLogoUrl, status: tenantStatus as DbTenantStatus },
-    });
+    return row ? cemNodeWithTenantOf(row) : null;
   }
 
   /** Unscoped, for the pairing server: the alias is unique across the whole broker. */

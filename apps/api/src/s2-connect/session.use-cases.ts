@@ -14,7 +14,7 @@ import {
 } from '#s2-connect';
 import { isS2JsonVersion } from '#s2-json';
 import { hashToken, randomBase64 } from '#security';
-import { CemNodeRepository, Clock, PairingRepository } from '#store';
+import { Clock, PairingRepository } from '#store';
 import { publicUrls, serverEndpointDescription, serverNodeDescription } from './descriptions.js';
 import { UNPARSABLE_BODY } from '#http';
 import { SessionAdmission } from '#cluster';
@@ -27,7 +27,6 @@ export const PENDING_TOKEN_TTL_MS = 15_000;
 export class InitiateSessionUseCase {
   constructor(
     private readonly pairings: PairingRepository,
-    private readonly cemNodes: CemNodeRepository,
     private readonly drain: DrainService,
     private readonly clock: Clock,
     private readonly admission: SessionAdmission,
@@ -37,11 +36,35 @@ export class InitiateSessionUseCase {
     const request = parseInitiateSession(body === UNPARSABLE_BODY ? undefined : body);
     if (accessToken === undefined) throw new NotAcceptedError('no access token');
     const tokenHash = hashToken(accessToken);
-    // Both looked up at once: the node is the one named, and is used only once the token holds for it.
-    const [holder, node] = await Promise.all([
-      this.pairings.findByActiveToken(tokenHash),
-      this.cemNodes.findById(request.serverNodeId),
-    ]);
+    // The version and protocol are chosen before the look-up so that the pending token can be stored
+    // in the same statement; a choice that fails is told only once the token has been accepted, as the
+    // specification's table orders the checks.
+    let selection: ReturnType<typeof selectSession> | undefined;
+    let selectionError: unknown;
+    try {
+      selection = selectSession(request);
+    } catch (error) {
+      selectionError = error;
+    }
+    const pendingToken = randomBase64(32);
+    const now = this.clock.now();
+    const pending =
+      selection && !this.drain.draining
+        ? {
+            tokenHash: hashToken(pendingToken),
+            s2Version: selection.s2Version,
+            now,
+            expiresAt: new Date(now.getTime() + PENDING_TOKEN_TTL_MS),
+            rmNode: request.clientNodeDescription,
+            rmEndpoint: request.clientEndpointDescription,
+          }
+        : undefined;
+    const { holder, node, pendingStored } = await this.pairings.initiate({
+      tokenHash,
+      rmNodeId: request.clientNodeId,
+      cemNodeId: request.serverNodeId,
+      pending,
+    });
     if (
       !holder ||
       holder.pairing.rmNodeId !== request.clientNodeId ||
@@ -55,30 +78,23 @@ export class InitiateSessionUseCase {
       }
       throw new NotAcceptedError();
     }
-    const selection = selectSession(request);
-    if (!node || holder.tenant.status !== 'active' || this.drain.draining) {
+    if (selectionError !== undefined || !selection) throw selectionError;
+    if (!node || holder.tenant.status !== 'active' || !pending) {
       throw new SessionError('Other', 'the node cannot take sessions now: retry later');
     }
-    // Asked here, before the RM's access token is replaced, so that the RM hears why in S2 Connect terms.
-    const { tenantId, rmNodeId } = holder.pairing;
-    if ((await this.admission.admit(holder.tenant, tenantId, rmNodeId)).admission === 'quota-reached') {
-      throw new SessionError('Other', "the tenant's limit of live sessions is reached: retry later");
+    if (!pendingStored) {
+      // A session quota: asked here, before the RM's access token is replaced, so that the RM hears why
+      // in S2 Connect terms.
+      const { tenantId, rmNodeId } = holder.pairing;
+      if ((await this.admission.admit(holder.tenant, tenantId, rmNodeId)).admission === 'quota-reached') {
+        throw new SessionError('Other', "the tenant's limit of live sessions is reached: retry later");
+      }
+      await this.pairings.addPendingToken({ pairing: holder.pairing, ...pending });
     }
-    const pending = randomBase64(32);
-    const now = this.clock.now();
-    await this.pairings.addPendingToken({
-      pairing: holder.pairing,
-      tokenHash: hashToken(pending),
-      s2Version: selection.s2Version,
-      now,
-      expiresAt: new Date(now.getTime() + PENDING_TOKEN_TTL_MS),
-      rmNode: request.clientNodeDescription,
-      rmEndpoint: request.clientEndpointDescription,
-    });
     return {
       selectedCommunicationProtocol: selection.protocol,
       selectedS2MessageVersion: selection.s2Version,
-      accessToken: pending,
+      accessToken: pendingToken,
       serverNodeDescription: serverNodeDescription(node),
       serverEndpointDescription: serverEndpointDescription(node.tenant),
     };

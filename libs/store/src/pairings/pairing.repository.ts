@@ -4,7 +4,8 @@ import type { EndpointDescription, NodeDescription } from '#s2-connect';
 import type { PairingEvent } from '#events';
 import { auditRow, tenantStatusOf } from '../mapping.js';
 import { isUuid } from '../uuid.js';
-import type { AuditEntry, SessionPolicy } from '../records.js';
+import { CEM_NODE_WITH_TENANT_COLUMNS, cemNodeWithTenantOf, type CemNodeWithTenantRow } from '../cem-node-columns.js';
+import type { AuditEntry, CemNodeWithTenant, SessionPolicy } from '../records.js';
 
 type RemovalReason = Extract<PairingEvent, { type: 'pairing.removed' }>['reason'];
 
@@ -27,6 +28,16 @@ export interface TokenHolder {
 }
 
 type Tx = Prisma.TransactionClient;
+
+/** A pending access token as `initiateSession` hands it out (only its hash is stored). */
+export interface PendingToken {
+  readonly tokenHash: string;
+  readonly s2Version: string;
+  readonly now: Date;
+  readonly expiresAt: Date;
+  readonly rmNode?: NodeDescription | undefined;
+  readonly rmEndpoint?: EndpointDescription | undefined;
+}
 
 interface TenantPolicyColumns {
   readonly tenantStatus: DbTenantStatus;
@@ -103,6 +114,75 @@ export class PairingRepository {
   }
 
   /**
+   * The whole of `initiateSession` against the database in one statement, for every session start:
+   * the pairing holding the token (with its tenant's policy), the CEM node named (with its tenant),
+   * and, when the token names these two nodes, the tenant is active without a session quota and
+   * `pending` is given, the pending token stored as `addPendingToken` stores it. A quota needs the
+   * session directory first, so with one nothing is stored (`pendingStored` false) and the caller
+   * asks the directory, then `addPendingToken`.
+   */
+  async initiate(input: {
+    tokenHash: string;
+    rmNodeId: string;
+    cemNodeId: string;
+    pending?: PendingToken | undefined;
+  }): Promise<{ holder?: TokenHolder; node: CemNodeWithTenant | null; pendingStored: boolean }> {
+    const { pending } = input;
+    const [row] = await this.prisma.prepared<
+      Partial<PairingRecord & TenantPolicyColumns & { pendingStored: boolean }> & {
+        node: CemNodeWithTenantRow | null;
+      }
+    >(
+      'initiate-session',
+      `WITH holder AS (
+         SELECT p.id, p.tenant_id, p.cem_node_id, p.rm_node_id, n.status, n.max_sessions
+         FROM access_tokens a JOIN pairings p ON p.id = a.pairing_id JOIN tenants n ON n.id = p.tenant_id
+         WHERE a.token_hash = $1 AND a.state = 'ACTIVE'
+       ), node AS (
+         SELECT ${CEM_NODE_WITH_TENANT_COLUMNS}
+         FROM cem_nodes c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = $3::uuid
+       ), admitted AS (
+         SELECT h.id, h.tenant_id FROM holder h
+         WHERE $4::text IS NOT NULL AND h.rm_node_id = $2 AND h.cem_node_id = $3::uuid
+           AND h.status = 'ACTIVE' AND h.max_sessions IS NULL AND EXISTS (SELECT 1 FROM node)
+       ), dropped AS (
+         DELETE FROM access_tokens
+         WHERE pairing_id IN (SELECT id FROM admitted) AND state = 'PENDING' AND expires_at <= $5::timestamptz
+       ), described AS (
+         UPDATE pairings
+         SET rm_node_description = COALESCE($6::jsonb, rm_node_description),
+             rm_endpoint_description = COALESCE($7::jsonb, rm_endpoint_description)
+         WHERE id IN (SELECT id FROM admitted) AND ($6::jsonb IS NOT NULL OR $7::jsonb IS NOT NULL)
+       ), stored AS (
+         INSERT INTO access_tokens (id, tenant_id, pairing_id, token_hash, state, expires_at, s2_version)
+         SELECT gen_random_uuid(), tenant_id, id, $4, 'PENDING', $8::timestamptz, $9 FROM admitted
+         RETURNING id
+       )
+       SELECT h.id, h.tenant_id AS "tenantId", h.cem_node_id AS "cemNodeId", h.rm_node_id AS "rmNodeId",
+              h.status AS "tenantStatus", h.max_sessions AS "maxSessions",
+              EXISTS (SELECT 1 FROM stored) AS "pendingStored",
+              (SELECT row_to_json(node) FROM node) AS node
+       FROM (SELECT 1) one LEFT JOIN holder h ON true`,
+      [
+        input.tokenHash,
+        input.rmNodeId,
+        isUuid(input.cemNodeId) ? input.cemNodeId : null,
+        pending?.tokenHash ?? null,
+        pending?.now ?? null,
+        pending?.rmNode ? JSON.stringify(pending.rmNode) : null,
+        pending?.rmEndpoint ? JSON.stringify(pending.rmEndpoint) : null,
+        pending?.expiresAt ?? null,
+        pending?.s2Version ?? null,
+      ],
+    );
+    const node = row?.node ? cemNodeWithTenantOf({ ...row.node, createdAt: new Date(row.node.createdAt) }) : null;
+    if (row?.id === undefined || row.id === null) return { node, pendingStored: false };
+    const pairing = { id: row.id, tenantId: row.tenantId!, cemNodeId: row.cemNodeId!, rmNodeId: row.rmNodeId! };
+    const tenant = policyOf({ tenantStatus: row.tenantStatus!, maxSessions: row.maxSessions ?? null });
+    return { holder: { pairing, tenant }, node, pendingStored: row.pendingStored === true };
+  }
+
+  /**
    * S2 Connect's NoLongerPaired: this token belonged to a pairing of these two nodes that was unpaired,
    * and the nodes are not paired now. Paired again, the nodes have a token; an old one is just not it.
    */
@@ -136,15 +216,7 @@ export class PairingRepository {
    * descriptions the RM sent with it, if any, replace the stored ones: they say what the device is now.
    * One statement (one round trip, atomic without a transaction): it runs on every session start.
    */
-  async addPendingToken(input: {
-    pairing: PairingRecord;
-    tokenHash: string;
-    s2Version: string;
-    now: Date;
-    expiresAt: Date;
-    rmNode?: NodeDescription | undefined;
-    rmEndpoint?: EndpointDescription | undefined;
-  }): Promise<void> {
+  async addPendingToken(input: PendingToken & { pairing: PairingRecord }): Promise<void> {
     const node = input.rmNode ? JSON.stringify(input.rmNode) : null;
     const endpoint = input.rmEndpoint ? JSON.stringify(input.rmEndpoint) : null;
     await this.prisma.prepared(
