@@ -2,7 +2,8 @@
 // a PostgreSQL of the suite's own), traffic both ways with every message numbered, and one fault per
 // scenario. Per message exactly one outcome: delivered in order, or answered by the broker; a message
 // whose sender's own connection was cut is counted apart (its sender saw the connection go).
-// It prints | scenario | direction | sent | delivered | answered | cut | lost | duplicates | out of order |.
+// It prints | scenario | direction | sent | delivered | answered | cut | lost | duplicates | out of order |
+// refused for s | (the span between the first and the last message the broker refused, as its sender saw it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get } from '../support/s2-connect.js';
 import { FaultCluster, runScenario, type ScenarioResult } from './support/fault-cluster.js';
@@ -13,9 +14,9 @@ let cluster: FaultCluster;
 beforeAll(async () => {
   cluster = await FaultCluster.start(['a', 'b']);
   process.stdout.write(
-    '| scenario | direction | sent | delivered | answered | cut | lost | duplicates | out of order |\n',
+    '| scenario | direction | sent | delivered | answered | cut | lost | duplicates | out of order | refused for s |\n',
   );
-  process.stdout.write('| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
+  process.stdout.write('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
 });
 
 afterAll(() => cluster?.stop());
@@ -50,6 +51,8 @@ describe('the fault suite', () => {
     });
     expectContract(result);
     expect(result.traffic.rms.every((rm) => rm.sessionsStarted.length >= 2)).toBe(true);
+    // Bound before their first message is routed: the CEM channel never went, so nothing is refused.
+    expect(result.up.answered).toBe(0);
   });
 
   it('kill -9 of the CEM replica: the channel connects again a second later, and no RM is refused', async () => {
@@ -190,5 +193,6 @@ describe('the fault suite', () => {
     expectContract(result);
     expect(result.up.cut).toBe(0);
     expect(result.down.cut).toBe(0);
+    expect(result.up.answered).toBe(0);
   });
 });

@@ -14,6 +14,8 @@ export interface Sent {
   readonly socket: number;
   /** The RM a CEM's message was for. */
   readonly to?: string;
+  /** When it was sent (ms since the epoch), for the window in which the broker refused messages. */
+  readonly at: number;
 }
 
 /** A peer's sockets over time: how each ended (1006 for a connection that was cut). */
@@ -145,7 +147,7 @@ export class FaultRm extends FaultPeer {
     const socket = this.open;
     if (!socket) return;
     const id = randomUUID();
-    this.sent.push({ id, socket: this.sockets.index });
+    this.sent.push({ id, socket: this.sockets.index, at: Date.now() });
     const message =
       padding === 0
         ? {
@@ -206,7 +208,7 @@ export class FaultCem extends FaultPeer {
     const socket = this.open;
     if (!socket) return;
     const id = randomUUID();
-    this.sent.push({ id, socket: this.sockets.index, to: rmNodeId });
+    this.sent.push({ id, socket: this.sockets.index, to: rmNodeId, at: Date.now() });
     const message =
       padding === 0
         ? { message_type: 'SelectControlType', message_id: id, control_type: 'NO_SELECTION' }

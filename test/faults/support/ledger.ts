@@ -18,6 +18,12 @@ export interface Outcomes {
   outOfOrder: number;
   /** Both delivered and answered. */
   twoOutcomes: number;
+  /**
+   * What a sender saw of refusals: from the first message the broker answered (refused) to the last, in
+   * ms; 0 when none was. A sender that sends every 50 ms and gets one refusal shows 0.
+   */
+  refusedFirstAt: number;
+  refusedLastAt: number;
 }
 
 /** What a sender's own close of its connection leaves: no status (1005), or normal (1000). */
@@ -46,15 +52,20 @@ function tally(
     duplicates: 0,
     outOfOrder: 0,
     twoOutcomes: 0,
+    refusedFirstAt: Infinity,
+    refusedLastAt: -Infinity,
   };
-  for (const { id, socket } of sent) {
+  for (const { id, socket, at } of sent) {
     const times = deliveries.get(id) ?? 0;
     const wasAnswered = answered.has(id);
     if (times > 0 && wasAnswered) outcome.twoOutcomes++;
     if (times > 1) outcome.duplicates++;
     if (times > 0) outcome.delivered++;
-    else if (wasAnswered) outcome.answered++;
-    else if (closes[socket] !== undefined && !CLOSED_BY_SENDER.has(closes[socket] as number)) outcome.cut++;
+    else if (wasAnswered) {
+      outcome.answered++;
+      outcome.refusedFirstAt = Math.min(outcome.refusedFirstAt, at);
+      outcome.refusedLastAt = Math.max(outcome.refusedLastAt, at);
+    } else if (closes[socket] !== undefined && !CLOSED_BY_SENDER.has(closes[socket] as number)) outcome.cut++;
     else outcome.lost++;
   }
   // Per connection of a sender (an RM's session, or a CEM channel towards one RM), first deliveries follow
@@ -116,16 +127,36 @@ export function cemToRm(rms: readonly FaultRm[], cem: FaultCem): Outcomes {
 }
 
 export function emptyOutcomes(): Outcomes {
-  return { sent: 0, delivered: 0, answered: 0, cut: 0, lost: 0, duplicates: 0, outOfOrder: 0, twoOutcomes: 0 };
+  return {
+    sent: 0,
+    delivered: 0,
+    answered: 0,
+    cut: 0,
+    lost: 0,
+    duplicates: 0,
+    outOfOrder: 0,
+    twoOutcomes: 0,
+    refusedFirstAt: Infinity,
+    refusedLastAt: -Infinity,
+  };
 }
 
 function add(into: Outcomes, more: Outcomes): void {
-  for (const key of Object.keys(into) as (keyof Outcomes)[]) into[key] += more[key];
+  for (const key of Object.keys(into) as (keyof Outcomes)[]) {
+    if (key === 'refusedFirstAt') into[key] = Math.min(into[key], more[key]);
+    else if (key === 'refusedLastAt') into[key] = Math.max(into[key], more[key]);
+    else into[key] += more[key];
+  }
+}
+
+/** The span, in seconds, over which the broker refused the direction's messages (0 when it refused none). */
+export function refusalWindowSeconds(o: Outcomes): number {
+  return o.answered === 0 ? 0 : Math.round((o.refusedLastAt - o.refusedFirstAt) / 100) / 10;
 }
 
 /** One line of the suite's table. */
 export function row(scenario: string, direction: string, o: Outcomes): string {
-  return `| ${scenario} | ${direction} | ${o.sent} | ${o.delivered} | ${o.answered} | ${o.cut} | ${o.lost} | ${o.duplicates} | ${o.outOfOrder} |`;
+  return `| ${scenario} | ${direction} | ${o.sent} | ${o.delivered} | ${o.answered} | ${o.cut} | ${o.lost} | ${o.duplicates} | ${o.outOfOrder} | ${refusalWindowSeconds(o)} |`;
 }
 
 /** Whether every message has an outcome (or was cut off with its connection). */
