@@ -2,7 +2,10 @@
 // every RM comes back through initiateSession, confirmAccessToken and the upgrade (to b, as an ingress
 // would send it), waiting as S2 Connect's reconnection strategy says (full jitter from 2 s). Prints the
 // time until all are back, session starts per second at the peak, p50/p99 of each step, peak CPU and RSS
-// of each process, and, in the same run, a bare `ws` server's upgrades per second and the ratio.
+// of each process, and, in the same run, a bare `ws` server's upgrades per second and the ratio. Last, at
+// half the opening's rate, paced (one start every 2/rate s, whether the previous ones are done or not), it
+// prints p50/p99 of each step for up to 10 s of starts: the latency a device sees when the broker is not
+// saturated.
 //
 //   npm run build && node dist/bench/storm/main.js [--sessions 10000] [--concurrency 200]
 //
@@ -41,6 +44,18 @@ async function baseline(group: ProcessGroup, sessions: number, concurrency: numb
   const rate = await bareUpgrades(`ws://127.0.0.1:${port}/`, sessions, concurrency);
   await group.stop(server, 2_000);
   return rate;
+}
+
+/** Starts `rms` one after another at `rate` per second, not waiting for the ones before to finish. */
+async function pacedStarts(rms: StormRm[], rate: number, url: () => string, timings: StartTimings): Promise<void> {
+  const from = Date.now();
+  const started: Promise<boolean>[] = [];
+  for (const [i, rm] of rms.entries()) {
+    const wait = from + (i * 1000) / rate - Date.now();
+    if (wait > 0) await sleep(wait);
+    started.push(rm.start(url, timings));
+  }
+  await Promise.all(started);
 }
 
 /** The most completions in any one second. */
@@ -124,10 +139,21 @@ async function run(group: ProcessGroup): Promise<void> {
   a.member.child.kill('SIGKILL');
   const timedOut = await Promise.race([allBack.then(() => false), sleep(BACK_TIMEOUT_MS).then(() => true)]);
   const peaks = usage.stop();
+  for (const rm of rms) rm.close();
+  // The closes' own work (session.closed on the channel, the registry) is not the paced phase's.
+  await sleep(3_000);
+  const openingRate = sessions / openingSeconds;
+  const pacedRate = openingRate / 2;
+  const halfRate = new StartTimings();
+  await pacedStarts(
+    rms.slice(0, Math.ceil(pacedRate * 10)),
+    pacedRate,
+    () => `ws://127.0.0.1:${b.replica.port}`,
+    halfRate,
+  );
   const lastBack = Math.max(...storm.completedAt);
   const firstBack = Math.min(...storm.completedAt);
   const peak = peakPerSecond(storm.completedAt);
-  const openingRate = sessions / openingSeconds;
   const result = {
     sessions,
     bareUpgradesPerSecond: Math.round(bareRate),
@@ -149,6 +175,12 @@ async function run(group: ProcessGroup): Promise<void> {
       unannounced: storm.unannounced,
       ...steps(storm),
     },
+    halfRate: {
+      perSecond: Math.round(pacedRate),
+      starts: halfRate.completedAt.length,
+      failedTries: halfRate.failures,
+      ...steps(halfRate),
+    },
     peaks,
   };
   for (const rm of rms) rm.close();
@@ -164,6 +196,7 @@ function table(r: {
     peakStartsPerSecond: number;
     sustainedStartsPerSecond: number;
   };
+  halfRate: ReturnType<typeof steps> & { perSecond: number };
   peaks: { name: string; cpuPercent: number; rssMiB: number; cpuSeconds: number }[];
   bareUpgradesPerSecond: number;
   sessions: number;
@@ -172,6 +205,7 @@ function table(r: {
   for (const [phase, s] of [
     ['opening', r.opening],
     ['storm', r.storm],
+    [`paced at ${r.halfRate.perSecond}/s`, r.halfRate],
   ] as const)
     for (const step of ['initiateSession', 'confirmAccessToken', 'upgrade', 'announced'] as const)
       rows.push(`| ${phase} | ${step} | ${s[step].p50} | ${s[step].p99} |`);
