@@ -45,6 +45,13 @@ describe('webhookSigningKey', () => {
     const headers = webhookHeaders({ secret, deliveryId: 'd-1', body, now: new Date() });
     expect(new Webhook(secret, { format: 'raw' }).verify(body, headers)).toEqual({});
   });
+
+  it('keys a secret with characters beyond ASCII with its UTF-8 bytes, which the library takes as a Uint8Array', () => {
+    const secret = 'geheimes-Schlüssel-für-Webhooks-0123456789';
+    const body = '{}';
+    const headers = webhookHeaders({ secret, deliveryId: 'd-1', body, now: new Date() });
+    expect(new Webhook(Buffer.from(secret, 'utf8'), { format: 'raw' }).verify(body, headers)).toEqual({});
+  });
 });
 
 describe('webhookSecretProblem', () => {
