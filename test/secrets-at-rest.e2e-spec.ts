@@ -75,10 +75,11 @@ async function pairAndStart(pairingCode: string, cemNodeId: string): Promise<voi
     () => receiver.requests.filter((request) => request.answered === 200 && request.body.includes(rm.id)).length >= 2,
   );
   const requests = receiver.requests.filter((request) => request.body.includes(rm.id));
-  const signedWith = (secret: string) =>
-    requests.some((request) => verifySignature(secret, request.headers, request.body));
+  const signedWith = (secret: string, options?: { raw: boolean }) =>
+    requests.some((request) => verifySignature(secret, request.headers, request.body, options));
   expect(signedWith(sealedEndpoint.secret)).toBe(true);
-  expect(signedWith(legacyEndpoint.secret)).toBe(true);
+  // A legacy secret is not in the whsec_ form: it keys with its own bytes, as it did when it was stored.
+  expect(signedWith(legacyEndpoint.secret, { raw: true })).toBe(true);
 }
 
 /** Every row of every table of the broker's database, as text, that contains `needle`. */

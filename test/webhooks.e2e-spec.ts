@@ -105,11 +105,13 @@ describe('delivery', () => {
     const mine = receiver.requests.filter((request) => request.body.includes(rmNodeId));
     for (const request of mine) {
       expect(verifySignature(endpoint.secret, request.headers, request.body)).toBe(true);
-      expect(verifySignature('another-secret-0123456789abcdefghijkl', request.headers, request.body)).toBe(false);
+      expect(verifySignature(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, request.headers, request.body)).toBe(
+        false,
+      );
       expect(request.headers['content-type']).toBe('application/json');
       const event = JSON.parse(request.body) as WebhookEvent;
-      expect(request.headers['s2broker-delivery']).toBe(event.id);
-      expect(Math.abs(Number(request.headers['s2broker-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+      expect(request.headers['webhook-id']).toBe(event.id);
+      expect(Math.abs(Number(request.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
       expect(event.tenantId).toBe(owner.id);
       expect(Date.parse(event.occurredAt)).not.toBeNaN();
     }
@@ -178,16 +180,19 @@ describe('a receiver that is down for a while, and a worker that dies', () => {
     for (const rmNodeId of [first, second, third]) {
       expect(firstArrivals(events, rmNodeId).map((event) => event.type)).toEqual(ALL_TYPES);
     }
-    // Every failed try carried the id and body the successful one has.
+    // Every failed try carried the id (in the body and as webhook-id) and body the successful one has.
     const deliveredBodies = new Map(
       receiver.requests.filter((r) => r.answered === 200).map((r) => [JSON.parse(r.body).id as string, r.body]),
     );
     for (const failed of receiver.requests.filter((r) => r.answered === 500)) {
       const id = (JSON.parse(failed.body) as WebhookEvent).id;
+      expect(failed.headers['webhook-id']).toBe(id);
       expect(deliveredBodies.get(id)).toBe(failed.body);
     }
-    for (const request of receiver.requests)
+    for (const request of receiver.requests) {
+      expect(request.headers['webhook-id']).toBe((JSON.parse(request.body) as WebhookEvent).id);
       expect(verifySignature(endpoint.secret, request.headers, request.body)).toBe(true);
+    }
     await receiver.close();
   }, 120_000);
 });
@@ -219,6 +224,10 @@ describe('dead letters', () => {
     expect(redelivered.status).toBe(202);
     const events = await receiver.waitFor((all) => all.length === 1);
     expect(events[0]?.id).toBe(deliveryId);
+    // Every try, the redelivery included, is one delivery to the receiver: one webhook-id, each signed.
+    expect(new Set(receiver.requests.map((request) => request.headers['webhook-id']))).toEqual(new Set([deliveryId]));
+    for (const request of receiver.requests)
+      expect(verifySignature(endpoint.secret, request.headers, request.body)).toBe(true);
     expect((await get(`${broker.url}/api/v1/webhooks/${endpoint.id}/dead-letters`, owner.jwt)).body).toEqual({
       items: [],
       nextCursor: null,
@@ -244,7 +253,7 @@ describe('the webhooks API', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ url, eventTypes: ['pairing.created'], description: 'ops', enabled: true });
-    expect(String(created.body.secret)).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(String(created.body.secret)).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const id = String(created.body.id);
 
     const one = await send('GET', `/api/v1/webhooks/${id}`);
@@ -275,7 +284,7 @@ describe('the webhooks API', () => {
   });
 
   it('keeps a secret the tenant chose', async () => {
-    const secret = 'my-own-webhook-secret-0123456789abcdef';
+    const secret = `whsec_${Buffer.alloc(48, 3).toString('base64')}`;
     const created = await send('POST', '/api/v1/webhooks', { url, eventTypes: ['pairing.removed'], secret });
     expect(created.status).toBe(201);
     expect(created.body.secret).toBe(secret);
@@ -289,7 +298,18 @@ describe('the webhooks API', () => {
     [{ url: 'not a url', eventTypes: ['pairing.created'] }, 'url: must be an absolute URL'],
     [{ url, eventTypes: [] }, 'eventTypes: must name at least one event type'],
     [{ url, eventTypes: ['message'] }, 'eventTypes[0]: must be one of'],
-    [{ url, eventTypes: ['pairing.created'], secret: 'short' }, 'secret: must be at least 32 characters'],
+    [
+      { url, eventTypes: ['pairing.created'], secret: 'my-own-webhook-secret-0123456789abcdef' },
+      'secret: must start with whsec_',
+    ],
+    [
+      { url, eventTypes: ['pairing.created'], secret: `whsec_${Buffer.alloc(32, 0xfb).toString('base64url')}` },
+      'secret: must be whsec_ followed by standard Base64',
+    ],
+    [
+      { url, eventTypes: ['pairing.created'], secret: `whsec_${Buffer.alloc(16).toString('base64')}` },
+      'secret: must encode 24 to 64 bytes, not 16',
+    ],
     [{ url, eventTypes: ['pairing.created'], extra: 1 }, 'extra: is not allowed'],
   ])('refuses %j with 400', async (body, message) => {
     const answer = await send('POST', '/api/v1/webhooks', body);

@@ -102,7 +102,11 @@ const routes: Route[] = [
     method: 'POST',
     path: () => '/api/v1/webhooks',
     bearer: () => tenant.jwt,
-    valid: () => ({ url: 'https://hooks.example/s2', eventTypes: ['pairing.created'] }),
+    valid: () => ({
+      url: 'https://hooks.example/s2',
+      eventTypes: ['pairing.created'],
+      secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+    }),
   },
   {
     method: 'POST',

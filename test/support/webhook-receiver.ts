@@ -1,7 +1,7 @@
 // A local webhook receiver for end-to-end tests: records every request, answers as the test says, and
 // can go away (connections refused) and come back on the same port.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { Webhook } from 'standardwebhooks';
 import { freePort } from './broker.js';
 
 export interface ReceivedRequest {
@@ -33,13 +33,26 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** The receiver's side of the signature check, as a tenant would write it. */
-export function verifySignature(secret: string, headers: IncomingHttpHeaders, body: string): boolean {
-  const timestamp = headers['s2broker-timestamp'];
-  const signature = headers['s2broker-signature'];
-  if (typeof timestamp !== 'string' || typeof signature !== 'string') return false;
-  const expected = `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-  return expected.length === signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
+/**
+ * The receiver's side of the signature check, as a tenant would write it: the stock Standard Webhooks
+ * library, on the raw body. `raw` is its format for a secret not in the `whsec_` form (one stored
+ * before the broker required that form).
+ */
+export function verifySignature(
+  secret: string,
+  headers: IncomingHttpHeaders,
+  body: string,
+  options: { raw?: boolean } = {},
+): boolean {
+  const webhook = options.raw === true ? new Webhook(secret, { format: 'raw' }) : new Webhook(secret);
+  const given: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (typeof value === 'string') given[name] = value;
+  try {
+    webhook.verify(body, given);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function startReceiver(): Promise<Receiver> {

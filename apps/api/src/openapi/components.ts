@@ -29,7 +29,25 @@ export type JsonSchema = Record<string, unknown>;
  * before defaults and transforms; derived from the very schema `ZodBodyPipe` validates with.
  */
 export function requestSchema(schema: z.ZodType): JsonSchema {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return plainRefs(
+    z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }),
+  ) as JsonSchema;
+}
+
+/**
+ * zod wraps a reference it adds nothing to (an optional property, say) in an `allOf` of one, which
+ * linters flag and some generators turn into a type of its own: the reference is written plainly.
+ * A wrapper with siblings (`nullable`, `description`) stays, since OpenAPI 3.0 ignores a $ref's siblings.
+ */
+function plainRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(plainRefs);
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.entries(node);
+  const [only] = entries;
+  if (entries.length === 1 && only?.[0] === 'allOf' && Array.isArray(only[1]) && only[1].length === 1) {
+    return plainRefs(only[1][0]);
+  }
+  return Object.fromEntries(entries.map(([key, value]) => [key, plainRefs(value)]));
 }
 
 /** The `components.schemas` of the document: every registered response shape, refs between them kept. */
@@ -46,7 +64,7 @@ export function componentSchemas(): Record<string, JsonSchema> {
     if (id === '__shared') throw new Error('a response schema has an unnamed shared part');
     // OpenAPI 3.0 schema objects have no $id.
     const { $id: _id, ...rest } = schema as JsonSchema;
-    result[id] = rest;
+    result[id] = plainRefs(rest) as JsonSchema;
   }
   return result;
 }

@@ -16,7 +16,7 @@ function setup() {
       return Promise.resolve({ ...stored, enabled: true, createdAt: new Date(0), updatedAt: new Date(0) });
     },
   } as WebhookRepository;
-  const random = { uuid: () => 'e-1', base64Url: (bytes: number) => 'r'.repeat(bytes) } as RandomSource;
+  const random = { uuid: () => 'e-1', base64: (bytes: number) => 'r'.repeat(bytes) } as RandomSource;
   return { useCase: new CreateWebhook(webhooks, random, new WebhookSecrets(random)), written };
 }
 
@@ -31,7 +31,7 @@ describe('CreateWebhook', () => {
 
   it('keeps the tenant’s secret, and never writes a secret to the audit trail', async () => {
     const { useCase, written } = setup();
-    const mine = 'tenant-chosen-secret-0123456789abcdef';
+    const mine = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
     const { secret } = await useCase.execute(caller, { url, eventTypes: ['session.closed'], secret: mine });
     expect(secret).toBe(mine);
     const audit = written[0]?.audit;

@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { listPositionCursor } from '#store';
-import { WEBHOOK_EVENT_TYPES } from '#webhooks';
+import { WEBHOOK_EVENT_TYPES, webhookSecretProblem } from '#webhooks';
 import { pageQuery } from '../http/list-query.js';
-
-/** Shortest secret a tenant may choose: as hard to guess as the 32 random bytes the broker draws. */
-export const MIN_WEBHOOK_SECRET_LENGTH = 32;
 
 // What a URL may be depends on the deployment (`WEBHOOK_ALLOW_HTTP`): the body pipes check that after
 // the schema, so that the schema (and the document made from it) is the same everywhere.
@@ -20,10 +17,23 @@ const eventTypes = z
 
 const description = z.string().trim().max(500);
 
+// The Standard Webhooks form, so that the tenant's receiver can verify with any of its libraries.
+const secret = z
+  .string()
+  .max(100)
+  .superRefine((value, context) => {
+    const problem = webhookSecretProblem(value);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({
+    description: 'whsec_ and the standard Base64 of 24 to 64 random bytes; the broker draws one when absent',
+    pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$',
+  });
+
 export const newWebhook = z.strictObject({
   url: endpointUrl,
   eventTypes,
-  secret: z.string().min(MIN_WEBHOOK_SECRET_LENGTH).max(256).optional(),
+  secret: secret.optional(),
   description: description.optional(),
 });
 

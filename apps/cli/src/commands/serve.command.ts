@@ -76,7 +76,7 @@ async function start(config: Config, logger: Logger): Promise<NestExpressApplica
       httpsOptions: httpsOptions(config.tls),
     });
     configureHttpApp(app, logger);
-    if (config.roles.includes('api')) serveApiDocs(app);
+    if (config.roles.includes('api')) serveApiDocs(app, config.publicUrl);
     await app.listen(config.port);
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
