@@ -88,10 +88,9 @@ async function start(config: Config, logger: Logger): Promise<Started | null> {
     configureHttpApp(app, logger);
     splitSurfaces(app);
     if (config.roles.includes('api')) serveApiDocs(app);
-    await app.init();
-    // First, so that the probes answer as soon as the public port takes devices.
-    internal = await listenInternal(app, config.internalPort, tls);
     await app.listen(config.port);
+    // Last: a probe that answers means the public port already takes devices and tenants.
+    internal = await listenInternal(app, config.internalPort, tls);
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
     await app?.close().catch(() => undefined);
