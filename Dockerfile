@@ -23,6 +23,7 @@ COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/libs/s2-json/spec ./libs/s2-json/spec
 # Numeric, so Kubernetes can verify runAsNonRoot; 1000 is the image's `node` user.
 USER 1000:1000
-EXPOSE 8080
+# 8080: devices and tenants (PORT); 8081: probes, metrics and the operator API (INTERNAL_PORT).
+EXPOSE 8080 8081
 ENTRYPOINT ["node", "dist/apps/cli/src/main.js"]
 CMD ["serve"]

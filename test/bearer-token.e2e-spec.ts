@@ -44,7 +44,7 @@ describe('bearer tokens', () => {
 
   beforeAll(async () => {
     broker = await startBroker();
-    tenant = await createTenant(broker.url);
+    tenant = await createTenant(broker);
     rm = await rmWithSession(broker.url, tenant);
     accessToken = rm.accessToken;
   });
@@ -78,7 +78,7 @@ describe('bearer tokens', () => {
       }),
     };
     const statuses = {
-      operator: await statusOf(`${broker.url}/admin/v1/tenants`, header(TEST_OPERATOR_TOKEN)),
+      operator: await statusOf(`${broker.internalUrl}/admin/v1/tenants`, header(TEST_OPERATOR_TOKEN)),
       tenant: await statusOf(`${broker.url}/api/v1/cem-nodes`, header(tenant.jwt)),
       initiateSession: await statusOf(`${broker.url}/session/v1/initiateSession`, header(accessToken), initiate),
       cemChannel: await upgradeStatus(`${broker.url.replace(/^http/, 'ws')}/cem/v1/ws`, header(tenant.jwt)),

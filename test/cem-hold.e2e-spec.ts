@@ -19,7 +19,7 @@ function brokerWithHold(seconds: string) {
   });
   afterAll(() => broker?.stop());
   return async () => {
-    const tenant = await createTenant(broker.url);
+    const tenant = await createTenant(broker);
     const rm = await rmWithSession(broker.url, tenant, ['v1.0.0']);
     const ws = (path: string) => broker.url.replace('http', 'ws') + path;
     const peer = await connect(ws('/s2/v1/ws'), rm.websocketToken);

@@ -42,7 +42,7 @@ let stranger: Tenant;
 
 beforeAll(async () => {
   broker = await startBroker();
-  [tenant, stranger] = await Promise.all([createTenant(broker.url), createTenant(broker.url)]);
+  [tenant, stranger] = await Promise.all([createTenant(broker), createTenant(broker)]);
 });
 
 afterAll(async () => {
@@ -132,13 +132,13 @@ describe('GET /api/v1/cem-nodes', () => {
   let created: NodeView[];
 
   beforeAll(async () => {
-    owner = await createTenant(broker.url);
+    owner = await createTenant(broker);
     created = [];
     for (let i = 0; i < 5; i++) created.push(await createNode(owner, { externalRef: `site-${i}` }));
   });
 
   it('an empty tenant gets an empty page and no cursor', async () => {
-    expect(await list(await createTenant(broker.url))).toEqual({ items: [], nextCursor: null });
+    expect(await list(await createTenant(broker))).toEqual({ items: [], nextCursor: null });
   });
 
   it('lists the tenant’s nodes oldest first, 50 by default, and nothing of other tenants', async () => {
@@ -165,7 +165,7 @@ describe('GET /api/v1/cem-nodes', () => {
   });
 
   it('a node added after the cursor was handed out appears on a later page, none twice', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     const first = await createNode(own);
     const page = await list(own, '?limit=1');
     expect(page.items.map((n) => n.id)).toEqual([first.id]);
@@ -273,7 +273,7 @@ describe('DELETE /api/v1/cem-nodes/{id}', () => {
   });
 
   it('unpairs a connected RM as the tenant’s unpair does: RECONNECT and close, session.closed and pairing.removed, NoLongerPaired', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     const rm = await rmWithSession(broker.url, own);
     // A second RM, paired but not connected.
     const code = await issueCode(broker.url, own, { id: rm.cemNodeId, nodeIdAlias: '' });
@@ -324,7 +324,7 @@ describe('POST /api/v1/cem-nodes:batch', () => {
   const batch = (owner: Tenant, body: unknown) => call('POST', '/api/v1/cem-nodes:batch', owner.jwt, body);
 
   it('creates every node, in request order, with a pairing code each when asked', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     const refs = ['c', 'a', 'b'].map((r) => `${r}-${randomUUID()}`);
     const answer = await batch(own, {
       nodes: refs.map((externalRef, i) => nodeBody({ externalRef, userDefinedName: `Home ${i}` })),
@@ -356,7 +356,7 @@ describe('POST /api/v1/cem-nodes:batch', () => {
   });
 
   it('a batch of 1000 with dynamic codes: 201, every alias distinct, one audit row per node and code', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     const nodes = Array.from({ length: 1000 }, (_, i) => nodeBody({ externalRef: `site-${i}` }));
     const answer = await batch(own, { nodes, pairingCodes: { ttlSeconds: 600 } });
     expect(answer.status).toBe(201);
@@ -381,7 +381,7 @@ describe('POST /api/v1/cem-nodes:batch', () => {
   });
 
   it('400 naming the index and field of a bad item; nothing is written', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     const nodes: Record<string, unknown>[] = Array.from({ length: 20 }, () => nodeBody());
     nodes[12] = { type: 'EMS', modelName: 'HEM-1' };
     expect(await batch(own, { nodes })).toMatchObject(badRequest('nodes[12].brand: is required'));
@@ -405,7 +405,7 @@ describe('POST /api/v1/cem-nodes:batch', () => {
   });
 
   it('409 for an externalRef repeated in the batch or held by an existing node; nothing is written', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     await createNode(own, { externalRef: 'existing' });
     const repeated = await batch(own, {
       nodes: [nodeBody({ externalRef: 'a' }), nodeBody({ externalRef: 'b' }), nodeBody({ externalRef: 'a' })],
@@ -438,7 +438,7 @@ describe('POST /api/v1/cem-nodes:batch', () => {
 
 describe('the CEM node quota (maxCemNodes)', () => {
   it('is enforced on single and batch creation with 409 naming the quota; a refused batch writes nothing', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     await sql('UPDATE tenants SET max_cem_nodes = 3 WHERE id = $1', [own.id]);
     await createNode(own);
     await createNode(own);
@@ -457,7 +457,7 @@ describe('the CEM node quota (maxCemNodes)', () => {
   });
 
   it('concurrent creations cannot both take the last slot', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     await sql('UPDATE tenants SET max_cem_nodes = 1 WHERE id = $1', [own.id]);
     const answers = await Promise.all([
       ...Array.from({ length: 6 }, () => call('POST', '/api/v1/cem-nodes', own.jwt, nodeBody())),
@@ -469,7 +469,7 @@ describe('the CEM node quota (maxCemNodes)', () => {
   });
 
   it('null is unlimited', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     await sql('UPDATE tenants SET max_cem_nodes = NULL WHERE id = $1', [own.id]);
     expect((await call('POST', '/api/v1/cem-nodes:batch', own.jwt, { nodes: [nodeBody(), nodeBody()] })).status).toBe(
       201,

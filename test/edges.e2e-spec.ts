@@ -25,7 +25,7 @@ beforeAll(async () => {
   const database = await proxiedDatabase(TEST_DATABASE_URL);
   proxy = database.proxy;
   broker = await startBroker({ env: { DATABASE_URL: database.url } });
-  tenant = await createTenant(broker.url);
+  tenant = await createTenant(broker);
 });
 
 afterAll(async () => {

@@ -25,7 +25,7 @@ const rmSession = (broker: Broker, tenant: Tenant, versions = ['v0.0.2-beta']) =
 describe('the worked examples, RM to CEM and CEM to RM', () => {
   for (const page of ['ev', 'heat-pump', 'pv']) {
     it(`${page}: every message arrives unchanged and in order on the other side`, async () => {
-      const tenant = await createTenant(a.url);
+      const tenant = await createTenant(a);
       const rm = await rmSession(a, tenant);
       const cem = await connect(ws(b, '/cem/v1/ws'), tenant.jwt);
       const peer = await connect(ws(a, '/s2/v1/ws'), rm.websocketToken);
@@ -57,7 +57,7 @@ describe('the worked examples, RM to CEM and CEM to RM', () => {
 
 describe('CEM channels', () => {
   it('when a channel closes, its sessions move to another channel of the tenant with a fresh session.opened', async () => {
-    const tenant = await createTenant(a.url);
+    const tenant = await createTenant(a);
     const rm = await rmSession(a, tenant);
     const first = await connect(ws(a, '/cem/v1/ws'), tenant.jwt);
     const peer = await connect(ws(a, '/s2/v1/ws'), rm.websocketToken);
@@ -81,7 +81,7 @@ describe('CEM channels', () => {
   });
 
   it("a channel limited with cemNodeId gets only those nodes' sessions", async () => {
-    const tenant = await createTenant(a.url);
+    const tenant = await createTenant(a);
     const one = await rmSession(a, tenant);
     const two = await rmSession(a, tenant);
     const limited = await connect(ws(b, `/cem/v1/ws?cemNodeId=${one.cemNodeId}`), tenant.jwt);
@@ -100,7 +100,7 @@ describe('CEM channels', () => {
 describe('SIGTERM', () => {
   it('drains: RM sessions get SessionRequest RECONNECT and 1012, channels close last, the process exits 0', async () => {
     const c = await startBroker();
-    const tenant = await createTenant(c.url);
+    const tenant = await createTenant(c);
     const rm = await rmSession(c, tenant);
     const channel = await connect(ws(c, '/cem/v1/ws'), tenant.jwt);
     const elsewhere = await connect(ws(b, '/cem/v1/ws'), tenant.jwt);
@@ -109,10 +109,12 @@ describe('SIGTERM', () => {
     await Promise.race(both.map((p) => p.next(isType('session.opened'))));
     const exit = c.stop();
     expect(await peer.next((f) => f.message_type === 'SessionRequest')).toMatchObject({ request: 'RECONNECT' });
+    // The internal port closes last: while sessions drain, the probe hears why the pod is not ready.
+    expect(await get(`${c.internalUrl}/health/ready`)).toMatchObject({ status: 503, body: { draining: true } });
     expect((await peer.closed).code).toBe(1012);
     expect((await channel.closed).code).toBe(1012);
     expect(await exit).toBe(0);
-    expect((await get(`${c.url}/health/live`).catch(() => ({ status: 0 }))).status).toBe(0);
+    expect((await get(`${c.internalUrl}/health/live`).catch(() => ({ status: 0 }))).status).toBe(0);
     elsewhere.close();
   });
 });

@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairWithCem, startSession } from '#rm-client';
-import { type Broker, startBroker, TEST_OPERATOR_TOKEN } from './support/broker.js';
+import { type Broker, startBroker, TEST_OPERATOR_TOKEN, urlFor } from './support/broker.js';
 import { createTenant, rmNode, RM_ENDPOINT, rmWithSession } from './support/s2-connect.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { fetchTrusting, type SelfSignedCertificate, selfSignedCertificate } from './support/tls.js';
@@ -75,7 +75,7 @@ describe('idle peers', () => {
   });
 
   it('an RM that stops answering pings is dropped; an RM that answers them stays and still routes', async () => {
-    const tenant = await createTenant(broker.url);
+    const tenant = await createTenant(broker);
     const silent = await rmWithSession(broker.url, tenant);
     const alive = await rmWithSession(broker.url, tenant);
     const cem = await connect(wsUrl(broker, '/cem/v1/ws'), tenant.jwt);
@@ -136,7 +136,7 @@ describe('slow readers', () => {
   });
 
   it('an RM that does not read is closed with 1013; every message for it ends delivered or TEMPORARY_ERROR', async () => {
-    const tenant = await createTenant(broker.url);
+    const tenant = await createTenant(broker);
     const rm = await rmWithSession(broker.url, tenant);
     // Without per-message deflate, what the broker buffers is what the test sends.
     const cem = await connect(wsUrl(broker, '/cem/v1/ws'), tenant.jwt, { perMessageDeflate: false });
@@ -198,7 +198,7 @@ describe('slow readers', () => {
       bufferedBytes: expect.any(Number),
       msg: expect.stringContaining('RM closed as slow (1013)'),
     });
-    const metrics = await (await fetch(`${broker.url}/metrics`)).text();
+    const metrics = await (await fetch(`${broker.internalUrl}/metrics`)).text();
     expect(metrics).toMatch(/^s2b_slow_closes_total\{peer="rm"\} 1$/m);
 
     const delivered = () => tally(rmPeer.frames.filter(isS2('SessionRequest')).map((f) => f.message_id as string));
@@ -243,13 +243,13 @@ describe('HTTPS and WSS from TLS files', () => {
     const trusted = fetchTrusting(certificate.cert);
     const ca = certificate.cert;
     expect(broker.url).toMatch(/^https:\/\/localhost:\d+$/);
-    const live = await trusted(`${broker.url}/health/live`);
+    const live = await trusted(`${broker.internalUrl}/health/live`);
     expect(live.status).toBe(200);
     // Certificate verification is on: without the certificate to trust, the connection is refused.
-    await expect(fetch(`${broker.url}/health/live`)).rejects.toThrow();
+    await expect(fetch(`${broker.internalUrl}/health/live`)).rejects.toThrow();
 
     const call = async (path: string, body: unknown, bearer: string, status: number) => {
-      const answer = await trusted(`${broker.url}${path}`, {
+      const answer = await trusted(urlFor(broker, path), {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
         body: JSON.stringify(body),
@@ -335,7 +335,7 @@ describe('a Redis blip between two replicas', () => {
   });
 
   it('every message sent through the blip ends delivered or TEMPORARY_ERROR, never both; then messages flow again', async () => {
-    const tenant = await createTenant(b.url);
+    const tenant = await createTenant(b);
     const rm = await rmWithSession(b.url, tenant);
     const cem = await connect(wsUrl(b, '/cem/v1/ws'), tenant.jwt);
     const rmPeer = await connect(wsUrl(a, '/s2/v1/ws'), rm.websocketToken);

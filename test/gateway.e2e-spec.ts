@@ -24,7 +24,7 @@ let tenant: Tenant;
 
 beforeAll(async () => {
   broker = await startBroker();
-  tenant = await createTenant(broker.url);
+  tenant = await createTenant(broker);
 });
 
 afterAll(async () => {
@@ -70,7 +70,7 @@ describe('a session with a CEM channel', () => {
   let own: Tenant;
 
   beforeAll(async () => {
-    own = await createTenant(broker.url);
+    own = await createTenant(broker);
     rm = await pairedRm(own);
     cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);
     rmPeer = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
@@ -267,7 +267,7 @@ describe('a session with a CEM channel', () => {
 
 describe('unpairing by the RM', () => {
   it('closes the session and tells the CEM channel', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     const rm = await pairedRm(own);
     const cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);
     const peer = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
@@ -288,7 +288,7 @@ describe('unpairing by the RM', () => {
   });
 
   it('a new pairing of the RM with another CEM node ends its session', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     const rm = await pairedRm(own);
     const cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);
     const peer = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
@@ -318,7 +318,7 @@ describe('socket limits', () => {
   });
 
   it('a second session of the same RM replaces the first; the channel sees the old one close', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     const rm = await pairedRm(own);
     const cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);
     const first = await connect(wsUrl('/s2/v1/ws'), rm.websocketToken);
@@ -348,7 +348,7 @@ describe('socket limits', () => {
 });
 
 describe('metrics', () => {
-  const scrape = async () => (await fetch(`${broker.url}/metrics`)).text();
+  const scrape = async () => (await fetch(`${broker.internalUrl}/metrics`)).text();
   const value = (text: string, series: string) => {
     const line = text.split('\n').find((l) => l.startsWith(`${series} `));
     return line === undefined ? 0 : Number(line.slice(series.length + 1));
@@ -358,7 +358,7 @@ describe('metrics', () => {
   const temporary = 's2b_messages_total{direction="cem_to_rm",outcome="temporary_error"}';
 
   it('count sessions, channels and how each message ended', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     const rm = await pairedRm(own);
     const before = await scrape();
     const cem = await connect(wsUrl('/cem/v1/ws'), own.jwt);

@@ -18,11 +18,11 @@ describe('health and HTTP basics', () => {
   });
 
   it('answers liveness', async () => {
-    expect(await getJson(`${broker.url}/health/live`)).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await getJson(`${broker.internalUrl}/health/live`)).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 
   it('is ready when PostgreSQL and Redis answer', async () => {
-    expect(await getJson(`${broker.url}/health/ready`)).toMatchObject({
+    expect(await getJson(`${broker.internalUrl}/health/ready`)).toMatchObject({
       status: 200,
       body: { status: 'ok', checks: { postgres: 'up', redis: 'up' } },
     });
@@ -36,7 +36,7 @@ describe('health and HTTP basics', () => {
   });
 
   it('answers a malformed JSON body with 400 and no stack trace', async () => {
-    const response = await fetch(`${broker.url}/health/live`, {
+    const response = await fetch(`${broker.internalUrl}/health/live`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{not json',
@@ -53,6 +53,7 @@ describe('health and HTTP basics', () => {
       level: 'info',
       instance: 'e2e',
       port: broker.port,
+      internalPort: broker.internalPort,
       roles: ['gateway', 'api', 'worker'],
     });
     await fetch(`${broker.url}/some/path?code=123456`, { headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` } });
@@ -66,6 +67,84 @@ describe('health and HTTP basics', () => {
     expect(output).not.toContain('123456');
     expect(broker.stderr).toEqual([]);
   });
+
+  describe('the public and the internal port', () => {
+    const asOperator = { headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` } };
+
+    async function answer(url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
+      const response = await fetch(url, init);
+      return { status: response.status, body: await response.json() };
+    }
+
+    /** What the broker answers for a path nothing serves, on either port. */
+    const unknown = (path: string) => ({
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', message: `Cannot GET ${path}` },
+    });
+
+    it('answers probes, metrics and the operator API on the internal port only', async () => {
+      expect(await answer(`${broker.internalUrl}/health/ready`)).toMatchObject({ status: 200, body: { status: 'ok' } });
+      const metrics = await fetch(`${broker.internalUrl}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^# HELP /m);
+      expect(await answer(`${broker.internalUrl}/admin/v1/tenants`, asOperator)).toMatchObject({
+        status: 200,
+        body: { items: expect.any(Array) },
+      });
+    });
+
+    it.each([
+      '/metrics',
+      '/health/live',
+      '/health/ready',
+      '/admin/v1/tenants',
+      '/admin/v1/audit-events?limit=1',
+      '/METRICS',
+      '/Health/Ready/',
+      '/admin/v1/tenants/',
+    ])('answers %s on the public port exactly like an unknown path', async (path) => {
+      expect(await answer(`${broker.url}${path}`, asOperator)).toEqual(unknown(path));
+    });
+
+    it("refuses an operator's POST on the public port", async () => {
+      const created = await answer(`${broker.url}/admin/v1/tenants`, {
+        method: 'POST',
+        headers: { ...asOperator.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'never' }),
+      });
+      expect(created).toEqual({
+        status: 404,
+        body: { statusCode: 404, error: 'Not Found', message: 'Cannot POST /admin/v1/tenants' },
+      });
+    });
+
+    it.each(['/pairing/', '/session/', '/api/v1/cem-nodes', '/api/openapi.json'])(
+      'answers %s on the internal port like an unknown path',
+      async (path) => {
+        expect(await answer(`${broker.internalUrl}${path}`)).toEqual(unknown(path));
+        expect((await fetch(`${broker.url}${path}`)).status).not.toBe(404);
+      },
+    );
+
+    it('takes no WebSocket on the internal port', async () => {
+      const upgrade = fetch(`${broker.internalUrl}/s2/v1/ws`, {
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        },
+      }).then((response) => response.status);
+      expect(await upgrade.catch(() => 0)).not.toBe(101);
+    });
+
+    it('refuses INTERNAL_PORT equal to PORT with one stderr line naming it', async () => {
+      const { code, stderr } = await runBroker(['serve'], { PORT: '18080', INTERNAL_PORT: '18080' });
+      expect(code).toBe(1);
+      expect(stderr).toHaveLength(1);
+      expect(stderr[0]).toContain('INTERNAL_PORT must differ from PORT');
+    });
+  });
 });
 
 describe('readiness with Redis down', () => {
@@ -78,12 +157,12 @@ describe('readiness with Redis down', () => {
   it('is 503 with redis down, and still live', async () => {
     broker = await startBroker({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
     const started = Date.now();
-    expect(await getJson(`${broker.url}/health/ready`)).toMatchObject({
+    expect(await getJson(`${broker.internalUrl}/health/ready`)).toMatchObject({
       status: 503,
       body: { checks: { postgres: 'up', redis: 'down' } },
     });
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect((await getJson(`${broker.url}/health/live`)).status).toBe(200);
+    expect((await getJson(`${broker.internalUrl}/health/live`)).status).toBe(200);
     expect(() => broker.logs()).not.toThrow();
   });
 });
@@ -117,7 +196,7 @@ describe('configuration errors', () => {
   it('serves an http:// PUBLIC_URL off loopback when PUBLIC_URL_ALLOW_HTTP=true says it is meant', async () => {
     const broker = await startBroker({ env: { PUBLIC_URL: 'http://s2.dev.internal', PUBLIC_URL_ALLOW_HTTP: 'true' } });
     try {
-      expect((await fetch(`${broker.url}/health/live`)).status).toBe(200);
+      expect((await fetch(`${broker.internalUrl}/health/live`)).status).toBe(200);
     } finally {
       await broker.stop();
     }

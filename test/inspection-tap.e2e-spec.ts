@@ -28,7 +28,7 @@ const wsUrl = (path: string) => broker.url.replace('http', 'ws') + path;
 
 describe('the inspector tap', () => {
   it('publishes every message of a watched RM with its verdict, and nothing of one nobody watches', async () => {
-    const tenant = await createTenant(broker.url);
+    const tenant = await createTenant(broker);
     const watched = await rmWithSession(broker.url, tenant, ['v1.0.0']);
     const unwatched = await rmWithSession(broker.url, tenant, ['v1.0.0']);
     const cem = await connect(wsUrl('/cem/v1/ws'), tenant.jwt);

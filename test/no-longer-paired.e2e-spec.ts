@@ -11,7 +11,7 @@ let tenant: Tenant;
 
 beforeAll(async () => {
   broker = await startBroker();
-  tenant = await createTenant(broker.url);
+  tenant = await createTenant(broker);
 });
 
 afterAll(async () => {
@@ -112,10 +112,10 @@ const cases: [string, () => Promise<Ask>, object][] = [
   [
     'its tenant deleted',
     async () => {
-      const owner = await createTenant(broker.url);
+      const owner = await createTenant(broker);
       const p = await paired(owner);
       const token = await rotated(p);
-      expect((await del(`${broker.url}/admin/v1/tenants/${owner.id}`, TEST_OPERATOR_TOKEN)).status).toBe(204);
+      expect((await del(`${broker.internalUrl}/admin/v1/tenants/${owner.id}`, TEST_OPERATOR_TOKEN)).status).toBe(204);
       return ask(p, token);
     },
     NO_LONGER_PAIRED,
@@ -123,9 +123,9 @@ const cases: [string, () => Promise<Ask>, object][] = [
   [
     'its tenant suspended (paired still: retry later)',
     async () => {
-      const owner = await createTenant(broker.url);
+      const owner = await createTenant(broker);
       const p = await paired(owner);
-      await suspendTenant(broker.url, owner.id);
+      await suspendTenant(broker, owner.id);
       return ask(p);
     },
     OTHER,

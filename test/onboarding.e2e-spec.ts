@@ -3,7 +3,14 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Broker, startBroker, TEST_JWT_SECRET, TEST_OPERATOR_TOKEN, TEST_SECRETS_KEYS } from './support/broker.js';
+import {
+  type Broker,
+  startBroker,
+  TEST_JWT_SECRET,
+  TEST_OPERATOR_TOKEN,
+  TEST_SECRETS_KEYS,
+  urlFor,
+} from './support/broker.js';
 import { refusedStatus } from './support/ws-peer.js';
 import { TEST_DATABASE_URL } from './support/global-setup.js';
 import { storedPairingToken } from './support/stored-secrets.js';
@@ -38,7 +45,7 @@ async function call(method: string, path: string, options: { token?: string; bod
   const headers: Record<string, string> = {};
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${broker.url}${path}`, {
+  const response = await fetch(urlFor(broker, path), {
     method,
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
@@ -118,7 +125,7 @@ describe('operator API', () => {
         expect(answer.body).toEqual(unauthorized);
       }
     }
-    const basic = await fetch(`${broker.url}/admin/v1/tenants`, {
+    const basic = await fetch(`${broker.internalUrl}/admin/v1/tenants`, {
       headers: { authorization: `Basic ${TEST_OPERATOR_TOKEN}` },
     });
     expect(basic.status).toBe(401);

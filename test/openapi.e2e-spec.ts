@@ -41,7 +41,7 @@ beforeAll(async () => {
     }),
     startRmPairingServer(),
   ]);
-  [a, b] = await Promise.all([buildWorld(broker.url), buildWorld(broker.url)]);
+  [a, b] = await Promise.all([buildWorld(broker), buildWorld(broker)]);
   const answer = await fetch(`${broker.url}/api/openapi.json`);
   expect(answer.status).toBe(200);
   document = (await answer.json()) as OpenApiDocument;
@@ -104,7 +104,7 @@ describe('the document', () => {
 });
 
 describe('every operation answers as documented', () => {
-  const context = (): CaseContext => ({ baseUrl: broker.url, a, b, rmServer });
+  const context = (): CaseContext => ({ baseUrl: broker.url, broker, a, b, rmServer });
 
   for (const [key, cases] of Object.entries(API_CASES)) {
     it(key, async () => {
@@ -113,7 +113,7 @@ describe('every operation answers as documented', () => {
       expect(operation, `${key} is not in the document`).toBeDefined();
       for (const testCase of cases) {
         const request = resolveCase(key, await testCase.request(context()), a);
-        const answer = await send(broker.url, request);
+        const answer = await send(broker, request);
         const label = `${key}: ${testCase.name} (${request.method} ${request.path})`;
         expect(answer.status, `${label}: ${answer.text}`).toBe(testCase.status);
         const documented = operation?.responses[String(answer.status)];
@@ -171,8 +171,10 @@ describe("tenant B asking for tenant A's objects", () => {
       // A body the operation accepts, so that only the id can make it fail.
       const success = API_CASES[key]?.[0];
       const body =
-        success === undefined ? undefined : (await success.request({ baseUrl: broker.url, a, b, rmServer })).body;
-      const answer = await send(broker.url, {
+        success === undefined
+          ? undefined
+          : (await success.request({ baseUrl: broker.url, broker, a, b, rmServer })).body;
+      const answer = await send(broker, {
         method,
         path: query.length === 0 ? url : `${url}?${query.join('&')}`,
         body,
@@ -182,15 +184,15 @@ describe("tenant B asking for tenant A's objects", () => {
     }
     expect(rmServer.requests.length).toBe(rmRequestsBefore);
 
-    const node = await send(broker.url, {
+    const node = await send(broker, {
       method: 'GET',
       path: `/api/v1/cem-nodes/${a.node.id}`,
       bearer: a.tenant.jwt,
     });
     expect(node.status).toBe(200);
-    const rm = await send(broker.url, { method: 'GET', path: `/api/v1/rms/${a.rm.rmNodeId}`, bearer: a.tenant.jwt });
+    const rm = await send(broker, { method: 'GET', path: `/api/v1/rms/${a.rm.rmNodeId}`, bearer: a.tenant.jwt });
     expect(rm).toMatchObject({ status: 200, body: { pairing: { cemNodeId: a.rm.cemNodeId } } });
-    const account = await send(broker.url, {
+    const account = await send(broker, {
       method: 'GET',
       path: `/api/v1/service-accounts/${a.serviceAccount.id}`,
       bearer: a.tenant.jwt,
@@ -208,7 +210,7 @@ describe("tenant B asking for tenant A's objects", () => {
       const select = { message_type: 'SelectControlType', message_id: messageId, control_type: 'NOT_CONTROLABLE' };
       channel.send({ type: 'message', ref: 1, rmNodeId: a.rm.rmNodeId, message: select });
       expect(await channel.next((frame) => frame.type === 'error')).toMatchObject({ code: 'unknown_rm', ref: 1 });
-      const rm = await send(broker.url, { method: 'GET', path: `/api/v1/rms/${a.rm.rmNodeId}`, bearer: a.tenant.jwt });
+      const rm = await send(broker, { method: 'GET', path: `/api/v1/rms/${a.rm.rmNodeId}`, bearer: a.tenant.jwt });
       expect(rm).toMatchObject({ status: 200, body: { session: { rmNodeId: a.rm.rmNodeId } } });
       expect(rmPeer.frames.filter((frame) => frame.message_id === messageId)).toEqual([]);
     } finally {

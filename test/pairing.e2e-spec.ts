@@ -27,7 +27,7 @@ const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
 
 beforeAll(async () => {
   broker = await startBroker();
-  tenant = await createTenant(broker.url);
+  tenant = await createTenant(broker);
 });
 
 afterAll(async () => {
@@ -116,7 +116,7 @@ describe.concurrent('requestPairing checks, in the order of the table', () => {
   });
 
   it('Other: the node is not ready for pairing (its tenant is suspended)', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     const node = await createCemNode(broker.url, own);
     const code = await issueCode(broker.url, own, node);
     await sql(`UPDATE tenants SET status = 'SUSPENDED' WHERE id = $1`, [own.id]);

@@ -5,7 +5,7 @@
 // X-Forwarded-For, so that counts left in the shared Redis by an earlier run or another file never meet.
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Broker, startBroker, TEST_OPERATOR_TOKEN } from './support/broker.js';
+import { type Broker, startBroker, TEST_OPERATOR_TOKEN, urlFor } from './support/broker.js';
 import {
   createCemNode,
   createTenant,
@@ -31,7 +31,7 @@ beforeAll(async () => {
       RATE_LIMIT_PAIRING_FAILURES_PER_NODE: String(PAIRING_FAILURES_PER_NODE),
     },
   });
-  tenant = await createTenant(broker.url);
+  tenant = await createTenant(broker);
 });
 
 afterAll(async () => {
@@ -56,7 +56,7 @@ async function call(
   const headers: Record<string, string> = { 'x-forwarded-for': from };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.bearer !== undefined) headers.authorization = `Bearer ${init.bearer}`;
-  const response = await fetch(`${broker.url}${path}`, {
+  const response = await fetch(urlFor(broker, path), {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers,
     body: init.body === undefined ? undefined : JSON.stringify(init.body),

@@ -27,7 +27,7 @@ const secrets = new Set<string>();
 beforeAll(async () => {
   // One public URL for both, as behind one ingress: the HMAC domain is its host name.
   [a, b] = await Promise.all([startBroker(), startBroker()]);
-  tenant = await createTenant(a.url);
+  tenant = await createTenant(a);
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ let tenant: Tenant;
 
 beforeAll(async () => {
   broker = await startBroker();
-  tenant = await createTenant(broker.url);
+  tenant = await createTenant(broker);
 });
 
 afterAll(async () => {
@@ -90,18 +90,18 @@ describe('a websocket token dies with its pairing', () => {
   });
 
   it('is refused after the tenant was suspended', async () => {
-    const owner = await createTenant(broker.url);
+    const owner = await createTenant(broker);
     const p = await paired(owner);
     const { websocketToken: token } = await websocketToken(p);
-    await suspendTenant(broker.url, owner.id);
+    await suspendTenant(broker, owner.id);
     expect(await refusedStatus(rmSocket(), token)).toBe(403);
   });
 
   it('is refused after the tenant was deleted', async () => {
-    const owner = await createTenant(broker.url);
+    const owner = await createTenant(broker);
     const p = await paired(owner);
     const { websocketToken: token } = await websocketToken(p);
-    expect((await del(`${broker.url}/admin/v1/tenants/${owner.id}`, TEST_OPERATOR_TOKEN)).status).toBe(204);
+    expect((await del(`${broker.internalUrl}/admin/v1/tenants/${owner.id}`, TEST_OPERATOR_TOKEN)).status).toBe(204);
     expect(await refusedStatus(rmSocket(), token)).toBe(401);
   });
 });

@@ -27,7 +27,7 @@ beforeAll(async () => {
     }),
     startRmPairingServer(),
   ]);
-  tenant = await createTenant(broker.url);
+  tenant = await createTenant(broker);
   node = await createCemNode(broker.url, tenant);
 });
 
@@ -283,7 +283,7 @@ describe('the request', () => {
   });
 
   it("another tenant's CEM node, or none: 404, and the endpoint is not called", async () => {
-    const other = await createTenant(broker.url);
+    const other = await createTenant(broker);
     const theirs = await createCemNode(broker.url, other);
     expect((await pair({ pairingUrl: rm.pairingUrl, pairingCode: rm.pairingCode }, theirs.id)).status).toBe(404);
     expect(
@@ -316,7 +316,7 @@ describe('configuration', () => {
 
   beforeAll(async () => {
     plain = await startBroker();
-    own = await createTenant(plain.url);
+    own = await createTenant(plain);
     ownNode = await createCemNode(plain.url, own);
   });
 

@@ -14,7 +14,7 @@ let tenant: Tenant;
 
 beforeAll(async () => {
   [a, b, c] = await Promise.all([startBroker(), startBroker(), startBroker()]);
-  tenant = await createTenant(b.url);
+  tenant = await createTenant(b);
 });
 
 afterAll(async () => {

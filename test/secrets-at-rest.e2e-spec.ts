@@ -106,7 +106,7 @@ beforeAll(async () => {
   // The test key too: rotation goes over every row, and other files' rows are under it.
   broker = await start(`${OLD},${TEST_SECRETS_KEYS}`);
   receiver = await startReceiver();
-  tenant = await createTenant(broker.url);
+  tenant = await createTenant(broker);
   sealedEndpoint = await register();
   legacyEndpoint = await register();
   await sql('UPDATE webhook_endpoints SET secret = $1 WHERE id = $2', [LEGACY_SECRET, legacyEndpoint.id]);

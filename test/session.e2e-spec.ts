@@ -31,7 +31,7 @@ beforeAll(async () => {
   const database = await proxiedDatabase(TEST_DATABASE_URL);
   proxy = database.proxy;
   broker = await startBroker({ env: { DATABASE_URL: database.url } });
-  tenant = await createTenant(broker.url);
+  tenant = await createTenant(broker);
 });
 
 afterAll(async () => {
@@ -239,7 +239,7 @@ describe('session initiation', () => {
   });
 
   it('Other: the node is not ready (its tenant is suspended)', async () => {
-    const own = await createTenant(broker.url);
+    const own = await createTenant(broker);
     const node = await createCemNode(broker.url, own);
     const code = await issueCode(broker.url, own, node);
     const p = await pairByHand(broker.url, code, 'localhost');

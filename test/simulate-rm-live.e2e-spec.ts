@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe('simulate-rm --keep-open --replay', () => {
   it('replays the PV conversation with a CEM on the channel, and ends when the tenant unpairs it', async () => {
-    const tenant = await createTenant(broker.url);
+    const tenant = await createTenant(broker);
     const node = await createCemNode(broker.url, tenant);
     const code = await issueCode(broker.url, tenant, node);
     const frames: BrokerFrame[] = [];

@@ -33,7 +33,7 @@ const wsUrl = (path: string) => broker.url.replace('http', 'ws') + path;
 
 beforeAll(async () => {
   broker = await startBroker();
-  [tenant, stranger] = await Promise.all([createTenant(broker.url), createTenant(broker.url)]);
+  [tenant, stranger] = await Promise.all([createTenant(broker), createTenant(broker)]);
   node = await createCemNode(broker.url, tenant);
   idleRms = [];
   for (let i = 0; i < 3; i++) {

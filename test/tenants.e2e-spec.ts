@@ -2,7 +2,7 @@
 // revocation and the session quota, through the running broker.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Broker, startBroker, TEST_OPERATOR_TOKEN } from './support/broker.js';
+import { type Broker, startBroker, TEST_OPERATOR_TOKEN, urlFor } from './support/broker.js';
 import {
   del,
   get,
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 const wsUrl = (path: string) => broker.url.replace('http', 'ws') + path;
-const api = (path: string) => `${broker.url}${path}`;
+const api = (path: string) => urlFor(broker, path);
 
 async function patch(url: string, body: unknown, bearer?: string): Promise<HttpAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };

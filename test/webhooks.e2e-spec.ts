@@ -22,7 +22,7 @@ const startWorker = () => startBroker({ env: { ROLES: 'worker', INSTANCE_ID: 'e2
 beforeAll(async () => {
   broker = await startBroker({ env: { ROLES: 'gateway,api', ...WEBHOOK_ENV } });
   worker = await startWorker();
-  tenant = await createTenant(broker.url);
+  tenant = await createTenant(broker);
   redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
 });
 
@@ -96,7 +96,7 @@ const allOf = (rmNodeIds: string[]) => (events: WebhookEvent[]) =>
 
 describe('delivery', () => {
   it('sends the four events of an RM, signed, each with its own stable id', async () => {
-    const owner = await createTenant(broker.url);
+    const owner = await createTenant(broker);
     const receiver = await startReceiver();
     const endpoint = await register(receiver, owner);
     const rmNodeId = await rmLifecycle(owner);
@@ -125,10 +125,10 @@ describe('delivery', () => {
   });
 
   it('sends only the subscribed event types, and nothing to another tenant', async () => {
-    const owner = await createTenant(broker.url);
+    const owner = await createTenant(broker);
     const receiver = await startReceiver();
     await register(receiver, owner, ['pairing.removed']);
-    const other = await createTenant(broker.url);
+    const other = await createTenant(broker);
     const othersReceiver = await startReceiver();
     await register(othersReceiver, other);
     const rmNodeId = await rmLifecycle(owner);
@@ -145,7 +145,7 @@ describe('delivery', () => {
 
 describe('a receiver that is down for a while, and a worker that dies', () => {
   it('gets every event in the end, in order per RM, with the id it was first sent with', async () => {
-    const owner = await createTenant(broker.url);
+    const owner = await createTenant(broker);
     const receiver = await startReceiver();
     const endpoint = await register(receiver, owner);
     receiver.answer(500);
@@ -199,7 +199,7 @@ describe('a receiver that is down for a while, and a worker that dies', () => {
 
 describe('dead letters', () => {
   it('lists a delivery that used up its tries, and redelivers it with the same id', async () => {
-    const owner = await createTenant(broker.url);
+    const owner = await createTenant(broker);
     const receiver = await startReceiver();
     receiver.answer(503);
     const endpoint = await register(receiver, owner, ['pairing.created']);
@@ -326,7 +326,7 @@ describe('the webhooks API', () => {
   });
 
   it('pages through the endpoints oldest first, and refuses a cursor it did not make', async () => {
-    const owner = await createTenant(broker.url);
+    const owner = await createTenant(broker);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const created = await send('POST', '/api/v1/webhooks', { url, eventTypes: ['pairing.created'] }, owner.jwt);
@@ -353,7 +353,7 @@ describe('the webhooks API', () => {
   it('answers 404 for another tenant’s endpoint, whatever the call', async () => {
     const created = await send('POST', '/api/v1/webhooks', { url, eventTypes: ['pairing.created'] });
     const id = String(created.body.id);
-    const other = await createTenant(broker.url);
+    const other = await createTenant(broker);
     for (const [method, path, body] of [
       ['GET', `/api/v1/webhooks/${id}`],
       ['PATCH', `/api/v1/webhooks/${id}`, { enabled: false }],

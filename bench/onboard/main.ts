@@ -1,17 +1,19 @@
 // CEM nodes created per second through the batch endpoint (with and without pairing codes), and
 // pairing codes issued per second one node at a time, against a running broker.
 //
-//   npm run build && node dist/bench/onboard/main.js [--url http://127.0.0.1:8080] [--operator-token T]
+//   npm run build && node dist/bench/onboard/main.js [--url http://127.0.0.1:8080] [--internal-url http://127.0.0.1:8081] [--operator-token T]
 //     [--batches 20] [--batch-size 1000] [--concurrency 4]      (--operator-token defaults to $OPERATOR_TOKEN)
 import { parseArgs } from 'node:util';
 import { BrokerApi, brokerTarget } from '../pairing/broker-api.js';
 import { firstError, runPool, summarise, type Summary } from '../pairing/pool.js';
 
 const USAGE =
-  'usage: node dist/bench/onboard/main.js [--url URL] [--operator-token T] [--batches N] [--batch-size N] [--concurrency N]';
+  'usage: node dist/bench/onboard/main.js [--url URL] [--internal-url URL] [--operator-token T] [--batches N] [--batch-size N] [--concurrency N]';
 
 interface Settings {
   origin: string;
+  /** Where the probes and the operator API are. */
+  internalOrigin: string;
   operatorToken: string;
   batches: number;
   batchSize: number;
@@ -24,6 +26,7 @@ function settings(): Settings | string {
     ({ values } = parseArgs({
       options: {
         url: { type: 'string', default: 'http://127.0.0.1:8080' },
+        'internal-url': { type: 'string' },
         'operator-token': { type: 'string' },
         batches: { type: 'string', default: '20' },
         'batch-size': { type: 'string', default: '1000' },
@@ -39,7 +42,7 @@ function settings(): Settings | string {
   if (!Number.isInteger(batches) || batches < 1) return '--batches must be a positive integer';
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) return '--batch-size must be 1 to 1000';
   if (!Number.isInteger(concurrency) || concurrency < 1) return '--concurrency must be a positive integer';
-  const target = brokerTarget(values.url, values['operator-token']);
+  const target = brokerTarget(values.url, values['internal-url'], values['operator-token']);
   if (typeof target === 'string') return target;
   return { ...target, batches, batchSize, concurrency };
 }
@@ -65,7 +68,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const { origin, batches, batchSize, concurrency } = config;
-  const api = new BrokerApi(origin);
+  const api = new BrokerApi(origin, config.internalOrigin);
   await api.checkReachable();
   const account = await api.createTenant(config.operatorToken, `bench-onboard-${Date.now()}`);
   const jwt = await api.tenantToken(account.clientId, account.clientSecret);

@@ -1,16 +1,34 @@
 // The few operator and tenant API calls the bench needs to get pairing codes from a running broker.
 
-/** `--url` and `--operator-token` (or OPERATOR_TOKEN) of a bench that drives a running broker. */
+/** The broker's default INTERNAL_PORT, where a bench looks for the operator API unless told. */
+const DEFAULT_INTERNAL_PORT = '8081';
+
+/**
+ * `--url`, `--internal-url` (the same host on port 8081 by default) and `--operator-token` (or
+ * OPERATOR_TOKEN) of a bench that drives a running broker.
+ */
 export function brokerTarget(
   url: string,
+  internalUrl: string | undefined,
   operatorTokenOption: string | undefined,
-): { origin: string; operatorToken: string } | string {
+): { origin: string; internalOrigin: string; operatorToken: string } | string {
   const operatorToken = operatorTokenOption ?? process.env['OPERATOR_TOKEN'];
   if (!operatorToken) return 'give --operator-token or set OPERATOR_TOKEN';
+  let origin: URL;
   try {
-    return { origin: new URL(url).origin, operatorToken };
+    origin = new URL(url);
   } catch {
     return '--url is not a URL';
+  }
+  if (internalUrl === undefined) {
+    const internal = new URL(origin.origin);
+    internal.port = DEFAULT_INTERNAL_PORT;
+    return { origin: origin.origin, internalOrigin: internal.origin, operatorToken };
+  }
+  try {
+    return { origin: origin.origin, internalOrigin: new URL(internalUrl).origin, operatorToken };
+  } catch {
+    return '--internal-url is not a URL';
   }
 }
 
@@ -32,18 +50,22 @@ export interface PairingCodeAnswer {
 }
 
 export class BrokerApi {
-  constructor(private readonly origin: string) {}
+  /** `internalOrigin` serves the probes and the operator API, `origin` everything else. */
+  constructor(
+    private readonly origin: string,
+    private readonly internalOrigin: string,
+  ) {}
 
   /** Throws UNREACHABLE when nothing answers: the one failure a bench run most often meets. */
   async checkReachable(): Promise<void> {
     try {
-      const response = await fetch(`${this.origin}/health/live`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${this.internalOrigin}/health/live`, { signal: AbortSignal.timeout(5_000) });
       await response.arrayBuffer();
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
       const code = (cause as { code?: unknown } | undefined)?.code;
       const why = typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);
-      throw new BrokerApiError('UNREACHABLE', `broker not reachable at ${this.origin} (${why})`);
+      throw new BrokerApiError('UNREACHABLE', `broker not reachable at ${this.internalOrigin} (${why})`);
     }
   }
 
@@ -76,7 +98,8 @@ export class BrokerApi {
     let response: Response;
     let json: unknown;
     try {
-      response = await fetch(`${this.origin}${path}`, {
+      const origin = path.startsWith('/admin/') ? this.internalOrigin : this.origin;
+      response = await fetch(`${origin}${path}`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',

@@ -2,7 +2,7 @@
 // do them: every pairing includes the pairing server's mandatory one-second delay, so the rate shows
 // how many CEM nodes the broker pairs in parallel, and the latency how much it adds to that second.
 //
-//   npm run build && node dist/bench/pairing/main.js [--url http://127.0.0.1:8080] [--operator-token T]
+//   npm run build && node dist/bench/pairing/main.js [--url http://127.0.0.1:8080] [--internal-url http://127.0.0.1:8081] [--operator-token T]
 //     [--nodes 200] [--concurrency 200]          (--operator-token defaults to $OPERATOR_TOKEN)
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -11,10 +11,13 @@ import { S2_JSON_VERSIONS } from '#s2-json';
 import { BrokerApi, brokerTarget, type PairingCodeAnswer } from './broker-api.js';
 import { firstError, runPool, summarise, type Summary } from './pool.js';
 
-const USAGE = 'usage: node dist/bench/pairing/main.js [--url URL] [--operator-token T] [--nodes N] [--concurrency N]';
+const USAGE =
+  'usage: node dist/bench/pairing/main.js [--url URL] [--internal-url URL] [--operator-token T] [--nodes N] [--concurrency N]';
 
 interface Settings {
   origin: string;
+  /** Where the probes and the operator API are. */
+  internalOrigin: string;
   operatorToken: string;
   nodes: number;
   concurrency: number;
@@ -26,6 +29,7 @@ function settings(): Settings | string {
     ({ values } = parseArgs({
       options: {
         url: { type: 'string', default: 'http://127.0.0.1:8080' },
+        'internal-url': { type: 'string' },
         'operator-token': { type: 'string' },
         nodes: { type: 'string', default: '200' },
         concurrency: { type: 'string', default: '200' },
@@ -38,7 +42,7 @@ function settings(): Settings | string {
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(nodes) || nodes < 1) return '--nodes must be a positive integer';
   if (!Number.isInteger(concurrency) || concurrency < 1) return '--concurrency must be a positive integer';
-  const target = brokerTarget(values.url, values['operator-token']);
+  const target = brokerTarget(values.url, values['internal-url'], values['operator-token']);
   if (typeof target === 'string') return target;
   return { ...target, nodes, concurrency };
 }
@@ -63,7 +67,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const { origin, nodes, concurrency } = config;
-  const api = new BrokerApi(origin);
+  const api = new BrokerApi(origin, config.internalOrigin);
   await api.checkReachable();
 
   const account = await api.createTenant(config.operatorToken, `bench-pairing-${Date.now()}`);

@@ -28,8 +28,13 @@ export interface PairedRm {
 }
 
 /** A tenant with enough CEM nodes (each with a pairing code) for `rms` RMs. */
-export async function createTenant(origin: string, operatorToken: string, rms: number): Promise<Tenant> {
-  const api = new BrokerApi(origin);
+export async function createTenant(
+  origin: string,
+  internalOrigin: string,
+  operatorToken: string,
+  rms: number,
+): Promise<Tenant> {
+  const api = new BrokerApi(origin, internalOrigin);
   await api.checkReachable();
   const account = await api.createTenant(operatorToken, `bench-route-${randomUUID().slice(0, 8)}`);
   const jwt = await api.tenantToken(account.clientId, account.clientSecret);

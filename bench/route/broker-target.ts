@@ -43,6 +43,7 @@ export function brokerEnv(
   port: number,
   name: string,
   roles?: string,
+  internalPort = 0,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -50,6 +51,7 @@ export function brokerEnv(
     REDIS_URL: settings.redisUrl,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     PORT: String(port),
+    INTERNAL_PORT: String(internalPort),
     OPERATOR_TOKEN: secrets.operatorToken,
     JWT_SECRET: secrets.jwtSecret,
     SECRETS_KEYS: secrets.secretsKeys,
@@ -105,12 +107,15 @@ export async function startReplica(
     ...replicaNodeArgs(),
     ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []),
   ];
-  const env = brokerEnv(settings, secrets, port, name, roles);
+  let internalPort = await freePort();
+  while (internalPort === port) internalPort = await freePort();
+  const env = brokerEnv(settings, secrets, port, name, roles, internalPort);
   const replica = group.spawnNode(`broker ${name}`, MAIN, ['serve'], env, false, nodeArgs);
-  await waitReady(`http://127.0.0.1:${port}`, name, () => replica.hasExited(), replica.tail);
+  const internalOrigin = `http://127.0.0.1:${internalPort}`;
+  await waitReady(internalOrigin, name, () => replica.hasExited(), replica.tail);
   replicaTails.set(name, replica.tail);
   if (replica.child.pid === undefined) throw new Error(`broker replica ${name} has no pid`);
-  return { replica: { name, port, pid: replica.child.pid } satisfies Replica, member: replica };
+  return { replica: { name, port, pid: replica.child.pid } satisfies Replica, member: replica, internalOrigin };
 }
 
 export function newSecrets(): Secrets {
@@ -134,6 +139,7 @@ export async function startBroker(group: ProcessGroup, settings: BrokerSettings)
     tenants.push(
       await createTenant(
         `http://127.0.0.1:${api.replica.port}`,
+        api.internalOrigin,
         secrets.operatorToken,
         sessionsOf(worker, settings.sessions),
       ),

@@ -94,7 +94,7 @@ async function run(group: ProcessGroup): Promise<void> {
   const b = await startReplica(group, broker, secrets, 'b', 'gateway');
   const api = await startReplica(group, broker, secrets, 'api', 'api,worker');
   const apiUrl = `http://127.0.0.1:${api.replica.port}`;
-  const tenant = await createTenant(apiUrl, secrets.operatorToken, sessions);
+  const tenant = await createTenant(apiUrl, api.internalOrigin, secrets.operatorToken, sessions);
   const progress = new Progress();
   progress.start(sessions, 'bench storm');
   const paired = await pairRms(tenant, sessions, Date.now() + Math.max(120_000, sessions * 20), progress);

@@ -4,7 +4,7 @@
 // memory stays bounded. The seed is printed; FUZZ_SEED replays a run, FUZZ_RUNS sets its length.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Broker, startBroker, TEST_OPERATOR_TOKEN } from '../support/broker.js';
+import { type Broker, portFor, startBroker, TEST_OPERATOR_TOKEN } from '../support/broker.js';
 import {
   createTenant,
   type CemNode,
@@ -125,8 +125,8 @@ const routes: Route[] = [
 beforeAll(async () => {
   console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} replays it)`);
   broker = await startBroker();
-  tenant = await createTenant(broker.url);
-  spareTenantId = (await createTenant(broker.url)).id;
+  tenant = await createTenant(broker);
+  spareTenantId = (await createTenant(broker)).id;
   const paired = await pairThroughClient(broker.url, tenant);
   ({ accessToken, rmNodeId } = paired);
   node = { id: paired.cemNodeId, nodeIdAlias: '' };
@@ -185,7 +185,7 @@ describe('HTTP edges under fuzzed input', () => {
           if (bearer !== undefined) headers.push(['Authorization', `Bearer ${bearer}`]);
           check(
             `${r.method} ${r.path()} ${body.slice(0, 120)}`,
-            await rawRequest(broker.port, r.method, r.path(), headers, body),
+            await rawRequest(portFor(broker, r.path()), r.method, r.path(), headers, body),
           );
         },
       ),
@@ -237,7 +237,7 @@ describe('HTTP edges under fuzzed input', () => {
           headers.push(['Authorization', auth]);
           const body = JSON.stringify(r.valid());
           const answer = await rawRequest(
-            broker.port,
+            portFor(broker, r.path()),
             method,
             `${r.path()}${suffix}`,
             headers,
@@ -253,7 +253,7 @@ describe('HTTP edges under fuzzed input', () => {
 
   it('stayed up, logged no error, and its memory stayed bounded', async () => {
     expect(broker.process.exitCode).toBeNull();
-    const live = await fetch(`${broker.url}/health/live`);
+    const live = await fetch(`${broker.internalUrl}/health/live`);
     expect(live.status).toBe(200);
     const errors = broker.logs().filter((line) => line.level === 'error' || line.level === 'fatal');
     expect(errors).toEqual([]);

@@ -26,7 +26,7 @@ const wsUrl = (path: string) => broker.url.replace('http', 'ws') + path;
 beforeAll(async () => {
   console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} replays it)`);
   broker = await startBroker();
-  tenant = await createTenant(broker.url);
+  tenant = await createTenant(broker);
   rm = await rmWithSession(broker.url, tenant);
   rssBefore = rssMiB(broker.process.pid as number);
 });

@@ -1,13 +1,15 @@
 // Requests for every operation of the OpenAPI document, each with the status it must get. A new
 // endpoint needs its cases here: the conformance test fails for an operation without any.
 import { randomUUID } from 'node:crypto';
-import { TEST_OPERATOR_TOKEN } from './broker.js';
+import { type BrokerUrls, TEST_OPERATOR_TOKEN } from './broker.js';
 import type { RmPairingServer } from './rm-pairing-server.js';
 import { createCemNode, createTenant, post } from './s2-connect.js';
 import { type ApiRequest, CLOSED_WEBHOOK_URL, type World } from './api-world.js';
 
 export interface CaseContext {
+  /** The public port, where the tenant API is. */
   baseUrl: string;
+  broker: BrokerUrls;
   /** The caller of the tenant cases. */
   a: World;
   /** Another tenant: its ids, asked for by `a`, must be 404. */
@@ -535,7 +537,7 @@ export const API_CASES: Record<string, ApiCase[]> = {
     {
       name: 'a new tenant',
       status: 204,
-      request: async ({ baseUrl }) => ({ path: `/admin/v1/tenants/${(await createTenant(baseUrl)).id}` }),
+      request: async ({ broker }) => ({ path: `/admin/v1/tenants/${(await createTenant(broker)).id}` }),
     },
     { name: 'unknown', status: 404, request: () => ({ path: `/admin/v1/tenants/${randomUUID()}` }) },
     { name: 'no token', status: 401, request: () => ({ ...NO_AUTH, path: `/admin/v1/tenants/${randomUUID()}` }) },

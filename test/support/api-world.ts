@@ -1,5 +1,6 @@
 // A tenant with one of everything the tenant API can name by id, for tests that drive every endpoint.
 import { randomUUID } from 'node:crypto';
+import type { BrokerUrls } from './broker.js';
 import {
   type CemNode,
   createCemNode,
@@ -53,8 +54,9 @@ async function insertDeadLetter(tenant: Tenant, endpointId: string, rmNodeId: st
   return deliveryId;
 }
 
-export async function buildWorld(baseUrl: string): Promise<World> {
-  const tenant = await createTenant(baseUrl, `world-${randomUUID().slice(0, 8)}`);
+export async function buildWorld(broker: BrokerUrls): Promise<World> {
+  const baseUrl = broker.url;
+  const tenant = await createTenant(broker, `world-${randomUUID().slice(0, 8)}`);
   const node = await createCemNode(baseUrl, tenant);
   const rm = await rmWithSession(baseUrl, tenant);
   const created = await post(`${baseUrl}/api/v1/service-accounts`, { name: 'spare' }, tenant.jwt);
@@ -84,7 +86,9 @@ export interface ApiAnswer {
   text: string;
 }
 
-export async function send(baseUrl: string, request: ApiRequest): Promise<ApiAnswer> {
+/** Sends `request` to the port that serves its path: the operator API is on the internal one. */
+export async function send(broker: BrokerUrls, request: ApiRequest): Promise<ApiAnswer> {
+  const baseUrl = request.path.startsWith('/admin/') ? broker.internalUrl : broker.url;
   const headers: Record<string, string> = {};
   if (request.bearer !== undefined) headers.authorization = `Bearer ${request.bearer}`;
   if (request.body !== undefined) headers['content-type'] = 'application/json';

@@ -13,6 +13,19 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdefghijklmnopq';
 /** One development key; tests of rotation set their own list. */
 export const TEST_SECRETS_KEYS = 'test:dGVzdC1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU=';
 
+/** The probes, the metrics and the operator API: what only the internal port serves. */
+const INTERNAL_PATH = /^\/(metrics|health|admin)(\/|$)/i;
+
+/** `path` on the port of the broker that serves it. */
+export function urlFor(broker: BrokerUrls, path: string): string {
+  return `${INTERNAL_PATH.test(path) ? broker.internalUrl : broker.url}${path}`;
+}
+
+/** The port of the broker that serves `path`, for requests written as raw bytes. */
+export function portFor(broker: Pick<Broker, 'port' | 'internalPort'>, path: string): number {
+  return INTERNAL_PATH.test(path) ? broker.internalPort : broker.port;
+}
+
 /** `undefined` removes a variable from the child's environment. */
 export type EnvOverrides = Record<string, string | undefined>;
 
@@ -22,14 +35,21 @@ export interface BrokerOptions {
   startTimeoutMs?: number;
   /**
    * Serve HTTPS/WSS with these files (`TLS_CERT_FILE`, `TLS_KEY_FILE`), with `PUBLIC_URL` and `url`
-   * `https://localhost:<port>`; `ca` is trusted while waiting for `/health/live`.
+   * `https://localhost:<port>` (the internal port serves HTTPS too); `ca` is trusted while waiting for
+   * `/health/live`.
    */
   tls?: { certFile: string; keyFile: string; ca: string | Buffer };
 }
 
-export interface Broker {
-  readonly port: number;
+/** Where a test broker answers: `url` is the public port, `internalUrl` probes, metrics and the operator API. */
+export interface BrokerUrls {
   readonly url: string;
+  readonly internalUrl: string;
+}
+
+export interface Broker extends BrokerUrls {
+  readonly port: number;
+  readonly internalPort: number;
   readonly process: ChildProcess;
   readonly stdout: readonly string[];
   readonly stderr: readonly string[];
@@ -65,14 +85,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The environment of a test broker: test database and Redis, fixed secrets, then `overrides`. */
-export function brokerEnv(port: number, overrides: EnvOverrides = {}): NodeJS.ProcessEnv {
+/**
+ * The environment of a test broker: test database and Redis, fixed secrets, then `overrides`. Without an
+ * `internalPort` the system picks one, so that brokers of parallel files never compete for the default.
+ */
+export function brokerEnv(port: number, overrides: EnvOverrides = {}, internalPort = 0): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/s2_broker_test',
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     PUBLIC_URL: `http://localhost:${port}`,
     PORT: String(port),
+    INTERNAL_PORT: String(internalPort),
     ROLES: undefined,
     OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
     JWT_SECRET: TEST_JWT_SECRET,
@@ -139,15 +163,19 @@ function parseLogs(lines: readonly string[]): Record<string, unknown>[] {
   });
 }
 
-/** Starts `s2-broker serve` on a free port and waits until `/health/live` answers. */
+/** Starts `s2-broker serve` on two free ports and waits until `/health/live` answers on the internal one. */
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
   const port = await freePort();
+  let internalPort = await freePort();
+  while (internalPort === port) internalPort = await freePort();
   const tls = options.tls;
-  const url = tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+  const origin = (at: number) => (tls ? `https://localhost:${at}` : `http://127.0.0.1:${at}`);
+  const url = origin(port);
+  const internalUrl = origin(internalPort);
   const env: EnvOverrides | undefined = tls
     ? { TLS_CERT_FILE: tls.certFile, TLS_KEY_FILE: tls.keyFile, PUBLIC_URL: url, ...options.env }
     : options.env;
-  const { child, stdout, stderr } = spawnBroker(['serve'], brokerEnv(port, env));
+  const { child, stdout, stderr } = spawnBroker(['serve'], brokerEnv(port, env, internalPort));
   const healthFetch = tls ? fetchTrusting(tls.ca) : fetch;
   const exit = exited(child);
 
@@ -175,7 +203,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       throw new Error(`broker did not answer /health/live in time:\n${[...stderr, ...stdout].join('\n')}`);
     }
     try {
-      const response = await healthFetch(`${url}/health/live`);
+      const response = await healthFetch(`${internalUrl}/health/live`);
       await response.arrayBuffer();
       if (response.ok) break;
     } catch {
@@ -187,6 +215,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   return {
     port,
     url,
+    internalPort,
+    internalUrl,
     process: child,
     stdout,
     stderr,

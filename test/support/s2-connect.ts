@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { pairWithCem, startSession } from '#rm-client';
 import { challengeResponse, newChallenge, type EndpointDescription, type NodeDescription } from '#s2-connect';
-import { TEST_OPERATOR_TOKEN } from './broker.js';
+import { type BrokerUrls, TEST_OPERATOR_TOKEN } from './broker.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/s2_broker_test';
 
@@ -61,9 +61,10 @@ export interface IssuedCode {
   token: string;
 }
 
-export async function createTenant(baseUrl: string, name = `tenant-${randomUUID().slice(0, 8)}`): Promise<Tenant> {
+/** A tenant made by the operator (on the internal port) and its JWT (from the public one). */
+export async function createTenant(broker: BrokerUrls, name = `tenant-${randomUUID().slice(0, 8)}`): Promise<Tenant> {
   const created = await post(
-    `${baseUrl}/admin/v1/tenants`,
+    `${broker.internalUrl}/admin/v1/tenants`,
     { name, logoUrl: 'https://aggregator.example/logo.png' },
     TEST_OPERATOR_TOKEN,
   );
@@ -72,7 +73,7 @@ export async function createTenant(baseUrl: string, name = `tenant-${randomUUID(
     id: string;
     serviceAccount: { clientId: string; clientSecret: string };
   };
-  const token = await post(`${baseUrl}/api/v1/auth/token`, serviceAccount);
+  const token = await post(`${broker.url}/api/v1/auth/token`, serviceAccount);
   if (token.status !== 200) throw new Error(`token: ${token.status}`);
   return { id, name, jwt: (token.body as { accessToken: string }).accessToken };
 }
@@ -185,8 +186,8 @@ export async function pairRm(
 }
 
 /** Suspends a tenant through the operator API. */
-export async function suspendTenant(baseUrl: string, tenantId: string): Promise<void> {
-  const patched = await fetch(`${baseUrl}/admin/v1/tenants/${tenantId}`, {
+export async function suspendTenant(broker: BrokerUrls, tenantId: string): Promise<void> {
+  const patched = await fetch(`${broker.internalUrl}/admin/v1/tenants/${tenantId}`, {
     method: 'PATCH',
     headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ status: 'suspended' }),

@@ -35,7 +35,10 @@ export interface Config {
   publicUrl: string;
   /** Host name of PUBLIC_URL without port: the S2 Connect HMAC domain name `D`. */
   hmacDomain: string;
+  /** Serves what devices, tenants and their people call. */
   port: number;
+  /** Serves /metrics, /health/* and /admin/v1, which the public port answers 404. */
+  internalPort: number;
   roles: readonly Role[];
   operatorToken: string;
   jwtSecret: string;

@@ -41,6 +41,7 @@ export const DEFAULT_DATABASE_POOL_SIZE = 10;
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
 export const DEFAULT_PORT = 8080;
+export const DEFAULT_INTERNAL_PORT = 8081;
 export const MIN_SECRET_LENGTH = 32;
 export const DEFAULT_JWT_TTL_SECONDS = 900;
 export const DEFAULT_DRAIN_RATE = 500;
@@ -125,6 +126,17 @@ function integerIn(min: number, max: number, fallback: number) {
     .default(fallback);
 }
 
+/** A TCP port; 0 lets the system choose one. */
+function port(fallback: number) {
+  return z
+    .string()
+    .refine((value) => /^\d{1,5}$/.test(value) && Number(value) <= 65535, {
+      error: 'must be an integer from 0 to 65535',
+    })
+    .transform(Number)
+    .default(fallback);
+}
+
 const schema = z.object({
   DATABASE_URL: z
     .string()
@@ -140,13 +152,8 @@ const schema = z.object({
     .string()
     .refine(isPublicUrl, { error: 'must be an http:// or https:// URL without credentials, query or fragment' })
     .default(DEFAULT_PUBLIC_URL),
-  PORT: z
-    .string()
-    .refine((value) => /^\d{1,5}$/.test(value) && Number(value) <= 65535, {
-      error: 'must be an integer from 0 to 65535',
-    })
-    .transform(Number)
-    .default(DEFAULT_PORT),
+  PORT: port(DEFAULT_PORT),
+  INTERNAL_PORT: port(DEFAULT_INTERNAL_PORT),
   ROLES: z
     .string()
     .transform((value, ctx): Role[] => {
@@ -285,6 +292,10 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     // A peer is answering pings only if it has had one to answer before it counts as silent.
     issues.push({ variable: 'WS_IDLE_TIMEOUT_SECONDS', problem: 'must be greater than WS_PING_INTERVAL_SECONDS' });
   }
+  if (parsed.success && parsed.data.INTERNAL_PORT !== 0 && parsed.data.INTERNAL_PORT === parsed.data.PORT) {
+    // One port cannot be two surfaces: the internal paths would be public again.
+    issues.push({ variable: 'INTERNAL_PORT', problem: 'must differ from PORT' });
+  }
   if (parsed.success && !parsed.data.PUBLIC_URL_ALLOW_HTTP && !isSecureEnough(parsed.data.PUBLIC_URL)) {
     issues.push({
       variable: 'PUBLIC_URL',
@@ -307,6 +318,7 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     publicUrl: `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, '')}`,
     hmacDomain: publicUrl.hostname,
     port: values.PORT,
+    internalPort: values.INTERNAL_PORT,
     roles: values.ROLES,
     operatorToken: values.OPERATOR_TOKEN,
     jwtSecret: values.JWT_SECRET,

@@ -7,3 +7,4 @@ export * from './dependency-outage.js';
 export * from './storable-text.js';
 export * from './client-address.js';
 export * from './too-many-requests.js';
+export * from './surfaces.js';

@@ -95,7 +95,7 @@ export interface ScenarioResult {
 /** Pairs the RMs, opens the CEM channel and the sessions, sends both ways around the fault, counts. */
 export async function runScenario(cluster: FaultCluster, options: ScenarioOptions): Promise<ScenarioResult> {
   const base = cluster.api.url;
-  const tenant = await createTenant(base);
+  const tenant = await createTenant(cluster.api);
   const cem = new FaultCem(async () => tenant.jwt, cluster.route(options.cemGateway));
   await cem.connect();
   // Pairings of different CEM nodes do not wait for each other's one-second delay.

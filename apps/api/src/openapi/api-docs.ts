@@ -22,7 +22,8 @@ export function buildApiDocument(app: INestApplication, publicUrl: string): Open
     .setTitle('s2-broker tenant and operator API')
     .setDescription(
       'The tenant API (`/api/v1`, a tenant JWT from `POST /api/v1/auth/token`) and the operator API ' +
-        '(`/admin/v1`, the operator token). Errors are `{statusCode, error, message}`.',
+        '(`/admin/v1`, the operator token, served on the internal port `INTERNAL_PORT` only: the public ' +
+        'port answers it 404). Errors are `{statusCode, error, message}`.',
     )
     .setVersion('v1')
     .setLicense(LICENSE.name, LICENSE.url)

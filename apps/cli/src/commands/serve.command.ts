@@ -4,7 +4,7 @@ import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-ex
 import type { AddressInfo } from 'node:net';
 import { type Config, ConfigError, loadConfig } from '#config';
 import { DrainService } from '#health';
-import { configureHttpApp } from '#http';
+import { configureHttpApp, type InternalListener, listenInternal, splitSurfaces } from '#http';
 import { createLogger, type Logger, NestLogger } from '#observability';
 import { serveApiDocs } from '#api';
 import { httpsOptions } from '../serve/https-options.js';
@@ -14,7 +14,7 @@ import { ShutdownSignal } from '../serve/shutdown-signal.js';
 const USAGE = `usage: s2-broker serve
 
 Runs the broker roles named in ROLES (gateway,api,worker; all by default) until SIGTERM or SIGINT.
-Configuration comes from the environment: DATABASE_URL, REDIS_URL, PUBLIC_URL, PORT, ROLES,
+Configuration comes from the environment: DATABASE_URL, REDIS_URL, PUBLIC_URL, PORT, INTERNAL_PORT, ROLES,
 OPERATOR_TOKEN, JWT_SECRET, SECRETS_KEYS, JWT_TTL_SECONDS, PAIRING_CODE_TTL_SECONDS, PAIRING_TOKEN_LENGTH, LOG_LEVEL,
 INSTANCE_ID, TLS_CERT_FILE, TLS_KEY_FILE, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_BACKOFF_BASE_MS,
 WEBHOOK_BACKOFF_MAX_MS, WEBHOOK_TIMEOUT_MS, WEBHOOK_ALLOW_HTTP.
@@ -49,15 +49,18 @@ export async function serveCommand(argv: string[]): Promise<number> {
   // same lifecycle hooks.
   const shutdown = new ShutdownSignal(['SIGTERM', 'SIGINT']);
   try {
-    const app = await start(config, logger);
-    if (app === null) {
+    const started = await start(config, logger);
+    if (started === null) {
       guardExit(logger);
       return 1;
     }
+    const { app, internal } = started;
     const signal = await shutdown.received;
     logger.info({ signal }, 'draining');
     app.get(DrainService).start();
     await app.close();
+    // Last: until the sessions are drained the probes must still hear "draining", not a refused connection.
+    await internal.close();
     logger.info('stopped');
     guardExit(logger);
     return 0;
@@ -66,26 +69,40 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
 }
 
-async function start(config: Config, logger: Logger): Promise<NestExpressApplication | null> {
+interface Started {
+  app: NestExpressApplication;
+  internal: InternalListener;
+}
+
+async function start(config: Config, logger: Logger): Promise<Started | null> {
   let app: NestExpressApplication | undefined;
+  let internal: InternalListener | undefined;
   try {
+    const tls = httpsOptions(config.tls);
     app = await NestFactory.create<NestExpressApplication>(RootModule.register(config, logger), new ExpressAdapter(), {
       logger: new NestLogger(logger),
       // Fail with an error we can log and turn into an exit code, instead of Nest calling process.exit.
       abortOnError: false,
-      httpsOptions: httpsOptions(config.tls),
+      httpsOptions: tls,
     });
     configureHttpApp(app, logger);
+    splitSurfaces(app);
     if (config.roles.includes('api')) serveApiDocs(app, config.publicUrl);
     await app.listen(config.port);
+    // Last: a probe that answers means the public port already takes devices and tenants.
+    internal = await listenInternal(app, config.internalPort, tls);
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
     await app?.close().catch(() => undefined);
+    await internal?.close();
     return null;
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
-  logger.info({ port, roles: config.roles, tls: config.tls !== null, publicUrl: config.publicUrl }, 'listening');
-  return app;
+  logger.info(
+    { port, internalPort: internal.port, roles: config.roles, tls: config.tls !== null, publicUrl: config.publicUrl },
+    'listening',
+  );
+  return { app, internal };
 }
 
 function guardExit(logger: Logger): void {
