@@ -19,7 +19,7 @@ export class RedisService implements OnApplicationShutdown {
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.client = this.open('shared');
+    this.client = this.open('shared', true);
   }
 
   /** A connection of its own, for subscriber mode or blocking commands; closed with this service. */
@@ -43,7 +43,11 @@ export class RedisService implements OnApplicationShutdown {
     this.dedicated.clear();
   }
 
-  private open(name: string): Redis {
-    return createRedis(this.config.redisUrl, name, { instanceId: this.config.instanceId, logger: this.logger });
+  private open(name: string, autoPipelining = false): Redis {
+    return createRedis(this.config.redisUrl, name, {
+      instanceId: this.config.instanceId,
+      logger: this.logger,
+      autoPipelining,
+    });
   }
 }
