@@ -87,8 +87,8 @@ export function brokerEnv(port: number, overrides: EnvOverrides = {}): NodeJS.Pr
     TLS_CERT_FILE: undefined,
     TLS_KEY_FILE: undefined,
   };
-  // A test that points the broker at a Redis of its own (REDIS_URL) means that one, in standalone mode.
-  if ('REDIS_URL' in overrides && !('REDIS_MODE' in overrides)) {
+  // A test that points the broker at a Redis of its own means that one, in the mode it says.
+  if (Object.keys(overrides).some((name) => name.startsWith('REDIS_'))) {
     for (const name of Object.keys(env).filter((name) => name.startsWith('REDIS_'))) env[name] = undefined;
   }
   for (const [name, value] of Object.entries(overrides)) {

@@ -46,8 +46,11 @@ export function createRedis(target: RedisTarget, name: string, options: CreateRe
         ...(target.password === null ? {} : { password: target.password }),
         ...(target.sentinelPassword === null ? {} : { sentinelPassword: target.sentinelPassword }),
         ...(target.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
-        // Sentinels are asked again on every reconnect, so a failover is a reconnect to the new master.
+        // Sentinels are asked again on every reconnect, so a failover is a reconnect to the new master;
+        // the detector hears the Sentinels' +switch-master and reconnects at once, where a demoted
+        // master would otherwise keep a subscriber that no longer hears the publishers.
         sentinelRetryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+        failoverDetector: true,
         // A master demoted by a failover answers READONLY to writes until ioredis has moved on.
         reconnectOnError: (error) => error.message.startsWith('READONLY'),
       });
