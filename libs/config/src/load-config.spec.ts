@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config.error.js';
+import { ConfigError, type ConfigIssue } from './config.error.js';
 import { type ConfigHost, type Environment, loadConfig } from './load-config.js';
+import { redisTargetFromEnv } from './redis-target.js';
 
 const OPERATOR_TOKEN = 'operator-token-0123456789abcdefghijklmnop';
 const JWT_SECRET = 'jwt-secret-0123456789abcdefghijklmnopqrstu';
@@ -339,6 +340,12 @@ describe('loadConfig', () => {
   });
 
   describe('REDIS_MODE', () => {
+    it('refuses a Cluster until the broker supports one', () => {
+      expect(errorOf({ ...required, REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: 'a:6379' }).message).toContain(
+        'REDIS_MODE cluster is not supported yet',
+      );
+    });
+
     it('reads a Sentinel group: its Sentinels, the master name, passwords and TLS', () => {
       const config = load({
         ...required,
@@ -364,8 +371,13 @@ describe('loadConfig', () => {
     });
 
     it('reads a Cluster: its seed nodes, without password or TLS unless given', () => {
-      const config = load({ ...required, REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: 'redis-0:6379,redis-1:6379' });
-      expect(config.redis).toEqual({
+      const issues: ConfigIssue[] = [];
+      const target = redisTargetFromEnv(
+        { REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: 'redis-0:6379,redis-1:6379' },
+        issues,
+      );
+      expect(issues).toEqual([]);
+      expect(target).toEqual({
         mode: 'cluster',
         nodes: [
           { host: 'redis-0', port: 6379 },
