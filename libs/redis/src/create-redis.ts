@@ -45,14 +45,16 @@ export function createRedis(target: RedisTarget, name: string, options: CreateRe
         role: 'master',
         ...(target.password === null ? {} : { password: target.password }),
         ...(target.sentinelPassword === null ? {} : { sentinelPassword: target.sentinelPassword }),
-        ...(target.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
+        // TLS both to the Sentinels and to the primary they name.
+        ...(target.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
         // Sentinels are asked again on every reconnect, so a failover is a reconnect to the new master;
         // the detector hears the Sentinels' +switch-master and reconnects at once, where a demoted
         // master would otherwise keep a subscriber that no longer hears the publishers.
         sentinelRetryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
         failoverDetector: true,
-        // A master demoted by a failover answers READONLY to writes until ioredis has moved on.
-        reconnectOnError: (error) => error.message.startsWith('READONLY'),
+        // A primary demoted by a failover answers READONLY to writes until ioredis has moved on: such a
+        // write was not done, so it is sent again (2) once connected to the new primary.
+        reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
       });
       break;
     case 'cluster':
@@ -63,13 +65,11 @@ export function createRedis(target: RedisTarget, name: string, options: CreateRe
           redisOptions: {
             connectionName: common.connectionName,
             connectTimeout: common.connectTimeout,
+            maxRetriesPerRequest: common.maxRetriesPerRequest,
             ...(target.password === null ? {} : { password: target.password }),
             ...(target.tls ? { tls: {} } : {}),
           },
-          maxRedirections: 16,
           lazyConnect: false,
-          // Cluster has no per-request retry count of its own; this bounds how long a command waits.
-          ...(common.maxRetriesPerRequest === null ? {} : { retryDelayOnClusterDown: 200 }),
         },
       );
       break;
