@@ -108,6 +108,8 @@ export async function closeRedis(redis: RedisClient): Promise<void> {
   try {
     await redis.quit();
   } catch {
-    redis.disconnect();
+    // ended below
   }
+  // QUIT leaves the Sentinel failover detector's connections open; this ends them too.
+  redis.disconnect();
 }
