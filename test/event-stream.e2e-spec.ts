@@ -1,16 +1,15 @@
 // The gateway's reader of the event stream, against the real Redis: an event published at any moment
 // after the replica started reaches it, including in the instant between two blocking reads.
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrokerEventsConsumer, type GatewayNode, LocalHub, RecentRemovals, type TenantEventsHandler } from '#gateway';
 import { eventKeys, type TenantEvent } from '#events';
 import type { RedisService } from '#redis';
+import { openTestRedis } from './support/redis.js';
 
-const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const publisher = new Redis(url);
-const reader = new Redis(url);
+const publisher = openTestRedis();
+const reader = openTestRedis();
 
 afterAll(async () => {
   publisher.disconnect();

@@ -1,18 +1,17 @@
 // The gateway's side of the message inspector, through the running broker and real Redis: while
 // `s2b:taps` names an RM, each of its messages is published on its tap channel with the broker's
 // verdict; an RM nobody watches publishes nothing.
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InspectedMessage, inspectionKeys, TAP_TTL_MS } from '#inspection';
 import { powerMeasurement } from '#s2-json/testing';
 import { type Broker, startBroker } from './support/broker.js';
 import { createTenant, rmWithSession } from './support/s2-connect.js';
 import { connect } from './support/ws-peer.js';
+import { openTestRedis } from './support/redis.js';
 
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let broker: Broker;
-const redis = new Redis(redisUrl);
-const subscriber = new Redis(redisUrl);
+const redis = openTestRedis();
+const subscriber = openTestRedis();
 
 beforeAll(async () => {
   broker = await startBroker();

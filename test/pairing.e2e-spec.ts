@@ -1,7 +1,6 @@
 // S2 Connect v1 pairing against the running broker: one test per row of the specification's check
 // tables for requestPairing and the steps after it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { challengeResponse, newChallenge } from '#s2-connect';
 import { hashToken } from '#security';
 import { type Broker, startBroker } from './support/broker.js';
@@ -19,11 +18,12 @@ import {
   type IssuedCode,
   type Tenant,
 } from './support/s2-connect.js';
+import { openTestRedis } from './support/redis.js';
 
 let broker: Broker;
 let tenant: Tenant;
 const DOMAIN = 'localhost';
-const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+const redis = openTestRedis();
 
 beforeAll(async () => {
   broker = await startBroker();

@@ -1,6 +1,5 @@
 // S2 Connect v1 session initiation and unpairing against the running broker: one test per row of the
 // specification's initiateSession table, the access token rotation rules, and unpairing by the RM.
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '#security';
 import { type Broker, startBroker } from './support/broker.js';
@@ -18,11 +17,12 @@ import {
   type Tenant,
 } from './support/s2-connect.js';
 import { proxiedDatabase, type TcpProxy } from './support/tcp-proxy.js';
+import { openTestRedis } from './support/redis.js';
 
 let broker: Broker;
 let tenant: Tenant;
 let proxy: TcpProxy;
-const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+const redis = openTestRedis();
 /** Every secret the broker handed out in this file, to look for in its logs at the end. */
 const secrets = new Set<string>();
 

@@ -1,6 +1,5 @@
 // Webhooks through real processes: the api and gateway in one broker, delivery in a separate worker
 // process that the tests kill and restart, a local receiver that fails, goes away and comes back.
-import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, startBroker } from './support/broker.js';
@@ -8,6 +7,8 @@ import { createTenant, del, get, post, rmWithSession, sql, type Tenant } from '.
 import { startReceiver, type Receiver, verifySignature, type WebhookEvent } from './support/webhook-receiver.js';
 import { storedWebhookSecret } from './support/stored-secrets.js';
 import { connect } from './support/ws-peer.js';
+import type { RedisClient } from '#redis';
+import { openTestRedis } from './support/redis.js';
 
 const ALL_TYPES = ['pairing.created', 'session.opened', 'session.closed', 'pairing.removed'];
 const WEBHOOK_ENV = { WEBHOOK_MAX_ATTEMPTS: '10', WEBHOOK_BACKOFF_BASE_MS: '100', WEBHOOK_BACKOFF_MAX_MS: '1000' };
@@ -15,7 +16,7 @@ const WEBHOOK_ENV = { WEBHOOK_MAX_ATTEMPTS: '10', WEBHOOK_BACKOFF_BASE_MS: '100'
 let broker: Broker;
 let worker: Broker;
 let tenant: Tenant;
-let redis: Redis;
+let redis: RedisClient;
 
 const startWorker = () => startBroker({ env: { ROLES: 'worker', INSTANCE_ID: 'e2e-worker', ...WEBHOOK_ENV } });
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
   broker = await startBroker({ env: { ROLES: 'gateway,api', ...WEBHOOK_ENV } });
   worker = await startWorker();
   tenant = await createTenant(broker);
-  redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  redis = openTestRedis();
 });
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { testRedisEnv } from './redis.js';
 import { fetchTrusting } from './tls.js';
 
 export const MAIN = fileURLToPath(new URL('../../dist/apps/cli/src/main.js', import.meta.url));
@@ -86,14 +87,15 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The environment of a test broker: test database and Redis, fixed secrets, then `overrides`. Without an
- * `internalPort` the system picks one, so that brokers of parallel files never compete for the default.
+ * The environment of a test broker: test database and Redis (see ./redis.ts), fixed secrets, then
+ * `overrides`. Without an `internalPort` the system picks one, so that brokers of parallel files never
+ * compete for the default.
  */
 export function brokerEnv(port: number, overrides: EnvOverrides = {}, internalPort = 0): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/s2_broker_test',
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...testRedisEnv(),
     PUBLIC_URL: `http://localhost:${port}`,
     PORT: String(port),
     INTERNAL_PORT: String(internalPort),
@@ -110,6 +112,10 @@ export function brokerEnv(port: number, overrides: EnvOverrides = {}, internalPo
     TLS_CERT_FILE: undefined,
     TLS_KEY_FILE: undefined,
   };
+  // A test that points the broker at a Redis of its own means that one, in the mode it says.
+  if (Object.keys(overrides).some((name) => name.startsWith('REDIS_'))) {
+    for (const name of Object.keys(env).filter((name) => name.startsWith('REDIS_'))) env[name] = undefined;
+  }
   for (const [name, value] of Object.entries(overrides)) {
     env[name] = value;
   }

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type BrokerEvent, eventKeys, isTenantEvent, type TenantEvent } from '#events';
 import { LOGGER } from '#observability';
-import { RedisService } from '#redis';
+import { RedisService, type RedisClient } from '#redis';
 import { pairingFrame } from './routing/cem-frames.js';
 import { CLOSE } from './limits.js';
 import { GatewayNode } from './routing/gateway-node.js';
@@ -18,7 +17,7 @@ import { RecentRemovals } from './recent-removals.js';
  */
 @Injectable()
 export class BrokerEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private running = true;
   private readonly logger: Logger;
 

@@ -1,13 +1,13 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { type Job, Worker, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { closeRedis, createRedis } from '#redis';
+import type { RedisTarget } from '#config';
+import { closeRedis, createRedis, type RedisClient } from '#redis';
 import { BULL_PREFIX } from '#webhooks';
 
 export interface QueueWorkerOptions {
   queue: string;
-  redisUrl: string;
+  redis: RedisTarget;
   instanceId: string;
   logger: Logger;
   settings?: Omit<WorkerOptions, 'connection' | 'prefix' | 'autorun'>;
@@ -24,12 +24,12 @@ export abstract class QueueWorker<Data> implements OnApplicationBootstrap, Befor
   protected worker?: Worker<Data>;
   /** Set on SIGTERM: a job that loops over several items returns after the one in hand. */
   protected closing = false;
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
 
   protected constructor(private readonly options: QueueWorkerOptions) {
     this.logger = options.logger;
     // BullMQ's workers must never see a command fail while Redis reconnects.
-    this.connection = createRedis(options.redisUrl, `worker:${options.queue}`, {
+    this.connection = createRedis(options.redis, `worker:${options.queue}`, {
       instanceId: options.instanceId,
       logger: options.logger,
       maxRetriesPerRequest: null,

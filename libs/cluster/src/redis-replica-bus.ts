@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { CONFIG, type Config } from '#config';
 import { LOGGER } from '#observability';
-import { RedisService } from '#redis';
+import { RedisService, type RedisClient } from '#redis';
 import type { Ack, Envelope } from './envelopes.js';
 import { clusterKeys } from './cluster-keys.js';
 import { HEARTBEAT_MS, REPLICA_DEAD_AFTER_MS, ReplicaBus } from './replica-bus.js';
@@ -42,8 +41,8 @@ interface Lane {
 @Injectable()
 export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   override readonly replicaId: string;
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
+  private readonly publisher: RedisClient;
+  private readonly subscriber: RedisClient;
   private readonly logger: Logger;
   private handler: (envelope: Envelope) => void = () => undefined;
   private readonly lanes = new Map<string, Lane>();

@@ -1,3 +1,4 @@
+import type { RedisTarget } from './redis-target.js';
 import type { SecretKey } from './secret-keys.js';
 
 export const ROLES = ['gateway', 'api', 'worker'] as const;
@@ -30,7 +31,7 @@ export interface Config {
   databaseUrl: string;
   /** Connections this process opens to PostgreSQL at most. */
   databasePoolSize: number;
-  redisUrl: string;
+  redis: RedisTarget;
   /** External base URL without a trailing slash. */
   publicUrl: string;
   /** Host name of PUBLIC_URL without port: the S2 Connect HMAC domain name `D`. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config.error.js';
+import { ConfigError, type ConfigIssue } from './config.error.js';
 import { type ConfigHost, type Environment, loadConfig } from './load-config.js';
+import { redisTargetFromEnv } from './redis-target.js';
 
 const OPERATOR_TOKEN = 'operator-token-0123456789abcdefghijklmnop';
 const JWT_SECRET = 'jwt-secret-0123456789abcdefghijklmnopqrstu';
@@ -50,7 +51,7 @@ describe('loadConfig', () => {
     expect(load(required)).toEqual({
       databaseUrl: 'postgresql://postgres@127.0.0.1:5432/s2_broker',
       databasePoolSize: 10,
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { mode: 'standalone', url: 'redis://127.0.0.1:6379' },
       publicUrl: 'http://localhost:8080',
       hmacDomain: 'localhost',
       port: 8080,
@@ -209,7 +210,7 @@ describe('loadConfig', () => {
     });
     expect(config).toMatchObject({
       databaseUrl: 'postgres://u:p@db:5432/x',
-      redisUrl: 'rediss://cache:6380/1',
+      redis: { mode: 'standalone', url: 'rediss://cache:6380/1' },
       publicUrl: 'https://s2.example.com:8443/broker',
       hmacDomain: 's2.example.com',
       port: 0,
@@ -342,6 +343,104 @@ describe('loadConfig', () => {
 
   it('keeps a role name with a newline on one line', () => {
     expect(errorOf({ ...required, ROLES: 'api,x\ny' }).message).not.toContain('\n');
+  });
+
+  describe('REDIS_MODE', () => {
+    it('refuses a Cluster until the broker supports one', () => {
+      expect(errorOf({ ...required, REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: 'a:6379' }).message).toContain(
+        'REDIS_MODE cluster is not supported yet',
+      );
+    });
+
+    it('reads a Sentinel group: its Sentinels, the master name, passwords and TLS', () => {
+      const config = load({
+        ...required,
+        REDIS_MODE: 'sentinel',
+        REDIS_SENTINELS: 'sentinel-0.redis:26379, 10.0.0.7:26380,[fd00::1]:26381',
+        REDIS_SENTINEL_NAME: 's2-broker',
+        REDIS_PASSWORD: 'redis-secret',
+        REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+        REDIS_TLS: 'true',
+      });
+      expect(config.redis).toEqual({
+        mode: 'sentinel',
+        sentinels: [
+          { host: 'sentinel-0.redis', port: 26379 },
+          { host: '10.0.0.7', port: 26380 },
+          { host: 'fd00::1', port: 26381 },
+        ],
+        name: 's2-broker',
+        password: 'redis-secret',
+        sentinelPassword: 'sentinel-secret',
+        tls: true,
+      });
+    });
+
+    it('reads a Cluster: its seed nodes, without password or TLS unless given', () => {
+      const issues: ConfigIssue[] = [];
+      const target = redisTargetFromEnv(
+        { REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: 'redis-0:6379,redis-1:6379' },
+        issues,
+      );
+      expect(issues).toEqual([]);
+      expect(target).toEqual({
+        mode: 'cluster',
+        nodes: [
+          { host: 'redis-0', port: 6379 },
+          { host: 'redis-1', port: 6379 },
+        ],
+        password: null,
+        tls: false,
+      });
+    });
+
+    it('is standalone with REDIS_URL when not set, and explicitly', () => {
+      const url = 'redis://cache:6379';
+      expect(load({ ...required, REDIS_URL: url }).redis).toEqual({ mode: 'standalone', url });
+      expect(load({ ...required, REDIS_MODE: 'standalone', REDIS_URL: url }).redis).toEqual({
+        mode: 'standalone',
+        url,
+      });
+    });
+
+    const sentinel = { REDIS_MODE: 'sentinel', REDIS_SENTINELS: 'a:26379', REDIS_SENTINEL_NAME: 'group' };
+    const cluster = { REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: 'a:6379' };
+    it.each([
+      [{ REDIS_MODE: 'replicated' }, 'REDIS_MODE must be one of standalone, sentinel, cluster'],
+      [{ REDIS_MODE: 'sentinel' }, 'REDIS_SENTINELS is required when REDIS_MODE is sentinel'],
+      [{ ...sentinel, REDIS_SENTINEL_NAME: undefined }, 'REDIS_SENTINEL_NAME is required when REDIS_MODE is sentinel'],
+      [{ ...sentinel, REDIS_SENTINEL_NAME: 'my group' }, 'REDIS_SENTINEL_NAME must be 1 to 128 letters'],
+      [{ ...sentinel, REDIS_SENTINELS: 'a:26379,' }, 'REDIS_SENTINELS item 2 is not host:port'],
+      [{ ...sentinel, REDIS_SENTINELS: 'a' }, 'REDIS_SENTINELS item 1 is not host:port'],
+      [{ ...sentinel, REDIS_SENTINELS: 'a:0' }, 'REDIS_SENTINELS item 1 is not host:port'],
+      [{ ...sentinel, REDIS_SENTINELS: 'a:65536' }, 'REDIS_SENTINELS item 1 is not host:port'],
+      [{ ...sentinel, REDIS_SENTINELS: 'redis://a:26379' }, 'REDIS_SENTINELS item 1 is not host:port'],
+      [{ ...sentinel, REDIS_TLS: 'yes' }, 'REDIS_TLS must be true or false'],
+      [
+        { ...sentinel, REDIS_URL: 'redis://a' },
+        'REDIS_URL is only read when REDIS_MODE is standalone (it is sentinel)',
+      ],
+      [{ ...sentinel, REDIS_CLUSTER_NODES: 'a:1' }, 'REDIS_CLUSTER_NODES is only read when REDIS_MODE is cluster'],
+      [{ REDIS_MODE: 'cluster' }, 'REDIS_CLUSTER_NODES is required when REDIS_MODE is cluster'],
+      [{ ...cluster, REDIS_CLUSTER_NODES: 'a:6379 b:6379' }, 'REDIS_CLUSTER_NODES item 1 is not host:port'],
+      [{ ...cluster, REDIS_SENTINEL_NAME: 'group' }, 'REDIS_SENTINEL_NAME is only read when REDIS_MODE is sentinel'],
+      [{ REDIS_SENTINELS: 'a:26379' }, 'REDIS_SENTINELS is only read when REDIS_MODE is sentinel (it is standalone)'],
+      [{ REDIS_CLUSTER_NODES: 'a:6379' }, 'REDIS_CLUSTER_NODES is only read when REDIS_MODE is cluster'],
+      [{ REDIS_PASSWORD: 'x' }, 'REDIS_PASSWORD is only read when REDIS_MODE is sentinel or cluster'],
+    ])('refuses %o: %s', (override, problem) => {
+      expect(errorOf({ ...required, ...override }).message).toContain(problem);
+    });
+
+    it('never echoes the Redis passwords', () => {
+      const { message } = errorOf({
+        ...required,
+        REDIS_MODE: 'sentinel',
+        REDIS_SENTINELS: 'nope',
+        REDIS_PASSWORD: 'redis-secret-1',
+        REDIS_SENTINEL_PASSWORD: 'sentinel-secret-1',
+      });
+      expect(message).not.toContain('secret-1');
+    });
   });
 
   it('never echoes secret values', () => {

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { type Config, LOG_LEVELS, ROLES, type Role, type TlsFiles } from './config.js';
 import { ConfigError, type ConfigIssue } from './config.error.js';
+import { redisTargetFromEnv } from './redis-target.js';
 import { secretKeysFromEnv } from './secret-keys.js';
 import { sha256Fingerprint } from '#s2-connect';
 import { isBearerTokenValue } from '#security';
@@ -38,7 +39,6 @@ const nodeHost: ConfigHost = {
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/s2_broker';
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_INTERNAL_PORT = 8081;
@@ -144,10 +144,6 @@ const schema = z.object({
     .default(DEFAULT_DATABASE_URL),
   // node-postgres's default; a session-start storm on the api role may wait on the pool rather than on CPU.
   DATABASE_POOL_SIZE: integerIn(1, 500, DEFAULT_DATABASE_POOL_SIZE),
-  REDIS_URL: z
-    .string()
-    .refine(hasProtocol(['redis:', 'rediss:']), { error: 'must be a redis:// or rediss:// URL' })
-    .default(DEFAULT_REDIS_URL),
   PUBLIC_URL: z
     .string()
     .refine(isPublicUrl, { error: 'must be an http:// or https:// URL without credentials, query or fragment' })
@@ -288,6 +284,16 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
         problem: issue.message,
       }));
   const tls = tlsFiles(env, host, issues);
+  const redis = redisTargetFromEnv(env, issues);
+  if (redis?.mode === 'cluster') {
+    // It connects and reports ready, then every multi-key command and script fails with CROSSSLOT:
+    // refused here rather than half working.
+    issues.push({
+      variable: 'REDIS_MODE',
+      problem:
+        "cluster is not supported yet (the broker's keys are not confined to hash slots); use standalone or sentinel",
+    });
+  }
   if (parsed.success && parsed.data.WS_IDLE_TIMEOUT_SECONDS <= parsed.data.WS_PING_INTERVAL_SECONDS) {
     // A peer is answering pings only if it has had one to answer before it counts as silent.
     issues.push({ variable: 'WS_IDLE_TIMEOUT_SECONDS', problem: 'must be greater than WS_PING_INTERVAL_SECONDS' });
@@ -306,7 +312,7 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
   const caFingerprint = caCertificateFingerprint(env, host, issues);
   const secretsKeys = secretKeysFromEnv(env);
   if (!Array.isArray(secretsKeys)) issues.push(secretsKeys);
-  if (!parsed.success || issues.length > 0 || !Array.isArray(secretsKeys)) {
+  if (!parsed.success || issues.length > 0 || !Array.isArray(secretsKeys) || redis === null) {
     throw new ConfigError(issues);
   }
   const values = parsed.data;
@@ -314,7 +320,7 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
   return {
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
-    redisUrl: values.REDIS_URL,
+    redis,
     publicUrl: `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, '')}`,
     hmacDomain: publicUrl.hostname,
     port: values.PORT,

@@ -1,6 +1,10 @@
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisTarget } from '#config';
+
+/** A connection to the broker's Redis, whichever its topology: one server (standalone, Sentinel) or a Cluster. */
+export type RedisClient = Redis | Cluster;
 
 export interface CreateRedisOptions {
   /** Part of the connection name, so that `CLIENT LIST` tells replicas apart. */
@@ -21,26 +25,69 @@ export interface CreateRedisOptions {
 }
 
 /**
- * The one way the broker opens a Redis connection. `name` says what the connection is for (`shared`,
- * `subscriber`, ...); subscribers and blocking commands need a connection of their own.
+ * The one way the broker opens a Redis connection, in every `REDIS_MODE`. `name` says what the
+ * connection is for (`shared`, `subscriber`, ...); subscribers and blocking commands need a connection
+ * of their own.
  */
-export function createRedis(url: string, name: string, options: CreateRedisOptions = {}): Redis {
-  const connectionName = `s2-broker:${options.instanceId ?? hostname()}:${name}`;
-  const redis = new Redis(url, {
-    connectionName,
+export function createRedis(target: RedisTarget, name: string, options: CreateRedisOptions = {}): RedisClient {
+  const common: RedisOptions = {
+    connectionName: `s2-broker:${options.instanceId ?? hostname()}:${name}`,
     lazyConnect: false,
     // Fail a command after a few reconnect attempts instead of holding the request that sent it.
     maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 2 : options.maxRetriesPerRequest,
     connectTimeout: 5_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     enableAutoPipelining: options.autoPipelining ?? false,
-  });
+  };
+  let redis: RedisClient;
+  switch (target.mode) {
+    case 'standalone':
+      redis = new Redis(target.url, common);
+      break;
+    case 'sentinel':
+      redis = new Redis({
+        ...common,
+        sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
+        name: target.name,
+        role: 'master',
+        ...(target.password === null ? {} : { password: target.password }),
+        ...(target.sentinelPassword === null ? {} : { sentinelPassword: target.sentinelPassword }),
+        // TLS both to the Sentinels and to the primary they name.
+        ...(target.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+        // Sentinels are asked again on every reconnect, so a failover is a reconnect to the new master;
+        // the detector hears the Sentinels' +switch-master and reconnects at once, where a demoted
+        // master would otherwise keep a subscriber that no longer hears the publishers.
+        sentinelRetryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+        failoverDetector: true,
+        // A primary demoted by a failover answers READONLY to writes until ioredis has moved on: such a
+        // write was not done, so it is sent again (2) once connected to the new primary.
+        reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+      });
+      break;
+    case 'cluster':
+      redis = new Cluster(
+        target.nodes.map(({ host, port }) => ({ host, port })),
+        {
+          clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+          enableAutoPipelining: common.enableAutoPipelining ?? false,
+          redisOptions: {
+            connectionName: common.connectionName,
+            connectTimeout: common.connectTimeout,
+            maxRetriesPerRequest: common.maxRetriesPerRequest,
+            ...(target.password === null ? {} : { password: target.password }),
+            ...(target.tls ? { tls: {} } : {}),
+          },
+          lazyConnect: false,
+        },
+      );
+      break;
+  }
   watchConnection(redis, name, options.logger);
   return redis;
 }
 
 // ioredis emits an error for every failed reconnect attempt; one line per outage is enough.
-function watchConnection(redis: Redis, name: string, logger: Logger | undefined): void {
+function watchConnection(redis: RedisClient, name: string, logger: Logger | undefined): void {
   const log = logger?.child({ component: 'redis', connection: name });
   let lastError: string | undefined;
   redis.on('error', (error: Error) => {
@@ -58,7 +105,7 @@ function watchConnection(redis: Redis, name: string, logger: Logger | undefined)
 }
 
 /** Closes a connection without waiting on a server that is not there. */
-export async function closeRedis(redis: Redis): Promise<void> {
+export async function closeRedis(redis: RedisClient): Promise<void> {
   if (redis.status === 'end') {
     return;
   }
@@ -69,6 +116,8 @@ export async function closeRedis(redis: Redis): Promise<void> {
   try {
     await redis.quit();
   } catch {
-    redis.disconnect();
+    // ended below
   }
+  // QUIT leaves the Sentinel failover detector's connections open; this ends them too.
+  redis.disconnect();
 }

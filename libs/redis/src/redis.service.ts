@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CONFIG, type Config } from '#config';
 import { LOGGER } from '#observability';
-import { closeRedis, createRedis } from './create-redis.js';
+import { closeRedis, createRedis, type RedisClient } from './create-redis.js';
 
 /**
  * Owns the process's Redis connections. They close in the last shutdown phase (`onApplicationShutdown`),
@@ -12,8 +11,8 @@ import { closeRedis, createRedis } from './create-redis.js';
 @Injectable()
 export class RedisService implements OnApplicationShutdown {
   /** The shared connection for ordinary commands. */
-  readonly client: Redis;
-  private readonly dedicated = new Set<Redis>();
+  readonly client: RedisClient;
+  private readonly dedicated = new Set<RedisClient>();
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -23,7 +22,7 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   /** A connection of its own, for subscriber mode or blocking commands; closed with this service. */
-  dedicatedConnection(name: string): Redis {
+  dedicatedConnection(name: string): RedisClient {
     const redis = this.open(name);
     this.dedicated.add(redis);
     return redis;
@@ -43,8 +42,8 @@ export class RedisService implements OnApplicationShutdown {
     this.dedicated.clear();
   }
 
-  private open(name: string, autoPipelining = false): Redis {
-    return createRedis(this.config.redisUrl, name, {
+  private open(name: string, autoPipelining = false): RedisClient {
+    return createRedis(this.config.redis, name, {
       instanceId: this.config.instanceId,
       logger: this.logger,
       autoPipelining,

@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CONFIG, type Config } from '#config';
 import { LOGGER } from '#observability';
-import { closeRedis, createRedis } from '#redis';
+import { closeRedis, createRedis, type RedisClient } from '#redis';
 
 /** BullMQ keys start with the broker's own prefix: `s2b:webhook-lanes:...`. */
 export const BULL_PREFIX = 's2b';
@@ -26,11 +25,11 @@ export function laneJobId(laneId: string): string {
 @Injectable()
 export class LaneQueue implements OnApplicationShutdown {
   readonly queue: Queue<LaneJobData>;
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
 
   constructor(@Inject(CONFIG) config: Config, @Inject(LOGGER) logger: Logger) {
     // Commands fail fast here (the default), unlike a worker's: an API request should not hang on Redis.
-    this.connection = createRedis(config.redisUrl, 'webhook-queue', { instanceId: config.instanceId, logger });
+    this.connection = createRedis(config.redis, 'webhook-queue', { instanceId: config.instanceId, logger });
     this.queue = new Queue<LaneJobData>(LANE_QUEUE, { connection: this.connection, prefix: BULL_PREFIX });
     this.queue.on('error', (error) => logger.warn({ err: error, component: 'webhooks' }, 'webhook queue error'));
   }

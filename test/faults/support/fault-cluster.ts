@@ -5,28 +5,40 @@ import { type Broker, runBroker, startBroker } from '../../support/broker.js';
 import { createTenant, pairThroughClient, type Tenant } from '../../support/s2-connect.js';
 import { FaultCem, FaultRm } from './fault-peers.js';
 import { cemToRm, type Outcomes, rmToCem, row } from './ledger.js';
-import { OwnPostgres, OwnRedis } from './own-services.js';
+import { OwnPostgres, OwnRedis, type OwnSentinelGroup } from './own-services.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class FaultCluster {
+/** The Redis a fault cluster runs on: one server, or a Sentinel group. */
+export type OwnRedisTopology = OwnRedis | OwnSentinelGroup;
+
+export class FaultCluster<R extends OwnRedisTopology = OwnRedis> {
   readonly gateways = new Map<string, Broker>();
   private readonly down = new Set<string>();
 
   private constructor(
-    readonly redis: OwnRedis,
+    readonly redis: R,
     readonly postgres: OwnPostgres,
     readonly api: Broker,
     private readonly env: Record<string, string>,
   ) {}
 
-  static async start(replicas: string[], env: Record<string, string> = {}): Promise<FaultCluster> {
-    const [redis, postgres] = await Promise.all([OwnRedis.start(), OwnPostgres.start()]);
-    const shared = { ...env, REDIS_URL: redis.url, DATABASE_URL: postgres.url('s2_broker_faults') };
+  static start(replicas: string[], env: Record<string, string> = {}): Promise<FaultCluster> {
+    return FaultCluster.on(OwnRedis.start(), replicas, env);
+  }
+
+  /** The same on a Redis topology of the caller's choice. */
+  static async on<T extends OwnRedisTopology>(
+    starting: Promise<T>,
+    replicas: string[],
+    env: Record<string, string> = {},
+  ): Promise<FaultCluster<T>> {
+    const [redis, postgres] = await Promise.all([starting, OwnPostgres.start()]);
+    const shared = { ...env, ...redis.env, DATABASE_URL: postgres.url('s2_broker_faults') };
     const migrated = await runBroker(['migrate'], shared);
     if (migrated.code !== 0) throw new Error(`migrate: ${migrated.stderr.join('\n')}`);
     const api = await startBroker({ env: { ...shared, ROLES: 'api', INSTANCE_ID: 'api' } });
-    const cluster = new FaultCluster(redis, postgres, api, shared);
+    const cluster = new FaultCluster<T>(redis, postgres, api, shared);
     await Promise.all(replicas.map((name) => cluster.startGateway(name)));
     return cluster;
   }
@@ -74,14 +86,14 @@ export interface Traffic {
   readonly cem: FaultCem;
 }
 
-export interface ScenarioOptions {
+export interface ScenarioOptions<R extends OwnRedisTopology = OwnRedis> {
   readonly name: string;
   /** Which replica each RM connects to (by index), and the CEM channel. */
   readonly rmGateway: (index: number) => string;
   readonly cemGateway: string;
   readonly rms?: number;
   /** Runs while the traffic flows. */
-  readonly fault: (cluster: FaultCluster, traffic: Traffic) => Promise<void>;
+  readonly fault: (cluster: FaultCluster<R>, traffic: Traffic) => Promise<void>;
   /** Traffic after the fault, before the suite waits for every outcome. */
   readonly afterMs?: number;
 }
@@ -93,7 +105,10 @@ export interface ScenarioResult {
 }
 
 /** Pairs the RMs, opens the CEM channel and the sessions, sends both ways around the fault, counts. */
-export async function runScenario(cluster: FaultCluster, options: ScenarioOptions): Promise<ScenarioResult> {
+export async function runScenario<R extends OwnRedisTopology>(
+  cluster: FaultCluster<R>,
+  options: ScenarioOptions<R>,
+): Promise<ScenarioResult> {
   const base = cluster.api.url;
   const tenant = await createTenant(cluster.api);
   const cem = new FaultCem(async () => tenant.jwt, cluster.route(options.cemGateway));

@@ -4,6 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { freePort } from '../../support/broker.js';
 
@@ -32,6 +33,11 @@ export class OwnRedis {
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** The REDIS_* settings of a broker on this server. */
+  get env(): Record<string, string> {
+    return { REDIS_URL: this.url };
   }
 
   private async launch(): Promise<void> {
@@ -143,5 +149,76 @@ export class OwnPostgres {
       // already stopped
     }
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const TOPOLOGY_SCRIPT = fileURLToPath(new URL('../../../scripts/redis-topology.sh', import.meta.url));
+
+/**
+ * A primary, a replica and three Sentinels of the suite's own (scripts/redis-topology.sh on free
+ * ports), for REDIS_MODE=sentinel, and a failover on demand.
+ */
+export class OwnSentinelGroup {
+  readonly name = 's2b-faults';
+  private readonly dir = mkdtempSync(join(tmpdir(), 's2b-fault-sentinel-'));
+
+  private constructor(
+    readonly dataPorts: readonly number[],
+    readonly sentinelPorts: readonly number[],
+  ) {}
+
+  static async start(): Promise<OwnSentinelGroup> {
+    const ports = new Set<number>();
+    while (ports.size < 5) ports.add(await freePort());
+    const [primary, replica, ...sentinels] = [...ports] as [number, number, ...number[]];
+    const group = new OwnSentinelGroup([primary, replica], sentinels);
+    group.script('start');
+    return group;
+  }
+
+  /** The REDIS_* settings of a broker on this group. */
+  get env(): Record<string, string> {
+    return {
+      REDIS_MODE: 'sentinel',
+      REDIS_SENTINELS: this.sentinelPorts.map((port) => `127.0.0.1:${port}`).join(','),
+      REDIS_SENTINEL_NAME: this.name,
+    };
+  }
+
+  /** The port of the primary, as the first Sentinel sees it. */
+  primary(): number {
+    const answer = execFileSync('redis-cli', [
+      '-p',
+      String(this.sentinelPorts[0]),
+      'SENTINEL',
+      'get-master-addr-by-name',
+      this.name,
+    ]);
+    return Number(answer.toString().trim().split('\n')[1]);
+  }
+
+  /** SENTINEL FAILOVER: the replica becomes the primary; resolves once every Sentinel names it. */
+  async failover(): Promise<void> {
+    const before = this.primary();
+    execFileSync('redis-cli', ['-p', String(this.sentinelPorts[0]), 'SENTINEL', 'FAILOVER', this.name]);
+    await until(async () => this.primary() !== before, 'the new primary', 30_000);
+  }
+
+  async stop(): Promise<void> {
+    this.script('stop');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private script(action: 'start' | 'stop'): void {
+    execFileSync(TOPOLOGY_SCRIPT, [action, 'sentinel'], {
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        REDIS_TOPOLOGY_DIR: this.dir,
+        REDIS_TOPOLOGY_SENTINEL_NAME: this.name,
+        REDIS_TOPOLOGY_SENTINEL_DATA_PORTS: this.dataPorts.join(' '),
+        REDIS_TOPOLOGY_SENTINEL_PORTS: this.sentinelPorts.join(' '),
+      },
+    });
   }
 }

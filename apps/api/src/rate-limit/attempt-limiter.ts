@@ -1,7 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
 import { TooManyRequestsError } from '#http';
-import { KEY_PREFIX } from '#redis';
+import { KEY_PREFIX, type RedisClient } from '#redis';
 
 export interface AttemptBudget {
   /** Names the counter in Redis, `s2b:rate:<name>:<key>`. */
@@ -19,7 +18,7 @@ export interface AttemptBudget {
 export class AttemptLimiter {
   private readonly limiter: RateLimiterRedis | null;
 
-  constructor(redis: Redis, budget: AttemptBudget) {
+  constructor(redis: RedisClient, budget: AttemptBudget) {
     this.limiter =
       budget.points === 0
         ? null

@@ -1,12 +1,11 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CONFIG, type Config } from '#config';
 import { type BrokerEvent, eventKeys } from '#events';
 import { LOGGER } from '#observability';
-import { RedisService } from '#redis';
+import { RedisService, type RedisClient } from '#redis';
 import { type StreamEvent, WebhookDeliveryRepository } from '#store';
 import { isWebhookEventType, LaneQueue, streamEntryTime, webhookPayload } from '#webhooks';
 import { IngestLease } from './ingest-lease.js';
@@ -27,7 +26,7 @@ const KEEP_MS = 3_600_000;
  */
 @Injectable()
 export class EventIngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private readonly consumer: string;
   private readonly logger: Logger;
   private running = true;

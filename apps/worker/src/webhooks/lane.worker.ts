@@ -31,7 +31,7 @@ export class LaneWorker extends QueueWorker<LaneJobData> {
   ) {
     super({
       queue: LANE_QUEUE,
-      redisUrl: config.redisUrl,
+      redis: config.redis,
       instanceId: config.instanceId,
       logger: logger.child({ component: 'webhook-lanes' }),
       settings: {
