@@ -23,7 +23,8 @@ Pairs a new simulated RM with the CEM node of CODE, starts a session and prints 
 --replay PAGE     on each opened WebSocket, send the RM's messages of that worked example in order, each
                   with a fresh message_id, printing {"sent": message_type} for each; without --keep-open
                   the socket is then closed. SessionRequest and the RM's Handshake are not sent, the
-                  latter unless --with-handshake.
+                  latter unless --with-handshake. Each message from the CEM is answered with
+                  ReceptionStatus OK ({"sent":"ReceptionStatus"}).
 --wait-for-cem    before sending the RM messages that follow a CEM message in the example, wait (30 s at
                   most) for a message of that type from the CEM.`;
 
