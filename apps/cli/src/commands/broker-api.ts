@@ -10,6 +10,9 @@ export const ENV = {
   clientId: 'S2_BROKER_CLIENT_ID',
   clientSecret: 'S2_BROKER_CLIENT_SECRET',
   jwt: 'S2_BROKER_JWT',
+  /** What `pairing-code issue --env` sets and `simulate-rm` reads. */
+  pairingUrl: 'S2_BROKER_PAIRING_URL',
+  pairingCode: 'S2_BROKER_PAIRING_CODE',
 } as const;
 
 export const CONNECTION_HELP = `--url URL                  the broker (default $${ENV.url})`;
@@ -188,6 +191,14 @@ export function printAnswer(answer: unknown, field: string | undefined, out: (li
   const value = fieldAt(answer, field);
   if (value === undefined) throw new CommandFailure(`the answer has no field ${field}: ${JSON.stringify(answer)}`);
   out(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+/** `export NAME='value'` lines for eval in a shell; single quotes keep every character but themselves. */
+export function printEnv(values: Readonly<Record<string, unknown>>, out: (line: string) => void): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== 'string') throw new CommandFailure(`the answer has no ${name}`);
+    out(`export ${name}='${value.replace(/'/g, `'\\''`)}'`);
+  }
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

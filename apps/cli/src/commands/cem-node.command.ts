@@ -19,6 +19,9 @@ import {
   UsageError,
   type CommandIo,
   isRecord,
+  ENV,
+  fieldAt,
+  printEnv,
 } from './broker-api.js';
 import { CEM_NODE_COLUMNS, readImport, runImport, type BatchAnswer, type ImportRow } from './cem-node-import.js';
 import { parseCsv } from './csv.js';
@@ -36,10 +39,12 @@ row was refused. --pairing-codes issues a pairing code for each node created.
 ${CONNECTION_HELP}
 ${TENANT_HELP}`;
 
-const PAIRING_CODE_USAGE = `usage: s2-broker pairing-code issue --cem-node ID [--ttl-seconds N] [--print FIELD]
+const PAIRING_CODE_USAGE = `usage: s2-broker pairing-code issue --cem-node ID [--ttl-seconds N] [--print FIELD | --env]
 Issues a pairing code for the CEM node, replacing its previous one, and prints
 {pairingUrl, pairingCode, nodeIdAlias, expiresAt} as one JSON line: what the device's user types.
 --print FIELD              print only this field (pairingCode, pairingUrl)
+--env                      print the URL and the code as shell assignments of ${ENV.pairingUrl} and
+                           ${ENV.pairingCode}, which simulate-rm reads
 ${CONNECTION_HELP}
 ${TENANT_HELP}`;
 
@@ -160,8 +165,10 @@ export async function pairingCodeCommand(argv: string[], io: CommandIo = PROCESS
       'cem-node': { type: 'string' },
       'ttl-seconds': { type: 'string' },
       print: { type: 'string' },
+      env: { type: 'boolean' },
     });
     if (values.help) return help(io, PAIRING_CODE_USAGE);
+    if (values.print !== undefined && values.env) throw new UsageError('--print and --env do not go together');
     const node = values['cem-node'];
     if (node === undefined) throw new UsageError('--cem-node is required');
     const ttl = values['ttl-seconds'];
@@ -173,7 +180,14 @@ export async function pairingCodeCommand(argv: string[], io: CommandIo = PROCESS
       token,
       body: ttl === undefined ? {} : { ttlSeconds: Number(ttl) },
     });
-    printAnswer(code, values.print, io.out);
+    if (values.env) {
+      printEnv(
+        { [ENV.pairingUrl]: fieldAt(code, 'pairingUrl'), [ENV.pairingCode]: fieldAt(code, 'pairingCode') },
+        io.out,
+      );
+    } else {
+      printAnswer(code, values.print, io.out);
+    }
     return 0;
   });
 }

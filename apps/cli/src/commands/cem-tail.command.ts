@@ -20,7 +20,7 @@ import { repliesTo } from './cem-replies.js';
 
 const USAGE = `usage: s2-broker cem tail [--cem-node ID]... [--reply] [--until TYPE]
 Opens a CEM channel and prints each frame the broker sends as one JSON line, until SIGINT or SIGTERM
-(exit 0). A dropped channel is opened again, with a fresh JWT when a service account is given.
+(exit 0). "the channel is open" on stderr says when frames can come. A dropped channel is opened again, with a fresh JWT when a service account is given.
 --cem-node ID              only the sessions of this CEM node (may be repeated; default all of the tenant's)
 --reply                    answer each RM message with ReceptionStatus OK, and a ResourceManagerDetails
                            with SelectControlType of the first control type it offers; each frame sent is
@@ -92,6 +92,8 @@ async function tail(url: string, getToken: () => Promise<string>, options: TailO
     }
     if (options.until !== undefined && matches(frame, options.until)) stopper.stop();
   });
+  // On stderr, so that stdout stays frames only; a script may wait for it before starting an RM.
+  channel.on('open', () => io.err(`s2-broker cem tail: the channel is open (${channel.url})`));
   channel.on('reconnecting', (attempt, delayMs) =>
     io.err(`s2-broker cem tail: the channel dropped; opening it again in ${delayMs} ms (attempt ${attempt})`),
   );

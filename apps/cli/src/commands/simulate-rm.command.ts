@@ -14,7 +14,8 @@ export type { SimulatedRm } from './simulate-rm-live.js';
 
 const USAGE = `usage: s2-broker simulate-rm --pairing-url URL --pairing-code CODE [--s2-version V]... [--brand B] [--model M]
                             [--keep-open] [--replay ${EXAMPLE_PAGES.join('|')} [--with-handshake] [--wait-for-cem]]
-Pairs a new simulated RM with the CEM node of CODE, starts a session and prints one JSON object:
+Pairs a new simulated RM with the CEM node of CODE, starts a session and prints one JSON object
+(--pairing-url and --pairing-code default to $S2_BROKER_PAIRING_URL and $S2_BROKER_PAIRING_CODE):
 {rmNodeId, cemNodeId, initiateSessionUrl, accessToken, s2Version, websocketUrl, websocketToken}.
 --s2-version may be repeated (default: ${S2_JSON_VERSIONS.join(' and ')}).
 --keep-open       open the S2 WebSocket and keep it open, printing each S2 message received as one JSON
@@ -55,7 +56,10 @@ export interface SimulateRmIo {
   readonly waitTimeoutMs?: number;
 }
 
-export function parseSimulateRmArgs(argv: readonly string[]): ParsedSimulateRmArgs {
+export function parseSimulateRmArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ParsedSimulateRmArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -77,10 +81,14 @@ export function parseSimulateRmArgs(argv: readonly string[]): ParsedSimulateRmAr
     return { kind: 'usage', message: error instanceof Error ? error.message : String(error) };
   }
   if (values.help) return { kind: 'help' };
-  const pairingUrl = values['pairing-url'];
-  const pairingCode = values['pairing-code'];
+  // As `pairing-code issue --env` hands them over.
+  const pairingUrl = values['pairing-url'] ?? (env['S2_BROKER_PAIRING_URL'] || undefined);
+  const pairingCode = values['pairing-code'] ?? (env['S2_BROKER_PAIRING_CODE'] || undefined);
   if (pairingUrl === undefined || pairingCode === undefined) {
-    return { kind: 'usage', message: '--pairing-url and --pairing-code are required' };
+    return {
+      kind: 'usage',
+      message: '--pairing-url and --pairing-code are required (or S2_BROKER_PAIRING_URL and S2_BROKER_PAIRING_CODE)',
+    };
   }
   const versions = values['s2-version'] ?? [...S2_JSON_VERSIONS];
   if (versions.some((version) => version.trim() === ''))

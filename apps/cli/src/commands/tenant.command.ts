@@ -16,6 +16,7 @@ import {
   fieldAt,
   type CommandIo,
   ENV,
+  printEnv,
 } from './broker-api.js';
 
 const USAGE = `usage: s2-broker tenant create --name NAME [--logo-url URL] [--print FIELD | --env]
@@ -58,8 +59,13 @@ export async function tenantCommand(argv: string[], io: CommandIo = PROCESS_IO):
       const body = { name: values.name, ...(values['logo-url'] === undefined ? {} : { logoUrl: values['logo-url'] }) };
       const tenant = await callApi(url, { method: 'POST', path: '/admin/v1/tenants', token, body });
       if (values.env) {
-        io.out(`export ${ENV.clientId}=${shellQuote(fieldAt(tenant, 'serviceAccount.clientId'))}`);
-        io.out(`export ${ENV.clientSecret}=${shellQuote(fieldAt(tenant, 'serviceAccount.clientSecret'))}`);
+        printEnv(
+          {
+            [ENV.clientId]: fieldAt(tenant, 'serviceAccount.clientId'),
+            [ENV.clientSecret]: fieldAt(tenant, 'serviceAccount.clientSecret'),
+          },
+          io.out,
+        );
       } else {
         printAnswer(tenant, values.print, io.out);
       }
@@ -77,9 +83,4 @@ export async function tenantCommand(argv: string[], io: CommandIo = PROCESS_IO):
 function help(io: CommandIo): number {
   io.out(USAGE);
   return 0;
-}
-
-/** Single quotes keep every character as it is, except a single quote, which is closed around. */
-function shellQuote(value: unknown): string {
-  return `'${String(value).replace(/'/g, `'\\''`)}'`;
 }
