@@ -36,7 +36,7 @@ export interface CemTailIo extends CommandIo {
 }
 
 export async function cemCommand(argv: string[], io: CemTailIo = PROCESS_IO): Promise<number> {
-  return runSubcommand('cem', USAGE, io, async () => {
+  return runSubcommand('cem tail', USAGE, io, async () => {
     if (argv[0] === '--help' || argv[0] === '-h') {
       io.out(USAGE);
       return 0;
