@@ -142,7 +142,8 @@ async function runSession(session: SimulatedRm, options: LiveRmOptions): Promise
       await runReplay(options.replay, s2, inbox, (sent) => options.print({ sent }), options.waitTimeoutMs);
     } catch (error) {
       replayFailure = `the replay stopped: ${describe(error)}`;
-      if (options.keepOpen) options.note(replayFailure);
+      // Stopping closes the socket under a waiting replay: that is no failure to tell.
+      if (options.keepOpen && !options.signal.aborted) options.note(replayFailure);
     }
   }
   if (!options.keepOpen) void s2.close(1000, 'replay done');
