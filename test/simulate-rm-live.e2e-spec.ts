@@ -93,12 +93,21 @@ describe('simulate-rm --keep-open --replay', () => {
         ),
       'every RM message',
     );
-    const received = frames
-      .filter((f) => f.type === 'message')
-      .map((f) => (f.type === 'message' ? f.message.message_type : ''));
-    expect(received).toEqual(rmTypes.map((e) => e.example.message['message_type']));
-    expect(lines.filter((l) => 'sent' in l).map((l) => l['sent'])).toEqual(
+    const received = frames.flatMap((f) => (f.type === 'message' ? [f.message] : []));
+    const statuses = received.filter((m) => m.message_type === 'ReceptionStatus');
+    expect(received.filter((m) => m.message_type !== 'ReceptionStatus').map((m) => m.message_type)).toEqual(
       rmTypes.map((e) => e.example.message['message_type']),
+    );
+    expect(lines.filter((l) => 'sent' in l && l['sent'] !== 'ReceptionStatus').map((l) => l['sent'])).toEqual(
+      rmTypes.map((e) => e.example.message['message_type']),
+    );
+    // The RM acknowledged each of the CEM's messages.
+    expect(statuses).toEqual(
+      cemMessages.map(({ example }) => ({
+        message_type: 'ReceptionStatus',
+        subject_message_id: example.message['message_id'],
+        status: 'OK',
+      })),
     );
     // The RM received the CEM's messages as sent.
     for (const { example } of cemMessages) {

@@ -13,6 +13,13 @@ commands:
   simulate-rm  pair a new simulated RM with a CEM node and start a session:
                simulate-rm --pairing-url URL --pairing-code CODE [--s2-version V]... [--brand B] [--model M]
                            [--keep-open] [--replay ev|heat-pump|pv [--with-handshake] [--wait-for-cem]]
+
+  against a running broker's tenant and operator APIs ($S2_BROKER_URL, $OPERATOR_TOKEN, a service account
+  in $S2_BROKER_CLIENT_ID and $S2_BROKER_CLIENT_SECRET or a JWT in $S2_BROKER_JWT; see each --help):
+  tenant       tenant create --name NAME | tenant list
+  cem-node     cem-node create --brand B --type T --model-name M | cem-node list | cem-node import FILE.csv
+  pairing-code pairing-code issue --cem-node ID
+  cem          cem tail [--reply] [--until TYPE]: a CEM channel, each frame printed as one JSON line
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -23,6 +30,10 @@ const commands: Record<string, () => Promise<Command>> = {
   secrets: async () => (await import('./commands/secrets.command.js')).secretsCommand,
   validate: async () => (await import('./commands/validate.command.js')).validateCommand,
   'simulate-rm': async () => (await import('./commands/simulate-rm.command.js')).simulateRmCommand,
+  tenant: async () => (await import('./commands/tenant.command.js')).tenantCommand,
+  'cem-node': async () => (await import('./commands/cem-node.command.js')).cemNodeCommand,
+  'pairing-code': async () => (await import('./commands/cem-node.command.js')).pairingCodeCommand,
+  cem: async () => (await import('./commands/cem-tail.command.js')).cemCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

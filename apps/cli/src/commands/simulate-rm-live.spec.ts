@@ -87,21 +87,30 @@ describe('simulate-rm --replay', () => {
       message_id: 'sct-1',
       control_type: 'FILL_RATE_BASED_CONTROL',
     });
-    await until(() => connection.received.length === 6, 'the FRBC messages');
+    await until(() => connection.received.length === 7, 'the FRBC messages');
+    // The CEM's message is acknowledged before anything that follows it.
+    expect(connection.received[2]).toEqual({
+      message_type: 'ReceptionStatus',
+      subject_message_id: 'sct-1',
+      status: 'OK',
+    });
     send(connection, { message_type: 'FRBC.Instruction', message_id: 'i-1' });
     expect(await running).toBe(0);
-    expect(types(connection).slice(-1)).toEqual(['InstructionStatusUpdate']);
+    expect(types(connection).slice(-2)).toEqual(['ReceptionStatus', 'InstructionStatusUpdate']);
+    expect(connection.received.at(-2)).toMatchObject({ subject_message_id: 'i-1', status: 'OK' });
     // What the CEM sent is printed too, between what the RM sent.
     expect(lines().map((line) => line['sent'] ?? line['message_type'] ?? 'session')).toEqual([
       'session',
       'Handshake',
       'ResourceManagerDetails',
       'SelectControlType',
+      'ReceptionStatus',
       'FRBC.SystemDescription',
       'PowerMeasurement',
       'FRBC.ActuatorStatus',
       'FRBC.StorageStatus',
       'FRBC.Instruction',
+      'ReceptionStatus',
       'InstructionStatusUpdate',
     ]);
   });

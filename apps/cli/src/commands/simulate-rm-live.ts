@@ -4,6 +4,7 @@
 // server answers NoLongerPaired.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openS2Session, reconnectDelayMs, S2ConnectClientError, startSession, type S2Session } from '#rm-client';
+import type { S2Message } from '#s2-json';
 import { ReplayInbox, runReplay, type ReplayStep } from './simulate-rm-replay.js';
 
 /** What simulate-rm prints for each session it starts. */
@@ -119,6 +120,8 @@ async function runSession(session: SimulatedRm, options: LiveRmOptions): Promise
     try {
       for await (const message of s2.messages()) {
         options.print(message);
+        // Before the replay goes on: the CEM hears that its message arrived before what follows it.
+        if (options.replay !== undefined) acknowledge(s2, message, options.print);
         inbox.add(message.message_type);
         if (message.message_type === 'SessionRequest' && request === undefined) {
           request = message.request;
@@ -139,7 +142,8 @@ async function runSession(session: SimulatedRm, options: LiveRmOptions): Promise
       await runReplay(options.replay, s2, inbox, (sent) => options.print({ sent }), options.waitTimeoutMs);
     } catch (error) {
       replayFailure = `the replay stopped: ${describe(error)}`;
-      if (options.keepOpen) options.note(replayFailure);
+      // Stopping closes the socket under a waiting replay: that is no failure to tell.
+      if (options.keepOpen && !options.signal.aborted) options.note(replayFailure);
     }
   }
   if (!options.keepOpen) void s2.close(1000, 'replay done');
@@ -153,6 +157,15 @@ async function runSession(session: SimulatedRm, options: LiveRmOptions): Promise
       ? `the server sent SessionRequest ${request}`
       : `the socket closed (${closed.code}${closed.reason === '' ? '' : ` ${closed.reason}`})`;
   return { kind: 'ended', reason, stable: Date.now() - openedAt >= STABLE_SESSION_MS };
+}
+
+/** A replaying RM answers each CEM message with ReceptionStatus OK, as S2 asks of every message but one. */
+function acknowledge(s2: S2Session, message: S2Message, print: (line: unknown) => void): void {
+  const id: unknown = 'message_id' in message ? message.message_id : undefined;
+  if (message.message_type === 'ReceptionStatus' || typeof id !== 'string') return;
+  if (s2.sendRaw(JSON.stringify({ message_type: 'ReceptionStatus', subject_message_id: id, status: 'OK' }))) {
+    print({ sent: 'ReceptionStatus' });
+  }
 }
 
 /** Whether trying again cannot help: the server refused the request itself, not its timing. */

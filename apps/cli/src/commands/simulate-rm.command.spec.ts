@@ -127,7 +127,7 @@ describe('parseSimulateRmArgs', () => {
 
   it('refuses what it cannot run', () => {
     const usage = (argv: string[]) => {
-      const parsed = parseSimulateRmArgs(argv);
+      const parsed = parseSimulateRmArgs(argv, {});
       return parsed.kind === 'usage' ? parsed.message : parsed.kind;
     };
     expect(usage([...base, '--replay', 'battery'])).toBe('--replay must be one of ev, heat-pump, pv');
@@ -138,7 +138,18 @@ describe('parseSimulateRmArgs', () => {
     );
     expect(usage([...base, '--keep-open=yes'])).toMatch(/keep-open/);
     expect(usage([...base, '--s2-version', ' '])).toBe('--s2-version must not be empty');
-    expect(usage(['--replay', 'ev'])).toBe('--pairing-url and --pairing-code are required');
+    expect(usage(['--replay', 'ev'])).toBe(
+      '--pairing-url and --pairing-code are required (or S2_BROKER_PAIRING_URL and S2_BROKER_PAIRING_CODE)',
+    );
+  });
+
+  it('takes the pairing URL and code from the environment that pairing-code issue --env sets', () => {
+    const env = { S2_BROKER_PAIRING_URL: 'https://s2.example/pairing/', S2_BROKER_PAIRING_CODE: 'abc-1' };
+    expect(parseSimulateRmArgs(['--replay', 'ev'], env)).toMatchObject({
+      kind: 'run',
+      args: { pairingUrl: 'https://s2.example/pairing/', pairingCode: 'abc-1' },
+    });
+    expect(parseSimulateRmArgs(['--pairing-code', 'flag-2'], env)).toMatchObject({ args: { pairingCode: 'flag-2' } });
   });
 
   it('exits 2 on bad usage of the new flags, before pairing', async () => {

@@ -14,7 +14,8 @@ export type { SimulatedRm } from './simulate-rm-live.js';
 
 const USAGE = `usage: s2-broker simulate-rm --pairing-url URL --pairing-code CODE [--s2-version V]... [--brand B] [--model M]
                             [--keep-open] [--replay ${EXAMPLE_PAGES.join('|')} [--with-handshake] [--wait-for-cem]]
-Pairs a new simulated RM with the CEM node of CODE, starts a session and prints one JSON object:
+Pairs a new simulated RM with the CEM node of CODE, starts a session and prints one JSON object
+(--pairing-url and --pairing-code default to $S2_BROKER_PAIRING_URL and $S2_BROKER_PAIRING_CODE):
 {rmNodeId, cemNodeId, initiateSessionUrl, accessToken, s2Version, websocketUrl, websocketToken}.
 --s2-version may be repeated (default: ${S2_JSON_VERSIONS.join(' and ')}).
 --keep-open       open the S2 WebSocket and keep it open, printing each S2 message received as one JSON
@@ -23,7 +24,8 @@ Pairs a new simulated RM with the CEM node of CODE, starts a session and prints 
 --replay PAGE     on each opened WebSocket, send the RM's messages of that worked example in order, each
                   with a fresh message_id, printing {"sent": message_type} for each; without --keep-open
                   the socket is then closed. SessionRequest and the RM's Handshake are not sent, the
-                  latter unless --with-handshake.
+                  latter unless --with-handshake. Each message from the CEM is answered with
+                  ReceptionStatus OK ({"sent":"ReceptionStatus"}).
 --wait-for-cem    before sending the RM messages that follow a CEM message in the example, wait (30 s at
                   most) for a message of that type from the CEM.`;
 
@@ -54,7 +56,10 @@ export interface SimulateRmIo {
   readonly waitTimeoutMs?: number;
 }
 
-export function parseSimulateRmArgs(argv: readonly string[]): ParsedSimulateRmArgs {
+export function parseSimulateRmArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ParsedSimulateRmArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -76,10 +81,14 @@ export function parseSimulateRmArgs(argv: readonly string[]): ParsedSimulateRmAr
     return { kind: 'usage', message: error instanceof Error ? error.message : String(error) };
   }
   if (values.help) return { kind: 'help' };
-  const pairingUrl = values['pairing-url'];
-  const pairingCode = values['pairing-code'];
+  // As `pairing-code issue --env` hands them over.
+  const pairingUrl = values['pairing-url'] ?? (env['S2_BROKER_PAIRING_URL'] || undefined);
+  const pairingCode = values['pairing-code'] ?? (env['S2_BROKER_PAIRING_CODE'] || undefined);
   if (pairingUrl === undefined || pairingCode === undefined) {
-    return { kind: 'usage', message: '--pairing-url and --pairing-code are required' };
+    return {
+      kind: 'usage',
+      message: '--pairing-url and --pairing-code are required (or S2_BROKER_PAIRING_URL and S2_BROKER_PAIRING_CODE)',
+    };
   }
   const versions = values['s2-version'] ?? [...S2_JSON_VERSIONS];
   if (versions.some((version) => version.trim() === ''))
