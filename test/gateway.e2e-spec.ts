@@ -382,4 +382,11 @@ describe('metrics', () => {
     expect(value(after, temporary) - value(before, temporary)).toBeGreaterThanOrEqual(1);
     cem.close();
   });
+
+  it('count WebSocket upgrades refused, by endpoint and status', async () => {
+    const series = 's2b_ws_upgrades_refused_total{endpoint="rm",status="401"}';
+    const before = value(await scrape(), series);
+    expect(await refusedStatus(wsUrl('/s2/v1/ws'), 'not-a-websocket-token')).toBe(401);
+    expect(value(await scrape(), series) - before).toBe(1);
+  });
 });

@@ -1,6 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, runBroker, startBroker, TEST_JWT_SECRET, TEST_OPERATOR_TOKEN } from './support/broker.js';
 
+/** The value of one series in the internal port's /metrics, undefined when it is not there. */
+async function metric(broker: Broker, series: string): Promise<number | undefined> {
+  const text = await (await fetch(`${broker.internalUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
 async function getJson(url: string): Promise<{ status: number; body: unknown; contentType: string | null }> {
   const response = await fetch(url);
   return { status: response.status, body: await response.json(), contentType: response.headers.get('content-type') };
@@ -26,6 +33,10 @@ describe('health and HTTP basics', () => {
       status: 200,
       body: { status: 'ok', checks: { postgres: 'up', redis: 'up' } },
     });
+    // What the alerts on readiness and on each dependency read.
+    expect(await metric(broker, 's2b_ready')).toBe(1);
+    expect(await metric(broker, 's2b_dependency_up{dependency="postgres"}')).toBe(1);
+    expect(await metric(broker, 's2b_dependency_up{dependency="redis"}')).toBe(1);
   });
 
   it('answers an unknown route with the JSON error shape', async () => {
@@ -162,6 +173,9 @@ describe('readiness with Redis down', () => {
       body: { checks: { postgres: 'up', redis: 'down' } },
     });
     expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await metric(broker, 's2b_ready')).toBe(0);
+    expect(await metric(broker, 's2b_dependency_up{dependency="redis"}')).toBe(0);
+    expect(await metric(broker, 's2b_dependency_up{dependency="postgres"}')).toBe(1);
     expect((await getJson(`${broker.internalUrl}/health/live`)).status).toBe(200);
     expect(() => broker.logs()).not.toThrow();
   });

@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultMigrationsDir, findPackageRoot, MigrationError, runMigrations, type MigrateEvent } from '#migrate';
+import {
+  defaultMigrationsDir,
+  findPackageRoot,
+  MigrationError,
+  NO_TRANSACTION_MARKER,
+  runMigrations,
+  type MigrateEvent,
+} from '#migrate';
 
 const root = findPackageRoot(import.meta.url);
 const cli = join(root, 'dist', 'apps', 'cli', 'src', 'main.js');
@@ -82,6 +89,17 @@ async function schemaTables(): Promise<string[]> {
   return [...schema.matchAll(/^model\s+(\w+)\s*\{([\s\S]*?)^\}/gm)].map(
     ([, model, body]) => /@@map\("([^"]+)"\)/.exec(body ?? '')?.[1] ?? model ?? '',
   );
+}
+
+/** A copy of the project's migrations followed by `extra` (folder name -> migration.sql). */
+async function migrationsWith(extra: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 's2-broker-migrations-'));
+  await cp(defaultMigrationsDir(), dir, { recursive: true });
+  for (const [name, sql] of Object.entries(extra)) {
+    await mkdir(join(dir, name));
+    await writeFile(join(dir, name, 'migration.sql'), sql);
+  }
+  return dir;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<MigrationError> {
@@ -246,19 +264,59 @@ describe('runMigrations', () => {
     expect(events).toEqual([{ type: 'migration_not_found_locally', migration: '29990101000000_from_a_newer_release' }]);
   });
 
+  describe('with a migration that must run outside a transaction', () => {
+    let dir: string;
+    const index =
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS "probe_concurrent_idx" ON "_prisma_migrations" ("finished_at");\n';
+
+    beforeAll(async () => {
+      dir = await migrationsWith({
+        '29990101000000_concurrent_index': `${NO_TRANSACTION_MARKER}\n${index}`,
+        '29990102000000_after_it': 'CREATE TABLE "after_probe" ("id" INTEGER);\n',
+      });
+    });
+
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('applies CREATE INDEX CONCURRENTLY under the marker, records it, and goes on', async () => {
+      const name = newDatabaseName();
+
+      const report = await runMigrations({ databaseUrl: urlOf(name), migrationsDir: dir });
+
+      expect(report.applied).toEqual([...migrationNames, '29990101000000_concurrent_index', '29990102000000_after_it']);
+      const valid = await withDatabase(name, (client) =>
+        client.query(
+          `SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'probe_concurrent_idx'`,
+        ),
+      );
+      expect(valid.rows).toEqual([{ indisvalid: true }]);
+      expect((await runMigrations({ databaseUrl: urlOf(name), migrationsDir: dir })).applied).toEqual([]);
+    });
+
+    it('without the marker, fails naming the migration, as PostgreSQL refuses it in a transaction', async () => {
+      const bare = await migrationsWith({ '29990101000000_concurrent_index': index });
+      try {
+        const error = await rejection(runMigrations({ databaseUrl: urlOf(newDatabaseName()), migrationsDir: bare }));
+
+        expect(error.migration).toBe('29990101000000_concurrent_index');
+        expect(error.message).toContain('cannot run inside a transaction block');
+      } finally {
+        await rm(bare, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('with a broken migration', () => {
     let dir: string;
 
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 's2-broker-migrations-'));
-      await cp(defaultMigrationsDir(), dir, { recursive: true });
-      await mkdir(join(dir, '29990101000000_comment_only'));
-      await writeFile(join(dir, '29990101000000_comment_only', 'migration.sql'), '-- This is an empty migration.\n');
-      await mkdir(join(dir, '29990102000000_broken'));
-      await writeFile(
-        join(dir, '29990102000000_broken', 'migration.sql'),
-        '-- CreateTable\nCREATE TABLE "broken_probe" ("id" INTEGER);\n\nSELECT * FROM "no_such_table";\n',
-      );
+      dir = await migrationsWith({
+        '29990101000000_comment_only': '-- This is an empty migration.\n',
+        '29990102000000_broken':
+          '-- CreateTable\nCREATE TABLE "broken_probe" ("id" INTEGER);\n\nSELECT * FROM "no_such_table";\n',
+      });
     });
 
     afterAll(async () => {

@@ -199,7 +199,14 @@ describe('a receiver that is down for a while, and a worker that dies', () => {
 });
 
 describe('dead letters', () => {
+  const deadLettersCounted = async () => {
+    const text = await (await fetch(`${worker.internalUrl}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('s2b_webhook_dead_letters_total '));
+    return Number(line?.split(' ')[1] ?? 0);
+  };
+
   it('lists a delivery that used up its tries, and redelivers it with the same id', async () => {
+    const counted = await deadLettersCounted();
     const owner = await createTenant(broker);
     const receiver = await startReceiver();
     receiver.answer(503);
@@ -214,6 +221,8 @@ describe('dead letters', () => {
     expect(letter).toMatchObject({ type: 'pairing.created', attempts: 10, lastStatus: 503, lastError: 'HTTP 503' });
     expect((letter?.event as WebhookEvent).data.rmNodeId).toBe(rm.rmNodeId);
     expect(receiver.requests.length).toBe(10);
+    // What the dead-letter alert reads.
+    expect((await deadLettersCounted()) - counted).toBeGreaterThanOrEqual(1);
 
     receiver.answer(204);
     const deliveryId = String(letter?.deliveryId);

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Counter } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CONFIG, type Config } from '#config';
 import { WebsocketTokenStore } from '#connect-state';
@@ -16,6 +17,7 @@ import { MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { Keepalive, markSeen } from './sockets/sockets.js';
 import { OUTAGE_RETRY_AFTER_SECONDS, statusText } from '#http';
 import { bearerToken } from '#security';
+import { Metrics } from '#observability';
 
 /** Answers an upgrade it will not take with an HTTP status, so that no socket opens. */
 function refuse(socket: Duplex, status: number, message: string): void {
@@ -51,6 +53,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     perMessageDeflate: PER_MESSAGE_DEFLATE,
   });
   readonly keepalive: Keepalive;
+  private readonly refused: Counter<'endpoint' | 'status'>;
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -63,7 +66,14 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     private readonly drain: DrainService,
     private readonly admission: SessionAdmission,
     private readonly removals: RecentRemovals,
+    metrics: Metrics,
   ) {
+    this.refused = new Counter({
+      name: 's2b_ws_upgrades_refused_total',
+      help: 'WebSocket upgrades answered with an HTTP status instead of a socket, by endpoint and status',
+      labelNames: ['endpoint', 'status'] as const,
+      registers: [metrics.registry],
+    });
     this.keepalive = new Keepalive(config.wsPingIntervalMs, config.wsIdleTimeoutMs);
   }
 
@@ -72,7 +82,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', destroyOnError);
       // Whatever failed here is an outage of PostgreSQL or Redis, or a bug: neither is the caller's fault.
-      this.upgrade(req, socket, head).catch(() => refuse(socket, 503, 'try again later'));
+      this.upgrade(req, socket, head).catch(() => this.refuse(req, socket, 503, 'try again later'));
     });
     this.keepalive.start();
   }
@@ -82,24 +92,33 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     this.wss.close();
   }
 
+  private refuse(req: IncomingMessage, socket: Duplex, status: number, message: string): void {
+    const path = req.url?.split('?', 1)[0];
+    const endpoint = path === '/s2/v1/ws' ? 'rm' : path === '/cem/v1/ws' ? 'cem' : 'other';
+    this.refused.inc({ endpoint, status: String(status) });
+    refuse(socket, status, message);
+  }
+
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway');
     if (url.pathname !== '/s2/v1/ws' && url.pathname !== '/cem/v1/ws')
-      return refuse(socket, 404, 'no WebSocket endpoint here');
-    if (this.drain.draining) return refuse(socket, 503, 'this replica is shutting down');
+      return this.refuse(req, socket, 404, 'no WebSocket endpoint here');
+    if (this.drain.draining) return this.refuse(req, socket, 503, 'this replica is shutting down');
     const token = bearer(req);
-    if (token === undefined) return refuse(socket, 401, 'a bearer token is required');
+    if (token === undefined) return this.refuse(req, socket, 401, 'a bearer token is required');
     if (url.pathname === '/s2/v1/ws') {
       const grant = await this.websocketTokens.consume(token);
-      if (!grant) return refuse(socket, 401, 'websocket token not accepted');
+      if (!grant) return this.refuse(req, socket, 401, 'websocket token not accepted');
       // A token names its pairing: once that is gone (unpaired, paired again, its node or tenant
       // deleted), the token opens nothing, however young it is.
       const lookedUpAt = Date.now();
       const tenant = await this.pairings.livePolicy(grant.pairingId);
-      if (!tenant) return refuse(socket, 401, 'websocket token not accepted: the pairing is gone');
+      if (!tenant) return this.refuse(req, socket, 401, 'websocket token not accepted: the pairing is gone');
       const { admission, history } = await this.admission.admit(tenant, grant.tenantId, grant.rmNodeId);
-      if (admission === 'tenant-unavailable') return refuse(socket, 403, 'the tenant of this CEM node is not active');
-      if (admission === 'quota-reached') return refuse(socket, 403, "the tenant's limit of live sessions is reached");
+      if (admission === 'tenant-unavailable')
+        return this.refuse(req, socket, 403, 'the tenant of this CEM node is not active');
+      if (admission === 'quota-reached')
+        return this.refuse(req, socket, 403, "the tenant's limit of live sessions is reached");
       return this.accept(req, socket, head, async (ws) => {
         const rm = this.node.openRm(grant, ws, history);
         ws.on('message', (data, isBinary) => {
@@ -120,14 +139,14 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
       principal = await this.tenantAuth.verifyTenantJwt(token);
     } catch (error) {
       // Only a token that is wrong is 401; a database that cannot say (thrown on) is "try again later".
-      if (error instanceof TenantTokenRejectedError) return refuse(socket, 401, 'tenant token not accepted');
+      if (error instanceof TenantTokenRejectedError) return this.refuse(req, socket, 401, 'tenant token not accepted');
       throw error;
     }
     const { tenantId } = principal;
     const filter = url.searchParams.getAll('cemNodeId');
     for (const id of filter) {
       if (!(await this.cemNodes.findInTenant(tenantId, id)))
-        return refuse(socket, 404, `no CEM node ${id.slice(0, 64)} in this tenant`);
+        return this.refuse(req, socket, 404, `no CEM node ${id.slice(0, 64)} in this tenant`);
     }
     return this.accept(req, socket, head, async (ws) => {
       const channel = this.node.openChannel(principal, filter.length > 0 ? filter : null, ws);

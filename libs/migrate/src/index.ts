@@ -2,6 +2,7 @@ export { parseDatabaseUrl, scrubSecret, DatabaseUrlError, type DatabaseTarget } 
 export { describeError, MigrationError } from './errors.js';
 export {
   MIGRATION_LOCK_KEY,
+  NO_TRANSACTION_MARKER,
   runMigrations,
   type MigrateEvent,
   type MigrateOptions,

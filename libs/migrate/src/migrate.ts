@@ -100,8 +100,20 @@ export async function runMigrations(options: MigrateOptions): Promise<MigrationR
   }
 }
 
+/**
+ * The first line of a migration that PostgreSQL refuses to run inside a transaction, such as
+ * `CREATE INDEX CONCURRENTLY`. Such a migration holds that one statement: several statements in one
+ * query string form an implicit transaction, which PostgreSQL refuses just the same.
+ */
+export const NO_TRANSACTION_MARKER = '-- s2-broker:no-transaction';
+
+function runsOutsideTransaction(sql: string): boolean {
+  return sql.split('\n', 1)[0]?.trim() === NO_TRANSACTION_MARKER;
+}
+
 async function applyMigration(client: pg.Client, migration: LocalMigration): Promise<void> {
   const sql = migration.script.toString('utf8');
+  if (runsOutsideTransaction(sql)) return applyOutsideTransaction(client, migration, sql);
   await client.query('BEGIN');
   try {
     // Without parameters pg uses the simple query protocol, which runs a whole multi-statement script.
@@ -115,17 +127,48 @@ async function applyMigration(client: pg.Client, migration: LocalMigration): Pro
     );
   }
   try {
-    await client.query(
-      `INSERT INTO "_prisma_migrations"
-         ("id", "checksum", "migration_name", "started_at", "finished_at", "applied_steps_count")
-       VALUES ($1, $2, $3, now(), clock_timestamp(), 1)`,
-      [randomUUID(), migration.checksum, migration.name],
-    );
+    await record(client, migration);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw new MigrationError(
       `migration ${migration.name} could not be committed and was rolled back: ${describeError(error)}`,
+      migration.name,
+      { cause: error },
+    );
+  }
+}
+
+function record(client: pg.Client, migration: LocalMigration): Promise<unknown> {
+  return client.query(
+    `INSERT INTO "_prisma_migrations"
+       ("id", "checksum", "migration_name", "started_at", "finished_at", "applied_steps_count")
+     VALUES ($1, $2, $3, now(), clock_timestamp(), 1)`,
+    [randomUUID(), migration.checksum, migration.name],
+  );
+}
+
+/**
+ * Nothing rolls such a migration back: a failed CREATE INDEX CONCURRENTLY leaves an INVALID index, and
+ * a crash between the statement and its row runs the statement again next time. Hence IF NOT EXISTS in
+ * the statement and the advice in the error.
+ */
+async function applyOutsideTransaction(client: pg.Client, migration: LocalMigration, sql: string): Promise<void> {
+  try {
+    await client.query(sql);
+  } catch (error) {
+    throw new MigrationError(
+      `migration ${migration.name} failed outside a transaction, so nothing was rolled back (drop an index ` +
+        `it left INVALID before retrying): ${describeError(error, sql)}`,
+      migration.name,
+      { cause: error },
+    );
+  }
+  try {
+    await record(client, migration);
+  } catch (error) {
+    throw new MigrationError(
+      `migration ${migration.name} ran but could not be recorded: ${describeError(error)}`,
       migration.name,
       { cause: error },
     );

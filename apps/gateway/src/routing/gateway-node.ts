@@ -36,6 +36,7 @@ export class GatewayNode {
   private readonly outcomes: PendingOutcomes;
   private readonly logger: Logger;
   private readonly slowCloses: Counter<'peer'>;
+  private readonly replicasLost: Counter;
 
   constructor(
     private readonly bus: ReplicaBus,
@@ -52,6 +53,11 @@ export class GatewayNode {
       (replica) => bus.isReachable(replica),
     );
     this.logger = logger.child({ component: 'router' });
+    this.replicasLost = new Counter({
+      name: 's2b_replicas_lost_total',
+      help: 'Gateway replicas this one reaped: they stopped heartbeating without finishing a drain',
+      registers: [metrics.registry],
+    });
     this.slowCloses = new Counter({
       name: 's2b_slow_closes_total',
       help: 'Sockets closed as slow (1013) because the peer stopped reading, by peer kind',
@@ -168,6 +174,7 @@ export class GatewayNode {
   }
 
   reap(replica: string): Promise<void> {
+    this.replicasLost.inc();
     return this.placement.reap(replica);
   }
 }

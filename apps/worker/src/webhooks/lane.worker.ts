@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import { CONFIG, type Config } from '#config';
-import { LOGGER } from '#observability';
+import { LOGGER, Metrics } from '#observability';
 import { Clock, WebhookDeliveryRepository } from '#store';
 import { LANE_QUEUE, LaneQueue, type LaneJobData } from '#webhooks';
 import { QueueWorker } from '../queue-worker.js';
@@ -28,6 +29,7 @@ export class LaneWorker extends QueueWorker<LaneJobData> {
     sender: WebhookSender,
     private readonly lanes: LaneQueue,
     clock: Clock,
+    metrics: Metrics,
   ) {
     super({
       queue: LANE_QUEUE,
@@ -43,16 +45,23 @@ export class LaneWorker extends QueueWorker<LaneJobData> {
         maxStalledCount: 10,
       },
     });
+    const deadLetters = new Counter({
+      name: 's2b_webhook_dead_letters_total',
+      help: 'Webhook deliveries that used up their tries and became dead letters',
+      registers: [metrics.registry],
+    });
     this.drainDeps = {
       deliveries,
       send: (delivery, at) => sender.send(delivery, at),
       now: () => clock.now(),
       policy: config.webhooks,
-      onFailure: (head, outcome, dead) =>
+      onFailure: (head, outcome, dead) => {
+        if (dead) deadLetters.inc();
         this.logger.info(
           { deliveryId: head.id, endpointId: head.endpoint.id, attempts: outcome.attempts, error: outcome.error, dead },
           dead ? 'webhook delivery dead-lettered' : 'webhook delivery failed; retrying later',
-        ),
+        );
+      },
     };
   }
 
