@@ -21,7 +21,11 @@ COPY package.json package-lock.json ./
 # --omit=optional too: the Prisma CLI, Studio and TypeScript are optional peers of @prisma/client and
 # @nestjs/swagger, which a plain --omit=dev keeps (about 250 MB); the only other optional packages are
 # msgpackr's native decoder (it falls back to JavaScript) and pg's Cloudflare Workers socket.
-RUN npm ci --omit=dev --omit=optional --ignore-scripts --cache .npm-cache && rm -rf .npm-cache
+# Prisma's runtime ships a query compiler for every database in two builds (about 60 MB); the generated
+# client loads only the fast PostgreSQL one.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --cache .npm-cache && rm -rf .npm-cache \
+  && find node_modules/@prisma/client/runtime -type f \( -name '*.map' \
+    -o -name 'query_compiler_*' ! -name 'query_compiler_fast_bg.postgresql.*' \) -delete
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma
 # The worked examples, for `s2-broker simulate-rm --replay`.

