@@ -143,7 +143,7 @@ describe('tenant, cem-node and pairing-code', () => {
       pairingUrl: expect.stringMatching(/^http:\/\/localhost:\d+\/pairing\/$/),
       pairingCode: expect.stringMatching(/^[a-z0-9]+-[A-Za-z0-9]+$/),
     });
-  }, 60_000);
+  }, 120_000);
 
   it('say what is wrong in one line: exit 2 for a usage error, 1 for a failure, never a stack trace', async () => {
     const noUrl = await run(['tenant', 'list'], { OPERATOR_TOKEN: TEST_OPERATOR_TOKEN });
@@ -182,7 +182,7 @@ describe('tenant, cem-node and pairing-code', () => {
     const help = await run(['cem', 'tail', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout[0]).toMatch(/^usage: s2-broker cem tail/);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('cem-node import', () => {
@@ -246,7 +246,7 @@ describe('cem-node import', () => {
     const refused = await run(['cem-node', 'import', badHeader], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toEqual([expect.stringContaining("the header names an unknown column 'colour'")]);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('cem tail --reply with simulate-rm', () => {
@@ -309,7 +309,7 @@ describe('cem tail --reply with simulate-rm', () => {
     tail.kill('SIGINT');
     expect(await tail.exited).toBe(0);
     expect(tail.stderr).toEqual([expect.stringContaining('the channel is open')]);
-  }, 60_000);
+  }, 120_000);
 
   it('--until ends the tail after the frame named', async () => {
     const env = await newTenant('Until tenant');
@@ -319,5 +319,5 @@ describe('cem tail --reply with simulate-rm', () => {
     expect(rm.code).toBe(0);
     expect(await tail.exited).toBe(0);
     expect(tail.json().at(-1)).toMatchObject({ type: 'session.closed', cemNodeId: id });
-  }, 60_000);
+  }, 120_000);
 });
