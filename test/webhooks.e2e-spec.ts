@@ -1,5 +1,6 @@
 // Webhooks through real processes: the api and gateway in one broker, delivery in a separate worker
 // process that the tests kill and restart, a local receiver that fails, goes away and comes back.
+import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, startBroker } from './support/broker.js';
@@ -90,6 +91,15 @@ const typesOf = (events: WebhookEvent[], rmNodeId: string) =>
 function firstArrivals(events: WebhookEvent[], rmNodeId: string): WebhookEvent[] {
   const seen = new Set<string>();
   return events.filter((event) => event.data.rmNodeId === rmNodeId && !seen.has(event.id) && seen.add(event.id));
+}
+
+/** A local port nothing listens on: connecting to it is refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 const allOf = (rmNodeIds: string[]) => (events: WebhookEvent[]) =>
@@ -250,6 +260,57 @@ describe('dead letters', () => {
     expect(again.status).toBe(404);
     await receiver.close();
   }, 60_000);
+});
+
+describe('a tenant whose receivers are all gone', () => {
+  it('does not hold up a healthy tenant’s retries and dead letters', async () => {
+    // Many lanes that fail on every try, as a broker with many tenants always has.
+    const broken = await createTenant(broker);
+    const gone = await closedPort();
+    const brokenEndpoints: Endpoint[] = [];
+    for (let i = 0; i < 60; i++) {
+      const created = await post(
+        `${broker.url}/api/v1/webhooks`,
+        { url: `http://127.0.0.1:${gone}/hooks/${i}`, eventTypes: ALL_TYPES },
+        broken.jwt,
+      );
+      expect(created.status).toBe(201);
+      brokenEndpoints.push(created.body as Endpoint);
+    }
+    await rmLifecycle(broken);
+    await until(async () => {
+      const [row] = await sql<{ count: string }>(
+        `SELECT count(DISTINCT endpoint_id) AS count FROM webhook_deliveries WHERE tenant_id = $1 AND attempts >= 2`,
+        [broken.id],
+      );
+      return Number(row?.count ?? 0) >= brokenEndpoints.length;
+    });
+
+    const owner = await createTenant(broker);
+    const receiver = await startReceiver();
+    receiver.answer(503);
+    const endpoint = await register(receiver, owner, ['pairing.created']);
+    await rmWithSession(broker.url, owner);
+    await until(async () => {
+      const page = (await get(`${broker.url}/api/v1/webhooks/${endpoint.id}/dead-letters`, owner.jwt)).body as {
+        items: unknown[];
+      };
+      return page.items.length > 0;
+    });
+    expect(receiver.requests.length).toBe(10);
+    receiver.answer(204);
+    const second = await rmWithSession(broker.url, owner);
+    const events = await receiver.waitFor((all) => all.some((event) => event.data.rmNodeId === second.rmNodeId));
+    expect(events.map((event) => event.type)).toEqual(['pairing.created']);
+    // The broken tenant's lanes are still being retried: nothing was skipped to get here.
+    const [pending] = await sql<{ count: string }>(
+      `SELECT count(*) AS count FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'PENDING'`,
+      [broken.id],
+    );
+    expect(Number(pending?.count)).toBeGreaterThan(0);
+    for (const created of brokenEndpoints) await del(`${broker.url}/api/v1/webhooks/${created.id}`, broken.jwt);
+    await receiver.close();
+  }, 90_000);
 });
 
 describe('the webhooks API', () => {

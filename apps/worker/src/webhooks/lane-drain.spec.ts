@@ -21,6 +21,7 @@ function lane(rows: Row[], answers: boolean[], enabled = true) {
         const row = rows.filter((r) => r.status === 'pending').sort((a, b) => a.seq - b.seq)[0];
         const head: LaneHead | undefined = row && {
           id: row.id,
+          tenantId: 't-1',
           laneId,
           rmNodeId: 'rm-1',
           seq: row.seq,
@@ -67,7 +68,7 @@ describe('drainLane', () => {
   it('stops at a failed head with the backoff of its tries; the next delivery is not sent', async () => {
     const rows = [pending('a', 1, 1), pending('b', 2)];
     const { deps, sent } = lane(rows, [false]);
-    expect(await drainLane('l-1', deps, () => false)).toEqual({ retryInMs: 200 });
+    expect(await drainLane('l-1', deps, () => false)).toEqual({ retryInMs: 200, tenantId: 't-1' });
     expect(sent).toEqual(['a']);
     expect(rows.map((row) => [row.status, row.attempts])).toEqual([
       ['pending', 2],

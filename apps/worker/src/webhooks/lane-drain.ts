@@ -24,7 +24,7 @@ export async function drainLane(
   laneId: string,
   deps: LaneDrainDeps,
   stop: () => boolean,
-): Promise<{ retryInMs: number } | undefined> {
+): Promise<{ retryInMs: number; tenantId: string } | undefined> {
   while (!stop()) {
     const head = await deps.deliveries.head(laneId);
     if (!head || !head.endpoint.enabled) return undefined;
@@ -39,7 +39,10 @@ export async function drainLane(
     await deps.deliveries.failed(head.id, outcome, dead);
     deps.onFailure?.(head, outcome, dead);
     if (!dead) {
-      return { retryInMs: webhookBackoffMs(outcome.attempts, deps.policy.backoffBaseMs, deps.policy.backoffMaxMs) };
+      return {
+        retryInMs: webhookBackoffMs(outcome.attempts, deps.policy.backoffBaseMs, deps.policy.backoffMaxMs),
+        tenantId: head.tenantId,
+      };
     }
   }
   return undefined;

@@ -12,6 +12,8 @@ import { WebhookSender } from './webhook-sender.js';
 
 /** Lanes sent at once by one worker process; each is one receiver's one RM, sent in order. */
 const CONCURRENCY = 20;
+/** BullMQ's largest job priority (2^21). */
+const LOWEST_PRIORITY = 2_097_152;
 
 /**
  * Sends one lane's pending deliveries (one endpoint, one RM) in sequence order. A failed try leaves
@@ -69,9 +71,21 @@ export class LaneWorker extends QueueWorker<LaneJobData> {
     // On SIGTERM the lane is left after the delivery in hand; `settled` puts its job back in the queue.
     const wait = await drainLane(job.data.laneId, this.drainDeps, () => this.closing);
     if (wait === undefined) return;
+    await job.changePriority({ priority: await this.retryPriority(wait.tenantId) });
     await job.moveToDelayed(Date.now() + wait.retryInMs, token);
     // Tells BullMQ the job was rescheduled, not failed: its attempts are not used up.
     throw new DelayedError();
+  }
+
+  /**
+   * A retry that is due waits behind every new delivery (those jobs have no priority and go first),
+   * and behind the due retries of tenants with fewer failing lanes: a tenant whose many receivers
+   * are gone has its retries taken last, so it cannot hold up another tenant's retries, however
+   * many of its lanes come due at once.
+   */
+  private async retryPriority(tenantId: string): Promise<number> {
+    const retrying = await this.deliveries.retryingLanes(tenantId);
+    return Math.min(Math.max(retrying, 1), LOWEST_PRIORITY);
   }
 
   /**

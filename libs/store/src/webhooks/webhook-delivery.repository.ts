@@ -85,6 +85,7 @@ export class WebhookDeliveryRepository {
       orderBy: { seq: 'asc' },
       select: {
         id: true,
+        tenantId: true,
         laneId: true,
         seq: true,
         attempts: true,
@@ -99,6 +100,7 @@ export class WebhookDeliveryRepository {
     const secret = openStored(this.cipher, endpoint.secret, place, `webhook endpoint ${endpoint.id}`);
     return {
       id: row.id,
+      tenantId: row.tenantId,
       laneId: row.laneId,
       rmNodeId: row.lane.rmNodeId,
       seq: row.seq,
@@ -120,6 +122,16 @@ export class WebhookDeliveryRepository {
     await this.prisma.webhookDelivery.updateMany({
       where: { id, status: 'PENDING' },
       data: { ...tryFields(outcome), ...(dead ? { status: 'DEAD' as const, finishedAt: outcome.at } : {}) },
+    });
+  }
+
+  /**
+   * How many of a tenant's lanes wait out a backoff: only a lane's head is ever tried, so each such
+   * lane has exactly one pending delivery with a failed try.
+   */
+  async retryingLanes(tenantId: string): Promise<number> {
+    return this.prisma.webhookDelivery.count({
+      where: { status: 'PENDING', attempts: { gt: 0 }, endpoint: { tenantId } },
     });
   }
 

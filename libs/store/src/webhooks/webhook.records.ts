@@ -44,6 +44,7 @@ export interface DeadLetterRecord {
 /** The first pending delivery of a lane, with what sending it needs. */
 export interface LaneHead {
   id: string;
+  tenantId: string;
   laneId: string;
   rmNodeId: string;
   seq: number;
