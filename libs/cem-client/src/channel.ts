@@ -149,7 +149,10 @@ export class CemChannel extends EventEmitter<CemChannelEvents> {
       token = await this.options.getToken();
       if (typeof token !== 'string' || token === '') throw new Error('it returned no token');
     } catch (error) {
-      this.failed(new CemClientError('TOKEN_UNAVAILABLE', `getToken failed: ${describe(error)}`, { cause: error }));
+      // serviceAccountToken's errors already say what failed (and keep the HTTP status): passed as they are.
+      if (error instanceof CemClientError) this.failed(error);
+      else
+        this.failed(new CemClientError('TOKEN_UNAVAILABLE', `getToken failed: ${describe(error)}`, { cause: error }));
       return;
     }
     // close() may have come while the token was on its way.

@@ -76,11 +76,15 @@ export interface PairingFrame<T extends 'pairing.created' | 'pairing.removed'> {
 export type PairingCreatedFrame = PairingFrame<'pairing.created'>;
 export type PairingRemovedFrame = PairingFrame<'pairing.removed'>;
 
-/** A frame of ours the broker could not take (bad envelope, unknown RM). */
+/** A frame of ours the broker could not take (bad envelope, unknown RM), or a message it could not deliver. */
 export interface ErrorFrame {
   readonly type: 'error';
   /** The `ref` of the frame it answers, when that frame had one. */
   readonly ref?: string;
+  /** For `undeliverable`: the RM the message was for. */
+  readonly rmNodeId?: string;
+  /** For `undeliverable`: the S2 `message_id` (for a ReceptionStatus, its `subject_message_id`). */
+  readonly messageId?: string;
   readonly code: string;
   readonly detail: string;
 }
