@@ -36,6 +36,7 @@ const NO_IO = [
 export default defineConfig(
   globalIgnores([
     'dist/',
+    'libs/cem-client/dist/',
     'node_modules/',
     'coverage/',
     'libs/db/src/generated/',
@@ -61,6 +62,22 @@ export default defineConfig(
     files: ['apps/api/**', 'apps/gateway/**', 'apps/worker/**', 'libs/**'],
     ignores: ['**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [intoAnotherUnit, appFaces, testingFaces] }] },
+  },
+  {
+    // The CEM channel client is published on its own (@s2-broker/cem-client): its files reach nothing
+    // outside its folder, neither another lib's face nor a relative path up and out.
+    files: ['libs/cem-client/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^#', message: 'The CEM client package imports nothing of this repository (no # faces).' },
+            { regex: '^(\\.\\./){2,}', message: 'The CEM client package imports nothing from outside its folder.' },
+          ],
+        },
+      ],
+    },
   },
   {
     // Protocol code: what the specifications name, no framework, no I/O, small enough to fuzz.

@@ -1,13 +1,12 @@
 // The s2-broker commands a developer integrating with the broker uses, run as child processes against
 // a real broker: setting up a tenant, its CEM nodes and pairing codes through the public APIs, a CSV
 // import, and `cem tail --reply` taking `simulate-rm` through a conversation.
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, MAIN, startBroker, TEST_OPERATOR_TOKEN } from './support/broker.js';
+import { type Running, simulateRm, startNode, until } from './support/processes.js';
 
 let broker: Broker;
 
@@ -19,47 +18,15 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-interface Running {
-  readonly stdout: string[];
-  readonly stderr: string[];
-  /** stdout's lines that are JSON objects. */
-  json(): Record<string, unknown>[];
-  readonly exited: Promise<number | null>;
-  kill(signal: NodeJS.Signals): void;
-}
-
-/** `s2-broker ARGS` with only the variables given (and PATH), so that nothing leaks in from the test's. */
+/** `s2-broker ARGS` with only the variables given (and PATH). */
 function start(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  createInterface({ input: child.stdout }).on('line', (line) => stdout.push(line));
-  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
-  return {
-    stdout,
-    stderr,
-    json: () =>
-      stdout.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>),
-    exited: new Promise((resolve) => child.once('close', (code) => resolve(code))),
-    kill: (signal) => child.kill(signal),
-  };
+  return startNode([MAIN, ...args], { env });
 }
 
 async function run(args: string[], env: Record<string, string> = {}) {
   const running = start(args, env);
   const code = await running.exited;
   return { code, stdout: running.stdout, stderr: running.stderr, json: running.json };
-}
-
-async function until(check: () => boolean, what: string, output: () => unknown, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(output())}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** A fresh tenant's service account, as `tenant create --env` hands it to a shell. */
@@ -97,10 +64,6 @@ async function startTail(args: string[], env: Record<string, string>): Promise<R
     () => tail.stderr,
   );
   return tail;
-}
-
-function simulateRm(code: { pairingUrl: string; pairingCode: string }, ...args: string[]): string[] {
-  return ['simulate-rm', '--pairing-url', code.pairingUrl, '--pairing-code', code.pairingCode, ...args];
 }
 
 describe('tenant, cem-node and pairing-code', () => {

@@ -3,8 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CemChannel, type CemChannelOptions } from './channel.js';
 import { CemClientError } from './errors.js';
-import type { S2Message } from '#s2-json';
-import type { BrokerFrame } from './frames.js';
+import type { BrokerFrame, ChannelS2Message } from './frames.js';
 
 /** A stand-in for the broker's CEM channel endpoint: records each connection and what it received. */
 interface Connection {
@@ -107,7 +106,7 @@ async function eventually(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-const measurement: S2Message = {
+const measurement: ChannelS2Message = {
   message_type: 'PowerMeasurement',
   message_id: 'm-1',
   measurement_timestamp: '2025-01-01T00:00:00Z',

@@ -16,7 +16,7 @@ import type {
   SessionClosedFrame,
   SessionOpenedFrame,
 } from './frames.js';
-import { startHeartbeat } from '#ws-heartbeat';
+import { startHeartbeat } from './heartbeat.js';
 import { parseBrokerFrame } from './parse-frame.js';
 
 export interface CemChannelOptions {
@@ -105,9 +105,17 @@ export class CemChannel extends EventEmitter<CemChannelEvents> {
     return promise;
   }
 
-  /** Whether the frame was handed to an open socket; false while the channel is down. */
-  send(rmNodeId: string, message: ChannelS2Message, ref?: string): boolean {
-    const frame: OutgoingMessageFrame = { type: 'message', rmNodeId, ...(ref === undefined ? {} : { ref }), message };
+  /**
+   * Whether the frame was handed to an open socket; false while the channel is down. Generic so that a
+   * CEM's own typed S2 messages (interfaces, which have no index signature) go in without a cast.
+   */
+  send<M extends { readonly message_type: string }>(rmNodeId: string, message: M, ref?: string): boolean {
+    const frame: OutgoingMessageFrame = {
+      type: 'message',
+      rmNodeId,
+      ...(ref === undefined ? {} : { ref }),
+      message: message as unknown as ChannelS2Message,
+    };
     return this.sendRaw(JSON.stringify(frame));
   }
 
@@ -141,7 +149,10 @@ export class CemChannel extends EventEmitter<CemChannelEvents> {
       token = await this.options.getToken();
       if (typeof token !== 'string' || token === '') throw new Error('it returned no token');
     } catch (error) {
-      this.failed(new CemClientError('TOKEN_UNAVAILABLE', `getToken failed: ${describe(error)}`, { cause: error }));
+      // serviceAccountToken's errors already say what failed (and keep the HTTP status): passed as they are.
+      if (error instanceof CemClientError) this.failed(error);
+      else
+        this.failed(new CemClientError('TOKEN_UNAVAILABLE', `getToken failed: ${describe(error)}`, { cause: error }));
       return;
     }
     // close() may have come while the token was on its way.

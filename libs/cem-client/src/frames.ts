@@ -1,12 +1,35 @@
 // The frames of the broker's CEM channel (`GET /cem/v1/ws`), as the product contract defines them.
-import type { EndpointDescription, NodeDescription } from '#s2-connect';
-import type { S2Message } from '#s2-json';
+// Self-contained on purpose: this package is installed on its own, so the S2 and S2 Connect types are
+// written here as the channel carries them, not taken from the broker's generated ones.
 
 /**
  * An S2 message as the broker forwards it. The broker validated it against the session's version; this
  * client only checks that it is an object with a string `message_type`.
  */
-export type ChannelS2Message = S2Message;
+export interface ChannelS2Message {
+  readonly message_type: string;
+  readonly [field: string]: unknown;
+}
+
+/** The RM's S2 Connect node description, as it sent it when pairing. */
+export interface NodeDescription {
+  readonly id: string;
+  readonly brand: string;
+  readonly logoUrl?: string;
+  readonly type: string;
+  readonly modelName: string;
+  readonly userDefinedName?: string;
+  readonly role: string;
+  readonly [field: string]: unknown;
+}
+
+/** The RM's S2 Connect endpoint description. */
+export interface EndpointDescription {
+  readonly name?: string;
+  readonly logoUrl?: string;
+  readonly deployment?: string;
+  readonly [field: string]: unknown;
+}
 
 export interface SessionInfo {
   readonly sessionId: string;
@@ -53,11 +76,15 @@ export interface PairingFrame<T extends 'pairing.created' | 'pairing.removed'> {
 export type PairingCreatedFrame = PairingFrame<'pairing.created'>;
 export type PairingRemovedFrame = PairingFrame<'pairing.removed'>;
 
-/** A frame of ours the broker could not take (bad envelope, unknown RM). */
+/** A frame of ours the broker could not take (bad envelope, unknown RM), or a message it could not deliver. */
 export interface ErrorFrame {
   readonly type: 'error';
   /** The `ref` of the frame it answers, when that frame had one. */
   readonly ref?: string;
+  /** For `undeliverable`: the RM the message was for. */
+  readonly rmNodeId?: string;
+  /** For `undeliverable`: the S2 `message_id` (for a ReceptionStatus, its `subject_message_id`). */
+  readonly messageId?: string;
   readonly code: string;
   readonly detail: string;
 }

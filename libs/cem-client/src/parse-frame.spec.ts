@@ -57,6 +57,8 @@ describe('parseBrokerFrame', () => {
       ok: true,
       frame: { type: 'error', ref: 'r-7', code: 'UNKNOWN_RM', detail: 'no such RM' },
     });
+    const undeliverable = { type: 'error', rmNodeId: 'rm-1', messageId: 'm-1', code: 'undeliverable', detail: 'gone' };
+    expect(parse(undeliverable)).toEqual({ ok: true, frame: undeliverable });
     expect(parse({ type: 'error', code: 'BAD_ENVELOPE', detail: 'not JSON' })).toEqual({
       ok: true,
       frame: { type: 'error', code: 'BAD_ENVELOPE', detail: 'not JSON' },

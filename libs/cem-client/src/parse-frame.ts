@@ -65,13 +65,15 @@ function build(type: BrokerFrameType, value: Json): BrokerFrame {
     case 'pairing.removed':
       return { ...value, type, rmNodeId: text(value, 'rmNodeId'), cemNodeId: text(value, 'cemNodeId') };
     case 'error': {
-      const ref = value['ref'];
+      const { ref, rmNodeId, messageId } = value;
       return {
         type,
         code: text(value, 'code'),
         detail: text(value, 'detail'),
-        // A ref we did not send as a string cannot be one of ours; the error itself still counts.
+        // Optional fields of another type cannot point at anything of ours; the error itself still counts.
         ...(typeof ref === 'string' ? { ref } : {}),
+        ...(typeof rmNodeId === 'string' ? { rmNodeId } : {}),
+        ...(typeof messageId === 'string' ? { messageId } : {}),
       };
     }
   }
