@@ -64,6 +64,9 @@ export class GatewayNode {
       labelNames: ['peer'] as const,
       registers: [metrics.registry],
     });
+    // Both series exist from the start, so the first slow close is a rise Prometheus can see.
+    this.slowCloses.inc({ peer: 'rm' }, 0);
+    this.slowCloses.inc({ peer: 'cem' }, 0);
     const ctx: RoutingContext = {
       bus,
       directory,
@@ -121,7 +124,12 @@ export class GatewayNode {
   }
 
   openRm(grant: WebsocketGrant, socket: WebSocket, history: HistoryPolicy | null = null): LocalRm {
-    return this.placement.openRm(grant, socket, history);
+    const rm = this.placement.openRm(grant, socket, history);
+    this.logger.info(
+      { tenantId: rm.tenantId, cemNodeId: rm.cemNodeId, rmNodeId: rm.rmNodeId, sessionId: rm.sessionId },
+      'RM session opened',
+    );
+    return rm;
   }
 
   /** The tenant changed its message history policy: its live sessions here follow it at once. */
@@ -142,6 +150,10 @@ export class GatewayNode {
         'RM closed as slow (1013): it stopped reading; messages not yet written to it were answered to the CEM',
       );
     }
+    this.logger.info(
+      { tenantId: rm.tenantId, cemNodeId: rm.cemNodeId, rmNodeId: rm.rmNodeId, sessionId: rm.sessionId, reason },
+      'RM session closed',
+    );
     return this.placement.closedRm(rm, reason);
   }
 
@@ -150,7 +162,9 @@ export class GatewayNode {
     cemNodeIds: string[] | null,
     socket: WebSocket,
   ): LocalChannel {
-    return this.binding.openChannel(principal, cemNodeIds, socket);
+    const channel = this.binding.openChannel(principal, cemNodeIds, socket);
+    this.logger.info({ tenantId: channel.tenantId, channelId: channel.channelId }, 'CEM channel opened');
+    return channel;
   }
 
   onChannelFrame(channel: LocalChannel, text: string): void {
@@ -166,6 +180,7 @@ export class GatewayNode {
         'CEM channel closed as slow (1013): it stopped reading; messages not yet written to it were answered to the RMs',
       );
     }
+    this.logger.info({ tenantId: channel.tenantId, channelId: channel.channelId }, 'CEM channel closed');
     return this.binding.closedChannel(channel);
   }
 
