@@ -112,6 +112,18 @@ export class GatewayNode {
     );
     metrics.gaugeOf('s2b_cem_hold_messages', 'RM messages held for a CEM channel', () => rmToCem.hold.size);
     metrics.gaugeOf('s2b_cem_hold_bytes', 'bytes of RM messages held for a CEM channel', () => rmToCem.hold.heldBytes);
+    const { hold } = rmToCem;
+    metrics.counterOf('s2b_cem_hold_released_total', 'held RM messages sent on to a CEM channel', () => hold.released);
+    metrics.counterOf(
+      's2b_cem_hold_expired_total',
+      'RM messages answered TEMPORARY_ERROR by the hold: held too long, or no room in it',
+      () => hold.expired,
+    );
+    metrics.counterOf(
+      's2b_cem_hold_dropped_total',
+      'held RM messages lost with their session, which ended before a channel took them',
+      () => hold.dropped,
+    );
   }
 
   get replicaId(): string {
