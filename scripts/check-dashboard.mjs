@@ -12,8 +12,8 @@
 //
 // Needs PostgreSQL (CHECK_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres: the
 // database it creates and drops sits next to that one), redis-server and prometheus on the PATH
-// (Debian: apt-get install redis-server prometheus).
-import { execFile, spawn } from 'node:child_process';
+// (Debian: apt-get install redis-server prometheus; run as root without prometheus, it installs it).
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -138,7 +138,22 @@ function refusedUpgrade(port) {
   });
 }
 
+const onPath = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+
+/** Debian's prometheus package when the binary is missing and this may install packages (root). */
+function ensurePrometheus() {
+  if (onPath('prometheus')) return;
+  if (process.getuid?.() !== 0 || !onPath('apt-get'))
+    throw new Error('prometheus is not on the PATH (Debian: apt-get install prometheus)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'prometheus']]) {
+    if (spawnSync('apt-get', args, { env, stdio: 'inherit' }).status !== 0)
+      throw new Error(`apt-get ${args.join(' ')} failed`);
+  }
+}
+
 async function main() {
+  ensurePrometheus();
   if (!existsSync(MAIN)) throw new Error(`${MAIN} does not exist: run \`npm run build\` first`);
   const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8'));
   const panels = panelQueries(dashboard);
