@@ -23,7 +23,13 @@ function brokerWithHold(seconds: string) {
     const rm = await rmWithSession(broker.url, tenant, ['v1.0.0']);
     const ws = (path: string) => broker.url.replace('http', 'ws') + path;
     const peer = await connect(ws('/s2/v1/ws'), rm.websocketToken);
-    return { rm, peer, channel: () => connect(ws('/cem/v1/ws'), tenant.jwt) };
+    // Each describe has a broker of its own, so its hold counters start at zero.
+    const metric = async (series: string) => {
+      const text = await (await fetch(`${broker.internalUrl}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    return { rm, peer, metric, channel: () => connect(ws('/cem/v1/ws'), tenant.jwt) };
   };
 }
 
@@ -31,13 +37,15 @@ describe('with the hold on (10 s, the default)', () => {
   const start = brokerWithHold('10');
 
   it("delivers every message of an RM whose tenant's CEM channel connects 3 s later, in order, none refused", async () => {
-    const { rm, peer, channel } = await start();
+    const { rm, peer, metric, channel } = await start();
     const sent = [resourceManagerDetails(), powerMeasurement(1), powerMeasurement(2), powerMeasurement(3)];
     for (const message of sent) {
       peer.send(message);
       await sleep(500);
     }
     await sleep(1_000);
+    expect(await metric('s2b_cem_hold_messages')).toBe(sent.length);
+    expect(await metric('s2b_cem_hold_bytes')).toBeGreaterThan(0);
     const cem = await channel();
     try {
       expect(await cem.next((f) => f['type'] === 'session.opened')).toMatchObject({
@@ -46,6 +54,9 @@ describe('with the hold on (10 s, the default)', () => {
       await expect.poll(() => messages(cem).length, { timeout: 5_000 }).toBe(sent.length);
       expect(messages(cem)).toEqual(sent);
       expect(answers(peer)).toEqual([]);
+      expect(await metric('s2b_cem_hold_released_total')).toBe(sent.length);
+      expect(await metric('s2b_cem_hold_messages')).toBe(0);
+      expect(await metric('s2b_cem_hold_expired_total')).toBe(0);
     } finally {
       peer.close();
       cem.close();
@@ -57,10 +68,11 @@ describe('past the hold (2 s)', () => {
   const start = brokerWithHold('2');
 
   it('answers each message TEMPORARY_ERROR once its hold ran out, none lost, and the channel that comes later gets none', async () => {
-    const { peer, channel } = await start();
+    const { peer, metric, channel } = await start();
     const sent = [powerMeasurement(1), powerMeasurement(2), powerMeasurement(3)];
     for (const message of sent) peer.send(message);
     await expect.poll(() => answers(peer).length, { timeout: 6_000 }).toBe(sent.length);
+    expect(await metric('s2b_cem_hold_expired_total')).toBe(sent.length);
     expect(answers(peer)).toEqual(
       sent.map((m) => expect.objectContaining({ subject_message_id: m.message_id, status: 'TEMPORARY_ERROR' })),
     );

@@ -37,6 +37,7 @@ describe('health and HTTP basics', () => {
     expect(await metric(broker, 's2b_ready')).toBe(1);
     expect(await metric(broker, 's2b_dependency_up{dependency="postgres"}')).toBe(1);
     expect(await metric(broker, 's2b_dependency_up{dependency="redis"}')).toBe(1);
+    expect(await metric(broker, 's2b_draining')).toBe(0);
   });
 
   it('answers an unknown route with the JSON error shape', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CONFIG, type Config } from '#config';
@@ -17,7 +18,7 @@ import { MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { Keepalive, markSeen } from './sockets/sockets.js';
 import { OUTAGE_RETRY_AFTER_SECONDS, statusText } from '#http';
 import { bearerToken } from '#security';
-import { Metrics } from '#observability';
+import { LOGGER, Metrics } from '#observability';
 
 /** Answers an upgrade it will not take with an HTTP status, so that no socket opens. */
 function refuse(socket: Duplex, status: number, message: string): void {
@@ -54,6 +55,8 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
   });
   readonly keepalive: Keepalive;
   private readonly refused: Counter<'endpoint' | 'status'>;
+  private readonly accepted: Counter<'endpoint'>;
+  private readonly logger: Logger;
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -67,7 +70,17 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     private readonly admission: SessionAdmission,
     private readonly removals: RecentRemovals,
     metrics: Metrics,
+    @Inject(LOGGER) logger: Logger,
   ) {
+    this.logger = logger.child({ component: 'upgrade' });
+    this.accepted = new Counter({
+      name: 's2b_ws_upgrades_accepted_total',
+      help: 'WebSocket upgrades that opened a socket, by endpoint (rm, cem)',
+      labelNames: ['endpoint'] as const,
+      registers: [metrics.registry],
+    });
+    this.accepted.inc({ endpoint: 'rm' }, 0);
+    this.accepted.inc({ endpoint: 'cem' }, 0);
     this.refused = new Counter({
       name: 's2b_ws_upgrades_refused_total',
       help: 'WebSocket upgrades answered with an HTTP status instead of a socket, by endpoint and status',
@@ -93,9 +106,10 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private refuse(req: IncomingMessage, socket: Duplex, status: number, message: string): void {
-    const path = req.url?.split('?', 1)[0];
-    const endpoint = path === '/s2/v1/ws' ? 'rm' : path === '/cem/v1/ws' ? 'cem' : 'other';
+    const endpoint = endpointOf(req);
     this.refused.inc({ endpoint, status: String(status) });
+    // The reason is ours, never the caller's token or query: those carry credentials.
+    this.logger.info({ endpoint, status, reason: message }, 'WebSocket upgrade refused');
     refuse(socket, status, message);
   }
 
@@ -162,6 +176,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
 
   private accept(req: IncomingMessage, socket: Duplex, head: Buffer, open: (ws: WebSocket) => Promise<void>): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.accepted.inc({ endpoint: endpointOf(req) });
       // A protocol error (a frame over the limit, bad framing) closes the socket with its code; as an
       // unhandled 'error' event it would take the whole process down.
       ws.on('error', ignoreError);
@@ -173,4 +188,9 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
         .catch(() => ws.close(1011, 'internal error'));
     });
   }
+}
+
+function endpointOf(req: IncomingMessage): 'rm' | 'cem' | 'other' {
+  const path = req.url?.split('?', 1)[0];
+  return path === '/s2/v1/ws' ? 'rm' : path === '/cem/v1/ws' ? 'cem' : 'other';
 }

@@ -45,6 +45,10 @@ export class HealthService {
       labelNames: ['dependency'] as const,
       registers: [metrics.registry],
     });
+    // Read at scrape time: a draining replica's internal port answers to the end, so the drain shows.
+    metrics.gaugeOf('s2b_draining', 'Whether this process is draining (1) after SIGTERM, or not (0)', () =>
+      this.drain.draining ? 1 : 0,
+    );
   }
 
   async readiness(): Promise<Readiness> {

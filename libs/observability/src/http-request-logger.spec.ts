@@ -4,16 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { HttpRequestLogger } from './http-request-logger.js';
 import { memoryLogger } from './testing.js';
 
-function exchange(url: string, status: number, finished = true) {
+function exchange(url: string, status: number, finished = true, headers: Record<string, string> = {}) {
   const req = {
     method: 'POST',
     url,
     originalUrl: url,
-    headers: { authorization: 'Bearer very-secret' },
+    headers: { authorization: 'Bearer very-secret', ...headers },
     body: { clientSecret: 'also-secret' },
   } as unknown as IncomingMessage;
-  const res = Object.assign(new EventEmitter(), { statusCode: status, writableFinished: finished });
-  return { req, res: res as unknown as ServerResponse, close: () => res.emit('close') };
+  const sent = new Map<string, unknown>();
+  const res = Object.assign(new EventEmitter(), {
+    statusCode: status,
+    writableFinished: finished,
+    setHeader: (name: string, value: unknown) => sent.set(name, value),
+  });
+  return { req, res: res as unknown as ServerResponse, sent, close: () => res.emit('close') };
 }
 
 describe('HttpRequestLogger', () => {
@@ -40,6 +45,28 @@ describe('HttpRequestLogger', () => {
     expect(text).not.toContain('1234');
     expect(text).not.toContain('headers');
   });
+
+  it("keeps the caller's sane x-request-id, logs it and echoes it", () => {
+    const { logger, lines } = memoryLogger('info');
+    const { req, res, sent, close } = exchange('/api/v1/x', 200, true, { 'x-request-id': 'req-42.a:b_c' });
+    new HttpRequestLogger(logger).use(req, res, () => undefined);
+    close();
+    expect(sent.get('x-request-id')).toBe('req-42.a:b_c');
+    expect(lines()[0]).toMatchObject({ requestId: 'req-42.a:b_c' });
+  });
+
+  it.each([['has spaces and "quotes"'], ['x'.repeat(129)], ['']])(
+    'replaces an x-request-id that is not a sane token (%#) with a generated one',
+    (given) => {
+      const { logger, lines } = memoryLogger('info');
+      const { req, res, sent, close } = exchange('/api/v1/x', 200, true, { 'x-request-id': given });
+      new HttpRequestLogger(logger).use(req, res, () => undefined);
+      close();
+      const id = sent.get('x-request-id');
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(lines()[0]).toMatchObject({ requestId: id });
+    },
+  );
 
   it('marks a response that was cut off', () => {
     const { logger, lines } = memoryLogger('info');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Histogram } from 'prom-client';
@@ -7,8 +8,20 @@ type Request = IncomingMessage & { originalUrl?: string; baseUrl?: string; route
 // Probes hit every few seconds per replica; at info level they would drown everything else.
 const QUIET_PATHS = /^\/(health\/|metrics$)/;
 
+// A caller's id is kept only when it cannot forge log fields or bloat lines: a short plain token.
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** The caller's `x-request-id` when it is a sane token, else a fresh one, so every request has one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /**
- * One log line per HTTP request: method, path, status and duration. Never headers, query strings or
+ * One log line per HTTP request: its request id (echoed in the response's `x-request-id`, so a caller
+ * can quote it), method, path, status and duration. Never headers, query strings or
  * bodies: those carry bearer tokens, pairing codes and client secrets.
  */
 export class HttpRequestLogger {
@@ -24,9 +37,12 @@ export class HttpRequestLogger {
   /** Express-style middleware. */
   readonly use = (req: Request, res: ServerResponse, next: () => void): void => {
     const started = process.hrtime.bigint();
+    const requestId = requestIdOf(req);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     res.once('close', () => {
       const path = (req.originalUrl ?? req.url ?? '').split('?', 1)[0] ?? '';
       const fields = {
+        requestId,
         method: req.method,
         path,
         status: res.statusCode,

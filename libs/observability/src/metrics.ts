@@ -57,6 +57,19 @@ export class Metrics {
     return entry.tally;
   }
 
+  /** A counter its owner keeps as a plain number, read when Prometheus scrapes. */
+  counterOf(name: string, help: string, read: () => number): void {
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
+
   /** A gauge read when Prometheus scrapes, e.g. the sockets a replica holds. */
   gaugeOf(name: string, help: string, read: () => number): void {
     new Gauge({

@@ -41,6 +41,10 @@ export class CemHold {
   private messages = 0;
   private bytes = 0;
   private sweeper?: NodeJS.Timeout;
+  /** Messages that left the hold for a channel, that timed out or found no room, and that ended with their session. */
+  released = 0;
+  expired = 0;
+  dropped = 0;
 
   constructor(
     private readonly settings: CemHoldSettings,
@@ -71,7 +75,7 @@ export class CemHold {
 
   /** A message that no channel can take now, behind those already held. */
   hold(rm: LocalRm, message: HeldMessage): void {
-    if (!this.admit(rm, message)) return this.expire(rm, message);
+    if (!this.admit(rm, message)) return this.giveUp(rm, message);
     const queue = (rm.held ??= emptyQueue());
     queue.items.push(message);
     this.added(rm, queue, message);
@@ -82,7 +86,7 @@ export class CemHold {
    * (those arrived after it); such returns come back in the order they were sent.
    */
   returned(rm: LocalRm, message: HeldMessage, channelId: string): void {
-    if (!this.admit(rm, message)) return this.expire(rm, message);
+    if (!this.admit(rm, message)) return this.giveUp(rm, message);
     const queue = (rm.held ??= emptyQueue());
     queue.items.splice(queue.returned++, 0, message);
     queue.failedOn = channelId;
@@ -99,6 +103,7 @@ export class CemHold {
     if (!retry && queue.failedOn === rm.channelId) return;
     const { items } = queue;
     this.release(rm, queue);
+    this.released += items.length;
     // A message that cannot go is held again, and the ones after it wait behind it.
     for (const message of items) this.send(rm, message);
   }
@@ -109,7 +114,13 @@ export class CemHold {
     if (queue === undefined) return 0;
     const dropped = queue.items.length;
     this.release(rm, queue);
+    this.dropped += dropped;
     return dropped;
+  }
+
+  private giveUp(rm: LocalRm, message: HeldMessage): void {
+    this.expired++;
+    this.expire(rm, message);
   }
 
   private admit(rm: LocalRm, message: HeldMessage): boolean {
@@ -162,7 +173,7 @@ export class CemHold {
           this.messages--;
         }
         if (queue.items.length === 0) this.release(rm, queue);
-        for (const message of gone) this.expire(rm, message);
+        for (const message of gone) this.giveUp(rm, message);
       }
       this.flush(rm, true);
     }

@@ -64,6 +64,9 @@ export class GatewayNode {
       labelNames: ['peer'] as const,
       registers: [metrics.registry],
     });
+    // Both series exist from the start, so the first slow close is a rise Prometheus can see.
+    this.slowCloses.inc({ peer: 'rm' }, 0);
+    this.slowCloses.inc({ peer: 'cem' }, 0);
     const ctx: RoutingContext = {
       bus,
       directory,
@@ -109,6 +112,18 @@ export class GatewayNode {
     );
     metrics.gaugeOf('s2b_cem_hold_messages', 'RM messages held for a CEM channel', () => rmToCem.hold.size);
     metrics.gaugeOf('s2b_cem_hold_bytes', 'bytes of RM messages held for a CEM channel', () => rmToCem.hold.heldBytes);
+    const { hold } = rmToCem;
+    metrics.counterOf('s2b_cem_hold_released_total', 'held RM messages sent on to a CEM channel', () => hold.released);
+    metrics.counterOf(
+      's2b_cem_hold_expired_total',
+      'RM messages answered TEMPORARY_ERROR by the hold: held too long, or no room in it',
+      () => hold.expired,
+    );
+    metrics.counterOf(
+      's2b_cem_hold_dropped_total',
+      'held RM messages lost with their session, which ended before a channel took them',
+      () => hold.dropped,
+    );
   }
 
   get replicaId(): string {
@@ -121,7 +136,12 @@ export class GatewayNode {
   }
 
   openRm(grant: WebsocketGrant, socket: WebSocket, history: HistoryPolicy | null = null): LocalRm {
-    return this.placement.openRm(grant, socket, history);
+    const rm = this.placement.openRm(grant, socket, history);
+    this.logger.info(
+      { tenantId: rm.tenantId, cemNodeId: rm.cemNodeId, rmNodeId: rm.rmNodeId, sessionId: rm.sessionId },
+      'RM session opened',
+    );
+    return rm;
   }
 
   /** The tenant changed its message history policy: its live sessions here follow it at once. */
@@ -142,6 +162,10 @@ export class GatewayNode {
         'RM closed as slow (1013): it stopped reading; messages not yet written to it were answered to the CEM',
       );
     }
+    this.logger.info(
+      { tenantId: rm.tenantId, cemNodeId: rm.cemNodeId, rmNodeId: rm.rmNodeId, sessionId: rm.sessionId, reason },
+      'RM session closed',
+    );
     return this.placement.closedRm(rm, reason);
   }
 
@@ -150,7 +174,9 @@ export class GatewayNode {
     cemNodeIds: string[] | null,
     socket: WebSocket,
   ): LocalChannel {
-    return this.binding.openChannel(principal, cemNodeIds, socket);
+    const channel = this.binding.openChannel(principal, cemNodeIds, socket);
+    this.logger.info({ tenantId: channel.tenantId, channelId: channel.channelId }, 'CEM channel opened');
+    return channel;
   }
 
   onChannelFrame(channel: LocalChannel, text: string): void {
@@ -166,6 +192,7 @@ export class GatewayNode {
         'CEM channel closed as slow (1013): it stopped reading; messages not yet written to it were answered to the RMs',
       );
     }
+    this.logger.info({ tenantId: channel.tenantId, channelId: channel.channelId }, 'CEM channel closed');
     return this.binding.closedChannel(channel);
   }
 
