@@ -7,11 +7,11 @@ import type { RmSpec, SocketSpec } from './protocol.js';
 
 export const WORKERS = 2;
 
-const DEPLOYMENT = new URL('../../../deploy/base/deployment.yaml', import.meta.url);
+const DEPLOYMENT = new URL('../../../deploy/base/workload/deployment.yaml', import.meta.url);
 
 /**
  * Node options of every replica, the broker's and the baseline's alike: the young-generation cap that
- * deploy/base/deployment.yaml gives the broker in NODE_OPTIONS, read from there so that the bench
+ * deploy/base/workload/deployment.yaml gives the broker in NODE_OPTIONS, read from there so that the bench
  * measures what is deployed. Left to grow, V8's young generation reaches 32 MiB a process under a burst
  * of upgrades and is not given back while sockets keep pinging, which the idle RSS per session would
  * count. With BENCH_GC_TRACE_DIR set, also V8's GC trace (see gc-trace.ts).
