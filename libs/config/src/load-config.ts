@@ -39,6 +39,12 @@ const nodeHost: ConfigHost = {
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/s2_broker';
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
+export const DEFAULT_DATABASE_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_DATABASE_IDLE_TIMEOUT_MS = 10_000;
+export const DEFAULT_DATABASE_STATEMENT_TIMEOUT_MS = 30_000;
+/** Label values a per-tenant metric may have at most (each tenant named, and `other`). */
+export const MAX_METRICS_TENANTS = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_INTERNAL_PORT = 8081;
@@ -144,6 +150,26 @@ const schema = z.object({
     .default(DEFAULT_DATABASE_URL),
   // node-postgres's default; a session-start storm on the api role may wait on the pool rather than on CPU.
   DATABASE_POOL_SIZE: integerIn(1, 500, DEFAULT_DATABASE_POOL_SIZE),
+  // Without it a query to an unreachable host waits for the kernel's TCP timeout, minutes.
+  DATABASE_CONNECT_TIMEOUT_MS: integerIn(100, 120_000, DEFAULT_DATABASE_CONNECT_TIMEOUT_MS),
+  DATABASE_IDLE_TIMEOUT_MS: integerIn(1_000, 3_600_000, DEFAULT_DATABASE_IDLE_TIMEOUT_MS),
+  // Twice the longest transaction the broker allows itself (15 s): a statement past it is stuck.
+  DATABASE_STATEMENT_TIMEOUT_MS: integerIn(0, 3_600_000, DEFAULT_DATABASE_STATEMENT_TIMEOUT_MS),
+  METRICS_TENANTS: z
+    .string()
+    .transform((value, ctx): string[] => {
+      const ids = value === '' ? [] : value.split(',').map((id) => id.trim().toLowerCase());
+      if (ids.some((id) => !UUID.test(id))) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of tenant ids (UUIDs)' });
+        return z.NEVER;
+      }
+      if (new Set(ids).size > MAX_METRICS_TENANTS) {
+        ctx.addIssue({ code: 'custom', message: `must name at most ${MAX_METRICS_TENANTS} tenants` });
+        return z.NEVER;
+      }
+      return [...new Set(ids)];
+    })
+    .default([]),
   PUBLIC_URL: z
     .string()
     .refine(isPublicUrl, { error: 'must be an http:// or https:// URL without credentials, query or fragment' })
@@ -320,6 +346,10 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
   return {
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
+    databaseConnectTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseIdleTimeoutMs: values.DATABASE_IDLE_TIMEOUT_MS,
+    databaseStatementTimeoutMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
+    metricsTenants: values.METRICS_TENANTS,
     redis,
     publicUrl: `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, '')}`,
     hmacDomain: publicUrl.hostname,
