@@ -6,6 +6,8 @@ import { closeRedis, createRedis, type RedisClient } from './create-redis.js';
 
 /** Counts a connection's errors in `s2b_redis_errors_total`, labelled with what the connection is for. */
 export function redisErrorCounter(metrics: Metrics, connection: string): (kind: DependencyErrorKind) => void {
+  // Both series from the start, so that the first error is a rise Prometheus can see.
+  for (const kind of ['connection', 'command'] as const) metrics.redisErrors.inc({ connection, kind }, 0);
   return (kind) => metrics.redisErrors.inc({ connection, kind });
 }
 
