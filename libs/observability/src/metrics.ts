@@ -191,6 +191,33 @@ export class Metrics {
     });
   }
 
+  /**
+   * A gauge of things per tenant, counted when Prometheus scrapes: one series per tenant `labels`
+   * names, the others together as `other` (always there, so that the series set is stable).
+   */
+  tenantGaugeOf(
+    name: string,
+    help: string,
+    labels: TenantLabels,
+    read: () => Iterable<{ readonly tenantId: string }>,
+  ): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['tenant'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const counts = new Map<string, number>([[OTHER_TENANT, 0]]);
+        for (const { tenantId } of read()) {
+          const tenant = labels.of(tenantId);
+          counts.set(tenant, (counts.get(tenant) ?? 0) + 1);
+        }
+        for (const [tenant, count] of counts) this.set({ tenant }, count);
+      },
+    });
+  }
+
   /** A gauge read when Prometheus scrapes, e.g. the sockets a replica holds. */
   gaugeOf(name: string, help: string, read: () => number): void {
     new Gauge({
