@@ -263,6 +263,62 @@ describe('invitations and users', () => {
   });
 });
 
+describe('the operator view', () => {
+  it('shows an operator the tenants with their counts, the replicas and health, and lets them onboard a tenant', async () => {
+    const { browser } = await signedInUser(broker, null);
+    remember(browser);
+    const created = await browser.request('POST', '/api/v1/operator/tenants', { name: 'Onboarded in the console' });
+    expect(created.status).toBe(201);
+    const { id, serviceAccount } = created.body as { id: string; serviceAccount: { clientSecret: string } };
+    secrets.push(serviceAccount.clientSecret);
+    const invited = await browser.request('POST', `/api/v1/operator/tenants/${id}/invitations`, {
+      email: `first-admin-${Date.now()}@example.com`,
+    });
+    expect(invited).toMatchObject({ status: 201, body: { role: 'admin' } });
+    const firstAdmin = new ConsoleBrowser(broker);
+    const token = invitationToken((invited.body as { invitationUrl: string }).invitationUrl);
+    secrets.push(token);
+    expect((await firstAdmin.accept(token)).body).toMatchObject({ user: { role: 'admin', tenantId: id } });
+    remember(firstAdmin);
+    expect((await firstAdmin.request('POST', '/api/v1/cem-nodes', NODE)).status).toBe(201);
+
+    let cursor: string | null = null;
+    const tenants: { id: string; counts: { cemNodes: number; pairings: number; liveSessions: number } }[] = [];
+    do {
+      const page = await browser.request(
+        'GET',
+        `/api/v1/operator/tenants?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.status).toBe(200);
+      const body = page.body as { items: typeof tenants; nextCursor: string | null };
+      tenants.push(...body.items);
+      cursor = body.nextCursor;
+    } while (cursor !== null);
+    expect(tenants.find((t) => t.id === id)?.counts).toEqual({ cemNodes: 1, pairings: 0, liveSessions: 0 });
+
+    const replicas = await browser.request('GET', '/api/v1/operator/replicas');
+    expect(replicas.status).toBe(200);
+    expect((replicas.body as { items: unknown[] }).items).toContainEqual(
+      expect.objectContaining({ alive: true, draining: false, sessions: expect.any(Number) as unknown }),
+    );
+    expect(await browser.request('GET', '/api/v1/operator/health')).toMatchObject({
+      status: 200,
+      body: { status: 'ok', checks: { postgres: 'up', redis: 'up' } },
+    });
+    const audit = await get(`${broker.internalUrl}/admin/v1/audit-events?tenantId=${id}`, TEST_OPERATOR_TOKEN);
+    expect((audit.body as { items: unknown[] }).items).toContainEqual(
+      expect.objectContaining({ action: 'tenant.created', actorType: 'user', actorId: browser.user?.id }),
+    );
+  });
+
+  it("is closed to a tenant's admin and to service accounts", async () => {
+    const { browser } = await signedInUser(broker, tenant.id);
+    remember(browser);
+    expect((await browser.request('GET', '/api/v1/operator/tenants')).status).toBe(403);
+    expect((await get(`${broker.url}/api/v1/operator/replicas`, tenant.jwt)).status).toBe(403);
+  });
+});
+
 describe('s2-broker user invite', () => {
   const operator = () => ({ S2_BROKER_INTERNAL_URL: broker.internalUrl, OPERATOR_TOKEN: TEST_OPERATOR_TOKEN });
   const run = async (args: string[]) => {

@@ -45,6 +45,14 @@ async function revokedAccountId(c: CaseContext): Promise<string> {
   return id;
 }
 
+let operatorUser: Promise<Record<string, string>> | undefined;
+
+/** A signed-in operator user's cookie and CSRF header, made once per run. */
+function operatorHeaders(c: CaseContext): Promise<Record<string, string>> {
+  operatorUser ??= signedInUser(c.broker, null).then(({ browser }) => consoleHeaders(browser));
+  return operatorUser;
+}
+
 /** Keyed `METHOD path` as the document names the operation; run in this order. */
 export const API_CASES: Record<string, ApiCase[]> = {
   'POST /api/v1/auth/token': [
@@ -598,6 +606,126 @@ export const API_CASES: Record<string, ApiCase[]> = {
     },
     { name: "another tenant's user", status: 404, request: ({ b }) => ({ path: `/api/v1/users/${b.user.id}` }) },
     { name: 'no JWT', status: 401, request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/users/${a.user.id}` }) },
+  ],
+  'GET /api/v1/operator/tenants': [
+    {
+      name: 'a page of two',
+      status: 200,
+      request: async (c) => ({
+        ...NO_AUTH,
+        path: '/api/v1/operator/tenants?limit=2',
+        headers: await operatorHeaders(c),
+      }),
+    },
+    {
+      name: 'forged cursor',
+      status: 400,
+      field: 'cursor',
+      request: async (c) => ({
+        ...NO_AUTH,
+        path: '/api/v1/operator/tenants?cursor=x',
+        headers: await operatorHeaders(c),
+      }),
+    },
+    { name: "a tenant's admin", status: 403, request: ({ a }) => ({ ...NO_AUTH, headers: a.user.headers }) },
+    { name: 'nobody', status: 401, request: () => NO_AUTH },
+  ],
+  'POST /api/v1/operator/tenants': [
+    {
+      name: 'created',
+      status: 201,
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: await operatorHeaders(c),
+        body: { name: `console-${randomUUID().slice(0, 8)}` },
+      }),
+    },
+    {
+      name: 'empty name',
+      status: 400,
+      field: 'name',
+      request: async (c) => ({ ...NO_AUTH, headers: await operatorHeaders(c), body: { name: '' } }),
+    },
+    {
+      name: 'no CSRF token',
+      status: 403,
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: { cookie: (await operatorHeaders(c)).cookie ?? '' },
+        body: { name: 'x' },
+      }),
+    },
+    { name: 'nobody', status: 401, request: () => ({ ...NO_AUTH, body: { name: 'x' } }) },
+  ],
+  'POST /api/v1/operator/tenants/{id}/invitations': [
+    {
+      name: 'its first admin',
+      status: 201,
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: await operatorHeaders(c),
+        path: `/api/v1/operator/tenants/${c.a.tenant.id}/invitations`,
+        body: { email: `first-${randomUUID().slice(0, 8)}@example.com` },
+      }),
+    },
+    {
+      name: 'not an email',
+      status: 400,
+      field: 'email',
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: await operatorHeaders(c),
+        path: `/api/v1/operator/tenants/${c.a.tenant.id}/invitations`,
+        body: { email: 'x' },
+      }),
+    },
+    {
+      name: 'unknown tenant',
+      status: 404,
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: await operatorHeaders(c),
+        path: `/api/v1/operator/tenants/${randomUUID()}/invitations`,
+        body: { email: 'x@example.com' },
+      }),
+    },
+    {
+      name: 'email taken',
+      status: 409,
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: await operatorHeaders(c),
+        path: `/api/v1/operator/tenants/${c.a.tenant.id}/invitations`,
+        body: { email: c.a.user.email },
+      }),
+    },
+    {
+      name: 'a service account',
+      status: 403,
+      request: ({ a }) => ({
+        path: `/api/v1/operator/tenants/${a.tenant.id}/invitations`,
+        body: { email: 'x@example.com' },
+      }),
+    },
+    {
+      name: 'nobody',
+      status: 401,
+      request: ({ a }) => ({
+        ...NO_AUTH,
+        path: `/api/v1/operator/tenants/${a.tenant.id}/invitations`,
+        body: { email: 'x@example.com' },
+      }),
+    },
+  ],
+  'GET /api/v1/operator/replicas': [
+    { name: 'the replicas', status: 200, request: async (c) => ({ ...NO_AUTH, headers: await operatorHeaders(c) }) },
+    { name: 'a service account', status: 403, request: () => ({}) },
+    { name: 'nobody', status: 401, request: () => NO_AUTH },
+  ],
+  'GET /api/v1/operator/health': [
+    { name: 'health', status: 200, request: async (c) => ({ ...NO_AUTH, headers: await operatorHeaders(c) }) },
+    { name: "a tenant's admin", status: 403, request: ({ a }) => ({ ...NO_AUTH, headers: a.user.headers }) },
+    { name: 'nobody', status: 401, request: () => NO_AUTH },
   ],
   'POST /admin/v1/tenants': [
     { name: 'created', status: 201, request: () => ({ body: { name: `op-${randomUUID().slice(0, 8)}` } }) },
