@@ -28,6 +28,7 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.RmNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.WebhookNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.DeadLetterNotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.InspectorStreamsExhausted]: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 export function apiErrorBody(error: ApiError): ErrorBody & { peer?: PeerAnswer } {

@@ -20,6 +20,7 @@ export enum ApiErrorCode {
   RmNotFound = 'rm_not_found',
   WebhookNotFound = 'webhook_not_found',
   DeadLetterNotFound = 'dead_letter_not_found',
+  InspectorStreamsExhausted = 'inspector_streams_exhausted',
 }
 
 /** A domain error: its message is written for the client, so it never holds a secret or an internal detail. */
@@ -163,5 +164,15 @@ export class WebhookNotFoundError extends ApiError {
 export class DeadLetterNotFoundError extends ApiError {
   constructor() {
     super(ApiErrorCode.DeadLetterNotFound, 'dead letter not found');
+  }
+}
+
+/** The tenant holds as many live inspector streams as the deployment allows (`INSPECTOR_STREAMS_PER_TENANT`). */
+export class InspectorStreamsExhaustedError extends ApiError {
+  constructor(max: number) {
+    super(
+      ApiErrorCode.InspectorStreamsExhausted,
+      `the tenant may hold ${max} live message streams at once: close one first`,
+    );
   }
 }
