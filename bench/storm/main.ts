@@ -228,10 +228,13 @@ function table(r: {
 const group = new ProcessGroup();
 process.on('exit', () => group.killAllNow());
 process.on('SIGINT', () => void group.stopAll(2_000).then(() => process.exit(130)));
+// Exits when done: thousands of client sockets and agents that linger in their closing handshakes would
+// otherwise keep the driver alive long after the figures are printed.
 run(group)
   .then(() => group.stopAll(5_000))
   .catch(async (error: unknown) => {
     process.stderr.write(`bench storm: ${error instanceof Error ? error.message : String(error)}\n`);
     await group.stopAll(2_000);
     process.exitCode = 1;
-  });
+  })
+  .finally(() => process.exit());
