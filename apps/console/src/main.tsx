@@ -1,0 +1,18 @@
+import '@mantine/core/styles.css';
+import { createTheme, MantineProvider } from '@mantine/core';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+
+// The Content-Security-Policy allows <style> elements only with this response's nonce.
+const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
+
+const theme = createTheme({ primaryColor: 'teal', defaultRadius: 'sm' });
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme} getStyleNonce={() => nonce} defaultColorScheme="light">
+      <App />
+    </MantineProvider>
+  </StrictMode>,
+);
