@@ -1,0 +1,138 @@
+// What a tenant's admin does in the console, in Debian's Chromium against the real broker: accept an
+// invitation, sign out and in, create a CEM node, issue a pairing code, pair a simulated RM with the
+// code the page shows, watch the RM's messages arrive in the inspector, and unpair it.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pairWithCem, startSession } from '#rm-client';
+import { powerMeasurement } from '#s2-json/testing';
+import { type Broker, startBroker, TEST_OPERATOR_TOKEN } from '../support/broker.js';
+import { type Browser, launchBrowser } from '../support/browser.js';
+import { createTenant, get, RM_ENDPOINT, rmNode, type Tenant } from '../support/s2-connect.js';
+import { connect, type Peer } from '../support/ws-peer.js';
+
+let broker: Broker;
+let browser: Browser;
+let tenant: Tenant;
+
+beforeAll(async () => {
+  broker = await startBroker();
+  browser = await launchBrowser();
+  tenant = await createTenant(broker);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await broker?.stop();
+});
+
+const PASSWORD = 'correct horse battery staple';
+
+/** A tenant admin's invitation link, made by the operator on the internal port. */
+async function invite(email: string): Promise<string | undefined> {
+  const answer = await fetch(`${broker.internalUrl}/admin/v1/tenants/${tenant.id}/invitations`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, role: 'admin' }),
+  });
+  if (answer.status === 404) return undefined;
+  expect(answer.status).toBe(201);
+  const link = /"(https?:[^"]*\/console\/#\/invitation\/[^"]+)"/.exec(await answer.text())?.[1];
+  expect(link).toBeDefined();
+  return link;
+}
+
+describe('the console, as a tenant admin uses it', () => {
+  it('signs in, creates a node, issues a code, pairs an RM, watches its messages and unpairs it', async (ctx) => {
+    const email = `admin-${randomUUID().slice(0, 8)}@example.com`;
+    const link = await invite(email);
+    // People and sign-in come with their own API; without it there is no one to sign in as.
+    if (link === undefined) return ctx.skip();
+    const { page, refused, exceptions } = await browser.page();
+    page.on('dialog', (dialog) => void dialog.accept());
+
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
+    await page.getByLabel('Name').fill('Ada Admin');
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
+    await page.getByRole('textbox', { name: 'Password again' }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create my account' }).click();
+    await page.getByRole('heading', { name: 'CEM nodes' }).waitFor();
+    expect(page.url()).not.toContain('invitation');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to s2-broker' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'CEM nodes' }).waitFor();
+
+    await page.getByRole('button', { name: 'New CEM node' }).click();
+    await page.getByLabel('Brand').fill('Acme');
+    await page.getByLabel('Type').fill('EMS');
+    await page.getByLabel('Model name').fill('Home CEM');
+    await page.getByLabel('Name shown to the user').fill('Flat 12');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'CEM node Flat 12' }).waitFor();
+
+    await page.getByRole('button', { name: 'Issue pairing code' }).click();
+    const shown = page.getByTestId('pairing-code');
+    await shown.waitFor();
+    const pairingCode = (await page.getByTestId('pairing-code-text').textContent()) ?? '';
+    const pairingUrl = (await shown.locator('code').first().textContent()) ?? '';
+    expect(await shown.getByRole('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    expect(await page.getByTestId('countdown').textContent()).toMatch(/^Expires in \d+:\d\d$/);
+
+    // The RM types what the page showed.
+    const rm = rmNode();
+    const pairing = await pairWithCem({ pairingUrl, pairingCode, node: rm, endpoint: RM_ENDPOINT });
+    const session = await startSession({
+      initiateSessionUrl: `${broker.url}/session/`,
+      accessTokens: [pairing.accessToken],
+      clientNodeId: rm.id,
+      serverNodeId: pairing.serverNodeDescription.id,
+      supportedS2MessageVersions: ['v1.0.0'],
+    });
+    const peer: Peer = await connect(`${broker.url.replace('http', 'ws')}/s2/v1/ws`, session.websocketToken);
+    try {
+      await page.reload();
+      await page.getByRole('link', { name: new RegExp(rm.id) }).click();
+      await page.getByRole('heading', { name: `RM ${rm.id}` }).waitFor();
+      await page.getByRole('link', { name: 'Open the inspector' }).click();
+      await expect.poll(() => page.getByTestId('feed-state').textContent(), { timeout: 15_000 }).toBe('live');
+
+      // The gateway starts tapping an RM within a second of the inspector asking; until then nothing shows.
+      const messages = page.getByTestId('inspector-messages');
+      await expect
+        .poll(
+          async () => {
+            peer.send(powerMeasurement(42));
+            return messages.getByText('PowerMeasurement').count();
+          },
+          { timeout: 15_000, interval: 500 },
+        )
+        .toBeGreaterThan(0);
+      peer.send({ message_type: 'PowerMeasurement', message_id: 'not-a-uuid' });
+      await messages.getByText('INVALID_MESSAGE').first().waitFor();
+      await messages.getByText('RM → CEM').first().click();
+      await expect
+        .poll(() => page.locator('pre').first().textContent())
+        .toContain('"message_type": "PowerMeasurement"');
+
+      await page.getByRole('link', { name: 'RM page' }).click();
+      await page.getByRole('button', { name: 'Unpair' }).click();
+      await page.getByText('No RM is paired with this node.').waitFor();
+      const left = await get(`${broker.url}/api/v1/pairings?cemNodeId=${pairing.serverNodeDescription.id}`, tenant.jwt);
+      expect(left.body).toMatchObject({ items: [] });
+    } finally {
+      peer.close();
+    }
+
+    const audit = await get(`${broker.url}/api/v1/audit-events?action=cem_node.created`, tenant.jwt);
+    expect((audit.body as { items: { actorType: string }[] }).items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ actorType: 'user' })]),
+    );
+    expect(refused).toEqual([]);
+    expect(exceptions).toEqual([]);
+    await page.close();
+  });
+});
