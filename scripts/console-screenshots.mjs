@@ -82,8 +82,10 @@ try {
     await page.getByTestId('pairing-code').waitFor();
     await shot(page, 'node-pairing-code');
     await page.goto(`${url}/console/#/pairings`);
-    await page.getByText('live sessions').waitFor();
-    await page.waitForTimeout(500);
+    await page
+      .getByTestId('pairings-count')
+      .getByText(/^3 pairings shown; 2 live sessions$/)
+      .waitFor();
     await shot(page, 'pairings');
     await page.goto(`${url}/console/#/rms/${encodeURIComponent(demo.rms[0].id)}`);
     await page.getByText('Measured power and instructions').waitFor();
@@ -106,7 +108,7 @@ try {
       ['/settings', 'settings'],
     ]) {
       await page.goto(`${url}/console/#${path}`);
-      await page.waitForLoadState('networkidle');
+      await settle(page);
       await shot(page, name);
     }
     const operatorLink = await invitation('/admin/v1/operators/invitations', { email: 'operator@broker.example' });
@@ -122,6 +124,12 @@ try {
   await context?.close();
   rmSync(profile, { recursive: true, force: true });
   broker.kill('SIGTERM');
+}
+
+// A change of the fragment loads no document, so the load states say nothing: wait for the spinners.
+async function settle(page) {
+  await page.waitForTimeout(300);
+  await page.locator('.mantine-Loader-root').first().waitFor({ state: 'detached' });
 }
 
 async function shot(page, name) {

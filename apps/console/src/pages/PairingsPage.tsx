@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Select, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Select, Table, Text } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { allPages, api } from '../api';
 import { href } from '../router';
@@ -73,6 +73,9 @@ export function PairingsPage() {
           data={[{ value: ANY, label: 'Any' }, ...controlTypes]}
         />
       </Group>
+      <Text size="sm" c="dimmed" mb="xs" data-testid="pairings-count">
+        {shown.length} pairings shown; {sessions.data?.items.length ?? 0} live sessions
+      </Text>
       <Loading loading={pairings.loading} />
       <Table striped>
         <Table.Thead>
@@ -116,9 +119,6 @@ export function PairingsPage() {
         </Table.Tbody>
       </Table>
       {!pairings.loading && shown.length === 0 && <Text c="dimmed">No pairing matches.</Text>}
-      <Title order={4} mt="xl" mb="xs">
-        {sessions.data?.items.length ?? 0} live sessions
-      </Title>
     </>
   );
 }
