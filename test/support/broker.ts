@@ -195,7 +195,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     return code;
   };
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   let ended = false;
   void exit.then(() => {
     ended = true;
