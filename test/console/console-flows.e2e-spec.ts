@@ -1,7 +1,9 @@
 // What a tenant's admin does in the console, in Debian's Chromium against the real broker: accept an
-// invitation, sign out and in, create a CEM node, issue a pairing code, pair a simulated RM with the
-// code the page shows, watch the RM's messages arrive in the inspector, and unpair it.
+// invitation, sign out and in, import and export CEM nodes as CSV, create one, issue a pairing code,
+// pair a simulated RM with the code the page shows, watch the RM's messages arrive in the inspector,
+// and unpair it.
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairWithCem, startSession } from '#rm-client';
 import { powerMeasurement } from '#s2-json/testing';
@@ -65,6 +67,28 @@ describe('the console, as a tenant admin uses it', () => {
     await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'CEM nodes' }).waitFor();
+
+    // A CSV import reports each row; the export has what the list shows.
+    const csv =
+      'brand,type,modelName,externalRef\nAcme,EMS,Home CEM,site-1\n,EMS,Home CEM,site-2\nAcme,EMS,Home CEM,site-3\n';
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'nodes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const report = page.getByTestId('import-report');
+    await report.getByText('Import: 2 of 3 rows created').waitFor();
+    expect(await report.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/^2site-1created[a-z0-9]+$/),
+      '3site-2refusedbrand empty',
+      expect.stringMatching(/^4site-3created[a-z0-9]+$/),
+    ]);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const exported = await readFile((await (await download).path()) ?? '', 'utf8');
+    expect(exported.split('\r\n')[0]).toBe(
+      'id,nodeIdAlias,brand,type,modelName,userDefinedName,logoUrl,externalRef,createdAt',
+    );
+    expect(exported).toContain(',site-1,');
+    expect(exported).toContain(',site-3,');
 
     await page.getByRole('button', { name: 'New CEM node' }).click();
     await page.getByLabel('Brand').fill('Acme');

@@ -48,5 +48,6 @@ export function download(name: string, text: string, type = 'text/csv'): void {
   link.href = url;
   link.download = name;
   link.click();
-  URL.revokeObjectURL(url);
+  // Revoked at once, the URL can be gone before the browser starts reading it.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
