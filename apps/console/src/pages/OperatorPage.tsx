@@ -1,38 +1,52 @@
 import { Badge, Button, Card, Group, SimpleGrid, Table, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { api } from '../api';
+import { allPages, api } from '../api';
 import { ShownOnce } from '../secret';
 import { useAction, useLoad } from '../use-load';
-import { Json, PageTitle, Problem, When } from '../ui';
+import { PageTitle, Problem, When } from '../ui';
 
 interface TenantRow {
   id: string;
   name: string;
   status: string;
-  nodes?: number;
-  pairings?: number;
-  liveSessions?: number;
+  counts: { cemNodes: number; pairings: number; liveSessions: number };
 }
 
 interface Replica {
   id: string;
   sessions: number;
-  cemChannels?: number;
-  draining?: boolean;
-  lastSeen?: string;
+  cemChannels: number;
+  draining: boolean;
+  alive: boolean;
+  lastSeenAt: string;
+}
+
+interface Health {
+  status: 'ok' | 'degraded';
+  checks: { postgres: 'up' | 'down'; redis: 'up' | 'down' };
+  replicas: { alive: number; draining: number };
+}
+
+interface CreatedTenant {
+  id: string;
+  name: string;
+  serviceAccount: { clientId: string; clientSecret: string };
 }
 
 export function OperatorPage() {
-  const tenants = useLoad(() => api<{ items: TenantRow[] }>('GET', '/api/v1/operator/tenants'), []);
+  const tenants = useLoad(() => allPages<TenantRow>('/api/v1/operator/tenants'), []);
   const replicas = useLoad(() => api<{ items: Replica[] }>('GET', '/api/v1/operator/replicas'), []);
-  const health = useLoad(() => api<unknown>('GET', '/api/v1/operator/health'), []);
+  const health = useLoad(() => api<Health>('GET', '/api/v1/operator/health'), []);
   const [name, setName] = useState('');
   const [shown, setShown] = useState<string>();
   const { error, run } = useAction(tenants.reload);
   const act = (action: () => Promise<string>) => run(async () => setShown(await action()));
   const create = (event: FormEvent) => {
     event.preventDefault();
-    void act(async () => JSON.stringify(await api<unknown>('POST', '/api/v1/operator/tenants', { name })));
+    void act(async () => {
+      const { name: created, serviceAccount } = await api<CreatedTenant>('POST', '/api/v1/operator/tenants', { name });
+      return `${created}: client id ${serviceAccount.clientId}, client secret ${serviceAccount.clientSecret}`;
+    });
   };
   const invite = (tenant: TenantRow) => {
     const email = window.prompt(`Email of ${tenant.name}'s first admin`);
@@ -67,15 +81,15 @@ export function OperatorPage() {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {tenants.data?.items.map((tenant) => (
+          {tenants.data?.map((tenant) => (
             <Table.Tr key={tenant.id}>
               <Table.Td>{tenant.name}</Table.Td>
               <Table.Td>
                 <Badge variant="light">{tenant.status}</Badge>
               </Table.Td>
-              <Table.Td>{tenant.nodes}</Table.Td>
-              <Table.Td>{tenant.pairings}</Table.Td>
-              <Table.Td>{tenant.liveSessions}</Table.Td>
+              <Table.Td>{tenant.counts.cemNodes}</Table.Td>
+              <Table.Td>{tenant.counts.pairings}</Table.Td>
+              <Table.Td>{tenant.counts.liveSessions}</Table.Td>
               <Table.Td>
                 <Button size="xs" variant="light" onClick={() => invite(tenant)}>
                   Invite an admin
@@ -96,11 +110,19 @@ export function OperatorPage() {
                 <Table.Tr key={replica.id}>
                   <Table.Td ff="monospace">{replica.id}</Table.Td>
                   <Table.Td>{replica.sessions} sessions</Table.Td>
-                  <Table.Td>{replica.cemChannels ?? 0} CEM channels</Table.Td>
+                  <Table.Td>{replica.cemChannels} CEM channels</Table.Td>
                   <Table.Td>
-                    {replica.draining ? <Badge color="orange">draining</Badge> : <Badge color="teal">serving</Badge>}
+                    {!replica.alive ? (
+                      <Badge color="red">silent</Badge>
+                    ) : replica.draining ? (
+                      <Badge color="orange">draining</Badge>
+                    ) : (
+                      <Badge color="teal">serving</Badge>
+                    )}
                   </Table.Td>
-                  <Table.Td>{replica.lastSeen && <When at={replica.lastSeen} />}</Table.Td>
+                  <Table.Td>
+                    <When at={replica.lastSeenAt} />
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -112,7 +134,32 @@ export function OperatorPage() {
             Health
           </Title>
           <Problem error={health.error} />
-          {health.data !== undefined && <Json value={health.data} />}
+          {health.data && (
+            <Table>
+              <Table.Tbody>
+                <Table.Tr>
+                  <Table.Th>Broker</Table.Th>
+                  <Table.Td>
+                    <Badge color={health.data.status === 'ok' ? 'teal' : 'red'}>{health.data.status}</Badge>
+                  </Table.Td>
+                </Table.Tr>
+                {Object.entries(health.data.checks).map(([name, state]) => (
+                  <Table.Tr key={name}>
+                    <Table.Th>{name === 'postgres' ? 'PostgreSQL' : 'Redis'}</Table.Th>
+                    <Table.Td>
+                      <Badge color={state === 'up' ? 'teal' : 'red'}>{state}</Badge>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+                <Table.Tr>
+                  <Table.Th>Gateway replicas</Table.Th>
+                  <Table.Td>
+                    {health.data.replicas.alive} alive, {health.data.replicas.draining} draining
+                  </Table.Td>
+                </Table.Tr>
+              </Table.Tbody>
+            </Table>
+          )}
         </Card>
       </SimpleGrid>
     </>
