@@ -149,7 +149,8 @@ describe('the console, as a tenant admin uses it', () => {
     const peer = await connect(`${broker.url.replace('http', 'ws')}/s2/v1/ws`, rm.websocketToken);
     const { page, refused, exceptions } = await signedInPage();
     try {
-      await page.goto(`${broker.url}/console/#/rms/${rm.rmNodeId}/inspector`);
+      // The invitation link is on PUBLIC_URL's host, which holds the session cookie.
+      await page.goto(`${new URL(page.url()).origin}/console/#/rms/${rm.rmNodeId}/inspector`);
       await expect.poll(() => page.getByTestId('feed-state').textContent(), { timeout: 15_000 }).toBe('live');
       // The gateway starts tapping an RM within a second of the inspector asking; until then nothing shows.
       const messages = page.getByTestId('inspector-messages');
@@ -167,7 +168,8 @@ describe('the console, as a tenant admin uses it', () => {
       await messages.getByText('rejected').first().click();
       await expect.poll(() => page.locator('pre').first().textContent()).toContain('"message_id": "not-a-uuid"');
       await expect.poll(() => page.locator('pre').nth(1).textContent()).toContain('"message_type": "ReceptionStatus"');
-      await messages.getByText('delivered').first().click();
+      // The oldest row is a well-formed measurement (with no CEM connected its verdict is not 'delivered').
+      await messages.locator('tbody tr').last().click();
       await expect.poll(() => page.locator('pre').first().textContent()).toContain('"value": 42');
     } finally {
       peer.close();

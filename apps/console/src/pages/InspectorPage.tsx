@@ -9,7 +9,7 @@ import { Json, PageTitle, Problem } from '../ui';
 const KEEP = 500;
 const ALL = 'all';
 
-type Feed = 'connecting' | 'live' | 'lost';
+type Feed = 'connecting' | 'live' | 'lost' | 'ended';
 
 export function InspectorPage({ rmNodeId }: { rmNodeId: string }) {
   const id = encodeURIComponent(rmNodeId);
@@ -19,6 +19,7 @@ export function InspectorPage({ rmNodeId }: { rmNodeId: string }) {
   const [selected, setSelected] = useState<InspectedMessage>();
   const [paused, setPaused] = useState(false);
   const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
 
   useEffect(() => {
     let live = true;
@@ -41,6 +42,18 @@ export function InspectorPage({ rmNodeId }: { rmNodeId: string }) {
     source.addEventListener('message', (event: MessageEvent<string>) => {
       const message = JSON.parse(event.data) as InspectedMessage;
       setMessages((current) => [message, ...current].slice(0, KEEP));
+    });
+    // The server drops what a slow page cannot take, and says how much.
+    source.addEventListener('gap', (event: MessageEvent<string>) => {
+      const { dropped } = JSON.parse(event.data) as { dropped: number };
+      setNotice(`${dropped} messages were too many to show and were skipped.`);
+    });
+    // The pairing ended (or history was turned off): reconnecting would only be refused.
+    source.addEventListener('end', (event: MessageEvent<string>) => {
+      const { reason } = JSON.parse(event.data) as { reason: string };
+      source.close();
+      setFeed('ended');
+      setNotice(`The live feed ended: ${reason}.`);
     });
     return () => source.close();
   }, [id, paused]);
@@ -68,6 +81,11 @@ export function InspectorPage({ rmNodeId }: { rmNodeId: string }) {
         Inspector: {rmNodeId}
       </PageTitle>
       <Problem error={error} />
+      {notice && (
+        <Text c="orange" mb="sm">
+          {notice}
+        </Text>
+      )}
       <Select
         label="Message type"
         value={type}

@@ -12,7 +12,7 @@ export function RmPage({ rmNodeId, canChange }: { rmNodeId: string; canChange: b
   const rm = useLoad(() => api<Rm>('GET', `/api/v1/rms/${id}`), [id]);
   const history = useLoad(
     () =>
-      api<{ items: InspectedMessage[] }>('GET', `/api/v1/rms/${id}/messages?limit=1000`).catch((failure: unknown) => {
+      api<{ items: InspectedMessage[] }>('GET', `/api/v1/rms/${id}/messages?limit=500`).catch((failure: unknown) => {
         // History is off for the tenant (or not served): the plot says so instead of failing the page.
         if (failure instanceof ApiError && (failure.status === 404 || failure.status === 409)) return { items: [] };
         throw failure;
