@@ -31,7 +31,8 @@ export function powerSeries(messages: readonly InspectedMessage[]) {
   for (const inspected of messages) {
     const message = s2(inspected.message);
     const type = message?.message_type;
-    if (!message || typeof type !== 'string' || inspected.verdict !== 'delivered') continue;
+    // A refused message is not what the RM measured; one held for want of a CEM still is.
+    if (!message || typeof type !== 'string' || inspected.verdict === 'rejected') continue;
     if (type === 'PowerMeasurement' && Array.isArray(message.values)) {
       const t = timeOf(message.measurement_timestamp, inspected.at);
       for (const entry of message.values) {
