@@ -80,6 +80,17 @@ export default defineConfig(
     },
   },
   {
+    // The console runs in the browser and reaches the broker over HTTP only.
+    files: ['apps/console/src/**'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^#', message: 'The console calls the API; it imports no broker code.' }] },
+      ],
+    },
+  },
+  {
     // Protocol code: what the specifications name, no framework, no I/O, small enough to fuzz.
     files: ['libs/s2-json/src/**', 'libs/s2-connect/src/**'],
     ignores: ['**/*.spec.ts', '**/testing/**'],

@@ -1,2 +1,3 @@
 export * from './api.module.js';
 export * from './openapi/api-docs.js';
+export * from './console-app/serve-console.js';

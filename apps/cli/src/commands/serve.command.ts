@@ -6,7 +6,7 @@ import { type Config, ConfigError, loadConfig } from '#config';
 import { DrainService } from '#health';
 import { configureHttpApp, type InternalListener, listenInternal, splitSurfaces } from '#http';
 import { createLogger, type Logger, NestLogger } from '#observability';
-import { serveApiDocs } from '#api';
+import { serveApiDocs, serveConsole } from '#api';
 import { httpsOptions } from '../serve/https-options.js';
 import { RootModule } from '../serve/root.module.js';
 import { ShutdownSignal } from '../serve/shutdown-signal.js';
@@ -87,7 +87,10 @@ async function start(config: Config, logger: Logger): Promise<Started | null> {
     });
     configureHttpApp(app, logger);
     splitSurfaces(app);
-    if (config.roles.includes('api')) serveApiDocs(app, config.publicUrl);
+    if (config.roles.includes('api')) {
+      serveApiDocs(app, config.publicUrl);
+      serveConsole(app);
+    }
     await app.listen(config.port);
     // Last: a probe that answers means the public port already takes devices and tenants.
     internal = await listenInternal(app, config.internalPort, tls);
