@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InspectedMessage, inspectionKeys } from '#inspection';
 import { powerMeasurement } from '#s2-json/testing';
-import { type Broker, startBroker } from './support/broker.js';
+import { type Broker, startBroker, TEST_OPERATOR_TOKEN } from './support/broker.js';
 import { openTestRedis } from './support/redis.js';
 import { createTenant, del, get, type HttpAnswer, rmWithSession, type Tenant } from './support/s2-connect.js';
 import { openSse, type SseStream } from './support/sse.js';
@@ -199,6 +199,20 @@ describe("an RM's history", () => {
 
     await put(api('/settings/history'), { enabled: false }, tenant.jwt);
     expect((await messages(tenant, rmNodeId)).items).toEqual([]);
+    await expect.poll(() => redis.exists(inspectionKeys.history(rmNodeId)), { timeout: 5_000 }).toBe(0);
+  });
+
+  it("goes with the tenant's deletion", async () => {
+    const tenant = await createTenant(broker);
+    await put(api('/settings/history'), KEEP, tenant.jwt);
+    const { rmNodeId, rm } = await conversation(tenant);
+    rm.send(powerMeasurement(3));
+    await expect.poll(() => redis.exists(inspectionKeys.history(rmNodeId)), { timeout: 5_000 }).toBe(1);
+    const deleted = await fetch(`${broker.internalUrl}/admin/v1/tenants/${tenant.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` },
+    });
+    expect(deleted.status).toBe(204);
     await expect.poll(() => redis.exists(inspectionKeys.history(rmNodeId)), { timeout: 5_000 }).toBe(0);
   });
 });
