@@ -11,6 +11,8 @@ import { SessionsModule } from './sessions/sessions.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { RateLimitModule } from './rate-limit/rate-limits.js';
 import { HistoryModule } from './history/history.module.js';
+import { ConsoleModule } from './console/console.module.js';
+import { OperatorViewModule } from './operator-view/operator-view.module.js';
 
 /** The `api` role: S2 Connect pairing and session HTTP endpoints, tenant and operator APIs. */
 @Module({
@@ -27,6 +29,8 @@ import { HistoryModule } from './history/history.module.js';
     SessionsModule,
     WebhooksModule,
     HistoryModule,
+    ConsoleModule,
+    OperatorViewModule,
   ],
 })
 export class ApiModule {}

@@ -16,3 +16,6 @@ export * from './webhooks/webhook.records.js';
 export * from './webhooks/webhook.repository.js';
 export * from './pairings/pairing-view.repository.js';
 export * from './pairings/pairing.repository.js';
+export * from './users/user.records.js';
+export * from './users/user.repository.js';
+export * from './users/console-session.repository.js';

@@ -13,6 +13,8 @@ import { ServiceAccountRepository } from './service-account.repository.js';
 import { TenantRepository } from './tenant.repository.js';
 import { WebhookDeliveryRepository } from './webhooks/webhook-delivery.repository.js';
 import { WebhookRepository } from './webhooks/webhook.repository.js';
+import { ConsoleSessionRepository } from './users/console-session.repository.js';
+import { UserRepository } from './users/user.repository.js';
 
 const EXPORTED = [
   Clock,
@@ -27,6 +29,8 @@ const EXPORTED = [
   WebhookDeliveryRepository,
   SecretRotation,
   HistorySettingsRepository,
+  UserRepository,
+  ConsoleSessionRepository,
 ];
 
 /** The broker's durable state, one repository per aggregate, and the clock its queries compare with. */

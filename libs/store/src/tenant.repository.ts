@@ -73,6 +73,20 @@ export class TenantRepository {
     return positionPage(rows.map(detailsOf), page.limit, 'createdAt');
   }
 
+  /** A page of tenants, as `list`, each with how many CEM nodes and pairings it has. */
+  async listWithCounts(
+    page: PageRequest<ListPosition>,
+  ): Promise<Page<TenantDetails & { cemNodes: number; pairings: number }>> {
+    const rows = await this.prisma.tenant.findMany({
+      select: { ...DETAIL_FIELDS, _count: { select: { cemNodes: true, pairings: true } } },
+      where: pastPosition('createdAt', page.after),
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: page.limit + 1,
+    });
+    const counted = rows.map(({ _count, ...row }) => ({ ...detailsOf(row), ..._count }));
+    return positionPage(counted, page.limit, 'createdAt');
+  }
+
   async find(id: string): Promise<TenantDetails | null> {
     if (!isUuid(id)) return null;
     const row = await this.prisma.tenant.findUnique({ where: { id }, select: DETAIL_FIELDS });

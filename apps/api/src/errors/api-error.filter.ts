@@ -29,6 +29,14 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.WebhookNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.DeadLetterNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.InspectorStreamsExhausted]: HttpStatus.TOO_MANY_REQUESTS,
+  [ApiErrorCode.SignInInvalid]: HttpStatus.UNAUTHORIZED,
+  [ApiErrorCode.NotSignedIn]: HttpStatus.UNAUTHORIZED,
+  [ApiErrorCode.CsrfTokenInvalid]: HttpStatus.FORBIDDEN,
+  [ApiErrorCode.RoleForbidden]: HttpStatus.FORBIDDEN,
+  [ApiErrorCode.InvitationInvalid]: HttpStatus.BAD_REQUEST,
+  [ApiErrorCode.InvitationGone]: HttpStatus.GONE,
+  [ApiErrorCode.EmailTaken]: HttpStatus.CONFLICT,
+  [ApiErrorCode.UserNotFound]: HttpStatus.NOT_FOUND,
 };
 
 export function apiErrorBody(error: ApiError): ErrorBody & { peer?: PeerAnswer } {

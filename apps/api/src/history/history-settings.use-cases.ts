@@ -3,6 +3,7 @@ import { EventBus } from '#events';
 import type { HistoryPolicy } from '#inspection';
 import { HistorySettingsRepository } from '#store';
 import type { TenantPrincipal } from '#tenant-auth';
+import { auditActor } from '../audit/audit-actor.js';
 import { TenantNotFoundError } from '../errors/api-error.js';
 import type { HistorySettingsBody, HistorySettingsView } from './history.schemas.js';
 import { MessageHistory } from './message-history.js';
@@ -39,8 +40,7 @@ export class SetHistorySettings {
     const policy = body.enabled ? { maxMessages: body.maxMessages, maxAgeSeconds: body.maxAgeSeconds } : null;
     const rmNodeIds = await this.settings.set(caller.tenantId, policy, {
       tenantId: caller.tenantId,
-      actorType: 'service_account',
-      actorId: caller.serviceAccountId,
+      ...auditActor(caller),
       action: 'tenant.history-changed',
       subjectType: 'tenant',
       subjectId: caller.tenantId,

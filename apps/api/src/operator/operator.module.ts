@@ -18,5 +18,6 @@ import { UpdateTenant } from './update-tenant.use-case.js';
   imports: [StoreModule, SecurityModule, EventsModule, MessageHistoryModule],
   controllers: [TenantsController, OperatorAuditEventsController],
   providers: [OperatorGuard, CreateTenant, ListTenants, GetTenant, UpdateTenant, DeleteTenant, ListAllAuditEvents],
+  exports: [CreateTenant],
 })
 export class OperatorModule {}
