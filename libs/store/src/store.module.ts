@@ -28,9 +28,9 @@ const EXPORTED = [
   WebhookRepository,
   WebhookDeliveryRepository,
   SecretRotation,
-  HistorySettingsRepository,
   UserRepository,
   ConsoleSessionRepository,
+  HistorySettingsRepository,
 ];
 
 /** The broker's durable state, one repository per aggregate, and the clock its queries compare with. */
