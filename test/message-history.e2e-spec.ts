@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InspectedMessage, inspectionKeys } from '#inspection';
 import { powerMeasurement } from '#s2-json/testing';
-import { type Broker, startBroker } from './support/broker.js';
+import { type Broker, startBroker, TEST_OPERATOR_TOKEN } from './support/broker.js';
 import { openTestRedis } from './support/redis.js';
 import { createTenant, del, get, type HttpAnswer, rmWithSession, type Tenant } from './support/s2-connect.js';
+import { COOKIE_NAME, signedInUser } from './support/console.js';
 import { openSse, type SseStream } from './support/sse.js';
 import { connect, type Peer } from './support/ws-peer.js';
 
@@ -201,6 +202,20 @@ describe("an RM's history", () => {
     expect((await messages(tenant, rmNodeId)).items).toEqual([]);
     await expect.poll(() => redis.exists(inspectionKeys.history(rmNodeId)), { timeout: 5_000 }).toBe(0);
   });
+
+  it("goes with the tenant's deletion", async () => {
+    const tenant = await createTenant(broker);
+    await put(api('/settings/history'), KEEP, tenant.jwt);
+    const { rmNodeId, rm } = await conversation(tenant);
+    rm.send(powerMeasurement(3));
+    await expect.poll(() => redis.exists(inspectionKeys.history(rmNodeId)), { timeout: 5_000 }).toBe(1);
+    const deleted = await fetch(`${broker.internalUrl}/admin/v1/tenants/${tenant.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` },
+    });
+    expect(deleted.status).toBe(204);
+    await expect.poll(() => redis.exists(inspectionKeys.history(rmNodeId)), { timeout: 5_000 }).toBe(0);
+  });
 });
 
 describe('the live stream', () => {
@@ -270,5 +285,33 @@ describe('the live stream', () => {
         { timeout: 5_000, interval: 200 },
       )
       .toBe(200);
+  });
+});
+
+describe('the console', () => {
+  it('lets a viewer read the history and watch the live stream with the session cookie, and only an admin change the policy', async () => {
+    const tenant = await createTenant(broker);
+    const { rmNodeId } = await conversation(tenant);
+    const { browser: viewer } = await signedInUser(broker, tenant.id, 'viewer');
+    const { browser: admin, email } = await signedInUser(broker, tenant.id, 'admin');
+    expect((await viewer.request('PUT', '/api/v1/settings/history', KEEP)).status).toBe(403);
+    expect(await admin.request('PUT', '/api/v1/settings/history', KEEP)).toMatchObject({ status: 200, body: KEEP });
+    expect(await viewer.request('GET', '/api/v1/settings/history')).toMatchObject({ status: 200, body: KEEP });
+    expect((await viewer.request('GET', `/api/v1/rms/${rmNodeId}/messages`)).status).toBe(200);
+    const stream = await openSse(api(`/rms/${rmNodeId}/messages/live`), undefined, {
+      cookie: `${COOKIE_NAME}=${viewer.cookie ?? ''}`,
+    });
+    opened.push(stream);
+    expect(stream.status).toBe(200);
+    const audit = await get(api('/audit-events'), tenant.jwt);
+    expect((audit.body as { items: { action: string; actorType: string; data: unknown }[] }).items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'tenant.history-changed',
+          actorType: 'user',
+          data: expect.objectContaining({ actorEmail: email }),
+        }),
+      ]),
+    );
   });
 });

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createTenant, pairRms, Progress, type Tenant } from './broker-onboarding.js';
+import { openInspector } from './inspector.js';
 import { freePort, lastWords, sleep, type ProcessGroup } from './processes.js';
 import type { RmSpec } from './protocol.js';
 import {
@@ -28,6 +29,8 @@ export interface BrokerSettings {
   readonly databaseUrl: string;
   readonly redisUrl: string;
   readonly sessions: number;
+  /** Keep the API process up after the sessions open, to serve a message inspector's stream. */
+  readonly inspect?: boolean;
 }
 
 export interface Secrets {
@@ -146,6 +149,7 @@ export async function startBroker(group: ProcessGroup, settings: BrokerSettings)
     );
   }
   const cemPort = cemReplica(replicas).port;
+  let watched: string | undefined;
   return {
     replicas,
     cems: tenants.map((tenant) => ({ url: `ws://127.0.0.1:${cemPort}/cem/v1/ws`, bearer: tenant.jwt })),
@@ -158,6 +162,7 @@ export async function startBroker(group: ProcessGroup, settings: BrokerSettings)
         const paired = await Promise.all(
           tenants.map((tenant, worker) => pairRms(tenant, sessionsOf(worker, settings.sessions), deadline, progress)),
         );
+        watched = paired[0]?.[0]?.rmNodeId;
         return paired.map((rms) =>
           rms.map((rm, index): RmSpec => ({ kind: 's2-connect', ...rm, port: replicaOfRm(replicas, index).port })),
         );
@@ -172,7 +177,16 @@ export async function startBroker(group: ProcessGroup, settings: BrokerSettings)
     openConcurrency: 100,
     // Routing does not touch the API process; left running, its idle work and its collection of the
     // onboarding's garbage ran on the two cores the replicas need, in the middle of the phases.
-    sessionsOpen: () => group.stop(api.member, 15_000),
+    sessionsOpen: () => (settings.inspect ? Promise.resolve() : group.stop(api.member, 15_000)),
+    // Worker 0's first RM: on replica A, which holds three of four RMs while B holds the CEM channels.
+    ...(settings.inspect
+      ? {
+          inspect: () => {
+            if (watched === undefined) throw new Error('no RM to inspect: the sessions are not paired yet');
+            return openInspector(`http://127.0.0.1:${api.replica.port}`, tenants[0]?.jwt ?? '', watched);
+          },
+        }
+      : {}),
     cleanup: () => Promise.resolve(),
   };
 }

@@ -4,7 +4,10 @@
 // both ways at fixed rates; with `--target both` also broker/baseline. One JSON line, then a table.
 //
 //   npm run build && node dist/bench/route/main.js --target broker|baseline|both
-//     [--sessions 10000] [--rates 1000,5000] [--seconds 10]
+//     [--sessions 10000] [--rates 1000,5000] [--seconds 10] [--inspect 1]
+//
+// `--inspect 1` runs each rate of the broker twice, without and then with one message inspector (a
+// live stream through the API) on one RM, and prints the gateway's CPU per message for both.
 //
 // Needs PostgreSQL (broker only; database BENCH_DATABASE_URL, default s2_broker_bench on 127.0.0.1,
 // migrated here) and Redis (REDIS_URL, default 127.0.0.1:6379). Every process it starts is stopped on
@@ -20,7 +23,7 @@ import { ratios, type TargetResult } from './stats.js';
 import { WORKERS } from './topology.js';
 
 const USAGE =
-  'usage: node dist/bench/route/main.js --target broker|baseline|both [--sessions N] [--rates R1,R2] [--seconds S]';
+  'usage: node dist/bench/route/main.js --target broker|baseline|both [--sessions N] [--rates R1,R2] [--seconds S] [--inspect 0|1]';
 
 interface Settings extends RunSettings {
   readonly targets: readonly Target[];
@@ -51,6 +54,7 @@ function settings(): Settings {
       sessions: { type: 'string', default: '10000' },
       rates: { type: 'string', default: '1000,5000' },
       seconds: { type: 'string', default: '10' },
+      inspect: { type: 'string', default: '0' },
     },
   });
   const targets: Record<string, Target[]> = {
@@ -67,8 +71,10 @@ function settings(): Settings {
     throw new Error('--rates must be positive integers, comma-separated');
   const seconds = Number(values.seconds);
   if (!(seconds >= 1 && seconds <= 3_600)) throw new Error('--seconds must be from 1 to 3600');
+  if (values.inspect !== '0' && values.inspect !== '1') throw new Error('--inspect must be 0 or 1');
   return {
     targets: chosen,
+    inspect: values.inspect === '1',
     sessions,
     rates,
     seconds,

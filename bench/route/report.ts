@@ -48,6 +48,18 @@ export function table(results: readonly TargetResult[]): string {
       );
     }
     add(`  ${CPU_LABEL}`, (r) => cpu(at(r)?.cpu));
+    add('  gateway CPU per message, µs', (r) => orDash(at(r)?.gatewayCpuMicrosPerMessage ?? null));
+    if (results.some((r) => r.inspected !== undefined)) {
+      const inspected = (r: TargetResult) => r.inspected?.find((x) => x.perSecond === perSecond);
+      add(`  same, one inspector open: gateway CPU per message, µs`, (r) =>
+        orDash(inspected(r)?.gatewayCpuMicrosPerMessage ?? null),
+      );
+      add(`  ${CPU_LABEL}`, (r) => cpu(inspected(r)?.cpu));
+      add('  inspector stream: messages / gap events', (r) => {
+        const seen = inspected(r)?.inspector;
+        return seen ? `${number(seen.messages)} / ${number(seen.gaps)}` : '-';
+      });
+    }
   }
   const losses = (r: TargetResult) =>
     r.saturation.rejected + r.saturation.lost + r.rates.reduce((n, x) => n + x.rejected + x.lost, 0);

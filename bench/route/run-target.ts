@@ -33,12 +33,22 @@ const PEAK_POLL_MS = 500;
 /** What a phase may take beyond its own length (warm-up, drain, IPC of the samples). */
 const PHASE_SLACK_MS = 20_000;
 
+/**
+ * The gateway replicas' CPU for each message sent at `perSecond` (and its answer the other way), in
+ * µs: `replicas` is in % of one CPU over the phase.
+ */
+function gatewayCpuPerMessage(replicasPercent: number, perSecond: number): number {
+  return round(((replicasPercent / 100) * 1_000_000) / perSecond, 1);
+}
+
 export interface RunSettings {
   readonly sessions: number;
   readonly rates: readonly number[];
   readonly seconds: number;
   readonly redisUrl: string;
   readonly databaseUrl: string;
+  /** Each rate again with one message inspector open on a busy RM (the broker only). */
+  readonly inspect: boolean;
 }
 
 function rssOf(replicas: Replicas): number {
@@ -114,13 +124,13 @@ async function runPhases(target: Target, setup: TargetSetup, workers: WorkerHand
       w.ask({ kind: 'saturate', seconds, window }, 'saturated', seconds * 1_000 + PHASE_SLACK_MS),
     );
     const rates: RateResult[] = [];
-    for (const perSecond of settings.rates) {
-      log(`${target}: ${perSecond} messages/s for ${seconds} s`);
+    const inspected: RateResult[] = [];
+    const ratePhase = async (perSecond: number): Promise<RateResult> => {
       const share = perSecond / WORKERS;
       const { answers: rated, cpu } = await phase((w) =>
         w.ask({ kind: 'rate', perSecond: share, seconds }, 'rated', seconds * 1_000 + PHASE_SLACK_MS),
       );
-      rates.push({
+      return {
         perSecond,
         achievedPerSecond: round(
           rated.reduce((sum, r) => sum + r.sent / (r.elapsedMs / 1_000), 0),
@@ -131,9 +141,25 @@ async function runPhases(target: Target, setup: TargetSetup, workers: WorkerHand
         rejected: rated.reduce((sum, r) => sum + r.rejected, 0),
         lost: rated.reduce((sum, r) => sum + r.lost, 0),
         cpu,
-      });
+        gatewayCpuMicrosPerMessage: gatewayCpuPerMessage(cpu.replicas, perSecond),
+      };
+    };
+    for (const perSecond of settings.rates) {
+      log(`${target}: ${perSecond} messages/s for ${seconds} s`);
+      rates.push(await ratePhase(perSecond));
+      if (setup.inspect === undefined) continue;
+      log(`${target}: ${perSecond} messages/s for ${seconds} s, one inspector open`);
+      const inspector = await setup.inspect();
+      // The replicas read which RMs are watched once a second.
+      await sleep(1_500);
+      try {
+        const result = await ratePhase(perSecond);
+        inspected.push({ ...result, inspector: inspector.close() });
+      } finally {
+        inspector.close();
+      }
     }
-    return { saturated, saturationCpu, rates };
+    return { saturated, saturationCpu, rates, inspected };
   } finally {
     meter.close();
   }
@@ -179,7 +205,7 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
   await setup.sessionsOpen?.();
   const after = await settledRss(setup.replicas);
 
-  const { saturated, saturationCpu, rates } = await runPhases(target, setup, workers, settings);
+  const { saturated, saturationCpu, rates, inspected } = await runPhases(target, setup, workers, settings);
   // Sockets that carried traffic hold compression contexts; idle ones do not.
   const afterTraffic = rssOf(setup.replicas);
   await Promise.all(workers.map((w) => w.ask({ kind: 'close' }, 'closed', 15_000)));
@@ -204,6 +230,7 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
       cpu: saturationCpu,
     },
     rates,
+    ...(inspected.length > 0 ? { inspected } : {}),
   };
   return result;
 }
@@ -215,7 +242,7 @@ export async function runTarget(target: Target, settings: RunSettings, group: Pr
   try {
     setup =
       target === 'broker'
-        ? await startBroker(group, settings)
+        ? await startBroker(group, { ...settings, inspect: settings.inspect })
         : await startBaseline(group, settings.redisUrl, settings.sessions);
     for (let i = 0; i < WORKERS; i++)
       workers.push(new WorkerHandle(group.forkWorker(`load worker ${i}`, WORKER_SCRIPT)));

@@ -34,6 +34,7 @@ function result(target: 'broker' | 'baseline', kib: { idle: number; peak: number
         rejected: 0,
         lost: 0,
         cpu,
+        gatewayCpuMicrosPerMessage: 40,
       },
     ],
   };

@@ -34,6 +34,10 @@ export interface RateResult {
   readonly lost: number;
   /** What the phase took of the machine, warm-up and drain included. */
   readonly cpu: CpuShare;
+  /** The gateway replicas' CPU per message sent (and its answer), in µs. */
+  readonly gatewayCpuMicrosPerMessage: number;
+  /** With an inspector open: the messages its stream carried, and its gap events. */
+  readonly inspector?: { readonly messages: number; readonly gaps: number };
 }
 
 export interface TargetResult {
@@ -65,6 +69,8 @@ export interface TargetResult {
     readonly cpu: CpuShare;
   };
   readonly rates: readonly RateResult[];
+  /** The same rates with one message inspector open on a busy RM (`--inspect 1`). */
+  readonly inspected?: readonly RateResult[];
 }
 
 /** broker / baseline, per figure; latencies per rate and direction. */

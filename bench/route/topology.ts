@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gcTraceArgs } from './gc-trace.js';
+import type { Inspector } from './inspector.js';
 import type { RmSpec, SocketSpec } from './protocol.js';
 
 export const WORKERS = 2;
@@ -65,6 +66,11 @@ export interface TargetSetup {
   readonly openConcurrency: number;
   /** Once every session is open: stops what the measurements do not use (the broker's API process). */
   sessionsOpen?(): Promise<void>;
+  /**
+   * Opens a message inspector on one busy RM (the broker only, with `--inspect 1`: its API process
+   * then stays up to serve the stream). Call after the RM sessions are open.
+   */
+  inspect?(): Promise<Inspector>;
   /** Removes what the target left in shared stores; never throws. */
   cleanup(): Promise<void>;
 }

@@ -35,10 +35,15 @@ function parseBlock(block: string): SseEvent | string | undefined {
   return comment;
 }
 
-export async function openSse(url: string, bearer?: string): Promise<SseStream> {
+/** `headers` go with the request as well, such as a console session's cookie. */
+export async function openSse(url: string, bearer?: string, headers: Record<string, string> = {}): Promise<SseStream> {
   const abort = new AbortController();
   const response = await fetch(url, {
-    headers: { accept: 'text/event-stream', ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }) },
+    headers: {
+      ...headers,
+      accept: 'text/event-stream',
+      ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }),
+    },
     signal: abort.signal,
   });
   const contentType = response.headers.get('content-type');
