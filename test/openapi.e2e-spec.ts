@@ -218,8 +218,11 @@ describe("tenant B asking for tenant A's objects", () => {
       const select = { message_type: 'SelectControlType', message_id: messageId, control_type: 'NOT_CONTROLABLE' };
       channel.send({ type: 'message', ref: 1, rmNodeId: a.rm.rmNodeId, message: select });
       expect(await channel.next((frame) => frame.type === 'error')).toMatchObject({ code: 'unknown_rm', ref: 1 });
-      const rm = await send(broker, { method: 'GET', path: `/api/v1/rms/${a.rm.rmNodeId}`, bearer: a.tenant.jwt });
-      expect(rm).toMatchObject({ status: 200, body: { session: { rmNodeId: a.rm.rmNodeId } } });
+      // The session registers just after the upgrade completes.
+      const rmView = () => send(broker, { method: 'GET', path: `/api/v1/rms/${a.rm.rmNodeId}`, bearer: a.tenant.jwt });
+      await expect
+        .poll(rmView, { timeout: 10_000 })
+        .toMatchObject({ status: 200, body: { session: { rmNodeId: a.rm.rmNodeId } } });
       expect(rmPeer.frames.filter((frame) => frame.message_id === messageId)).toEqual([]);
     } finally {
       channel.close();

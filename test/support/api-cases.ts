@@ -275,6 +275,61 @@ export const API_CASES: Record<string, ApiCase[]> = {
     { name: "another tenant's RM", status: 404, request: ({ b }) => ({ path: `/api/v1/rms/${b.rm.rmNodeId}` }) },
     { name: 'no JWT', status: 401, request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/rms/${a.rm.rmNodeId}` }) },
   ],
+  'GET /api/v1/rms/{rmNodeId}/messages': [
+    {
+      name: 'own RM',
+      status: 200,
+      request: ({ a }) => ({ path: `/api/v1/rms/${a.rm.rmNodeId}/messages?limit=10&type=PowerMeasurement` }),
+    },
+    {
+      name: 'limit past the maximum',
+      status: 400,
+      field: 'limit',
+      request: ({ a }) => ({ path: `/api/v1/rms/${a.rm.rmNodeId}/messages?limit=501` }),
+    },
+    {
+      name: "another tenant's RM",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/rms/${b.rm.rmNodeId}/messages` }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/rms/${a.rm.rmNodeId}/messages` }),
+    },
+  ],
+  // Its 200 is an endless stream: test/message-history.e2e-spec.ts reads it.
+  'GET /api/v1/rms/{rmNodeId}/messages/live': [
+    {
+      name: "another tenant's RM",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/rms/${b.rm.rmNodeId}/messages/live` }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/rms/${a.rm.rmNodeId}/messages/live` }),
+    },
+  ],
+  'GET /api/v1/settings/history': [
+    { name: 'the policy', status: 200, request: () => ({ path: '/api/v1/settings/history' }) },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, path: '/api/v1/settings/history' }) },
+  ],
+  'PUT /api/v1/settings/history': [
+    {
+      name: 'kept',
+      status: 200,
+      request: () => ({ body: { enabled: true, maxMessages: 100, maxAgeSeconds: 3600 } }),
+    },
+    {
+      name: 'too many messages',
+      status: 400,
+      field: 'maxMessages',
+      request: () => ({ body: { enabled: true, maxMessages: 10_001, maxAgeSeconds: 3600 } }),
+    },
+    { name: 'off', status: 200, request: () => ({ body: { enabled: false } }) },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, body: { enabled: false } }) },
+  ],
   'POST /api/v1/service-accounts': [
     { name: 'created', status: 201, request: () => ({ body: { name: 'ci' } }) },
     { name: 'no name', status: 400, field: 'name', request: () => ({ body: {} }) },

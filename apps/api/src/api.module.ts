@@ -12,6 +12,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { RateLimitModule } from './rate-limit/rate-limits.js';
 import { ConsoleModule } from './console/console.module.js';
 import { OperatorViewModule } from './operator-view/operator-view.module.js';
+import { HistoryModule } from './history/history.module.js';
 
 /** The `api` role: S2 Connect pairing and session HTTP endpoints, tenant and operator APIs. */
 @Module({
@@ -29,6 +30,7 @@ import { OperatorViewModule } from './operator-view/operator-view.module.js';
     WebhooksModule,
     ConsoleModule,
     OperatorViewModule,
+    HistoryModule,
   ],
 })
 export class ApiModule {}

@@ -45,7 +45,8 @@ export class SessionEvents extends SessionEventSink {
 
   private emit(event: SessionEvent): void {
     this.events.publish([event]).catch((error: unknown) => {
-      this.logger.warn({ err: error, type: event.type, rmNodeId: event.rmNodeId }, 'writing a session event failed');
+      const { type, tenantId, rmNodeId, sessionId } = event;
+      this.logger.warn({ err: error, type, tenantId, rmNodeId, sessionId }, 'writing a session event failed');
     });
   }
 }

@@ -57,6 +57,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
   private readonly refused: Counter<'endpoint' | 'status'>;
   private readonly accepted: Counter<'endpoint'>;
   private readonly logger: Logger;
+  private readonly sessionStarts: Metrics['sessionStarts'];
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -73,6 +74,7 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'upgrade' });
+    this.sessionStarts = metrics.sessionStarts;
     this.accepted = new Counter({
       name: 's2b_ws_upgrades_accepted_total',
       help: 'WebSocket upgrades that opened a socket, by endpoint (rm, cem)',
@@ -105,9 +107,12 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     this.wss.close();
   }
 
-  private refuse(req: IncomingMessage, socket: Duplex, status: number, message: string): void {
+  /** `outcome`: of the session start an RM's upgrade is, when the status alone does not say it. */
+  private refuse(req: IncomingMessage, socket: Duplex, status: number, message: string, outcome?: string): void {
     const endpoint = endpointOf(req);
     this.refused.inc({ endpoint, status: String(status) });
+    if (endpoint === 'rm')
+      this.sessionStarts.inc({ step: 'upgrade', outcome: outcome ?? UPGRADE_OUTCOMES[status] ?? 'refused' });
     // The reason is ours, never the caller's token or query: those carry credentials.
     this.logger.info({ endpoint, status, reason: message }, 'WebSocket upgrade refused');
     refuse(socket, status, message);
@@ -127,12 +132,13 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
       // deleted), the token opens nothing, however young it is.
       const lookedUpAt = Date.now();
       const live = await this.pairings.livePolicy(grant.pairingId);
-      if (!live) return this.refuse(req, socket, 401, 'websocket token not accepted: the pairing is gone');
+      if (!live)
+        return this.refuse(req, socket, 401, 'websocket token not accepted: the pairing is gone', 'no_longer_paired');
       const { admission, history } = await this.admission.admit(live.policy, grant.tenantId, grant.rmNodeId);
       if (admission === 'tenant-unavailable')
-        return this.refuse(req, socket, 403, 'the tenant of this CEM node is not active');
+        return this.refuse(req, socket, 403, 'the tenant of this CEM node is not active', 'tenant_unavailable');
       if (admission === 'quota-reached')
-        return this.refuse(req, socket, 403, "the tenant's limit of live sessions is reached");
+        return this.refuse(req, socket, 403, "the tenant's limit of live sessions is reached", 'quota_reached');
       return this.accept(req, socket, head, async (ws) => {
         const rm = this.node.openRm(grant, ws, history, live.descriptions);
         ws.on('message', (data, isBinary) => {
@@ -176,7 +182,9 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
 
   private accept(req: IncomingMessage, socket: Duplex, head: Buffer, open: (ws: WebSocket) => Promise<void>): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.accepted.inc({ endpoint: endpointOf(req) });
+      const endpoint = endpointOf(req);
+      this.accepted.inc({ endpoint });
+      if (endpoint === 'rm') this.sessionStarts.inc({ step: 'upgrade', outcome: 'ok' });
       // A protocol error (a frame over the limit, bad framing) closes the socket with its code; as an
       // unhandled 'error' event it would take the whole process down.
       ws.on('error', ignoreError);
@@ -189,6 +197,9 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 }
+
+/** The session-start outcome of an RM upgrade refused with this status, unless the refusal names another. */
+const UPGRADE_OUTCOMES: Record<number, string> = { 401: 'unauthorized', 404: 'not_found', 503: 'unavailable' };
 
 function endpointOf(req: IncomingMessage): 'rm' | 'cem' | 'other' {
   const path = req.url?.split('?', 1)[0];

@@ -2,7 +2,8 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { type Job, Worker, type WorkerOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { RedisTarget } from '#config';
-import { closeRedis, createRedis, type RedisClient } from '#redis';
+import type { Metrics } from '#observability';
+import { closeRedis, createRedis, type RedisClient, redisErrorCounter } from '#redis';
 import { BULL_PREFIX } from '#webhooks';
 
 export interface QueueWorkerOptions {
@@ -10,6 +11,8 @@ export interface QueueWorkerOptions {
   redis: RedisTarget;
   instanceId: string;
   logger: Logger;
+  /** Where the connection's errors are counted. */
+  metrics?: Metrics;
   settings?: Omit<WorkerOptions, 'connection' | 'prefix' | 'autorun'>;
 }
 
@@ -29,10 +32,12 @@ export abstract class QueueWorker<Data> implements OnApplicationBootstrap, Befor
   protected constructor(private readonly options: QueueWorkerOptions) {
     this.logger = options.logger;
     // BullMQ's workers must never see a command fail while Redis reconnects.
-    this.connection = createRedis(options.redis, `worker:${options.queue}`, {
+    const name = `worker:${options.queue}`;
+    this.connection = createRedis(options.redis, name, {
       instanceId: options.instanceId,
       logger: options.logger,
       maxRetriesPerRequest: null,
+      ...(options.metrics ? { onError: redisErrorCounter(options.metrics, name) } : {}),
     });
   }
 

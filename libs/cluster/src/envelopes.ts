@@ -15,6 +15,11 @@ export interface ToCem {
   readonly message: string;
   /** Sender's clock (ms) when sent: a message that arrives too late is not delivered (see `Ack`). */
   readonly sentAt: number;
+  /**
+   * Sender's clock (ms, sub-millisecond) when the message was read from its socket, or released by the
+   * CEM hold: where the routing latency starts. Absent from a replica of an older version.
+   */
+  readonly readAt: number;
 }
 
 /** An S2 message from a CEM channel, for the replica holding the RM's socket. */
@@ -26,6 +31,8 @@ export interface ToRm {
   readonly sessionId: string;
   readonly message: string;
   readonly sentAt: number;
+  /** As in `ToCem`. */
+  readonly readAt: number;
 }
 
 /**

@@ -12,6 +12,7 @@ const toCem = (message: string, id = 1): Envelope => ({
   cemNodeId: 'n',
   message,
   sentAt: 1_700_000_000_000,
+  readAt: 1_699_999_999_999.125,
 });
 
 describe('wire batches', () => {
@@ -19,7 +20,16 @@ describe('wire batches', () => {
     const batch: Envelope[] = [
       toCem('{"message_type":"FRBC.SystemDescription","x":"a\\nb"}'),
       { kind: 'ack', id: 7, outcome: 'rejected', reply: '{"status":"INVALID_CONTENT"}' },
-      { kind: 'to-rm', id: 2, from: 'b', rmNodeId: 'r', sessionId: 's', message: '{\n  "pretty": true\n}', sentAt: 5 },
+      {
+        kind: 'to-rm',
+        id: 2,
+        from: 'b',
+        rmNodeId: 'r',
+        sessionId: 's',
+        message: '{\n  "pretty": true\n}',
+        sentAt: 5,
+        readAt: 4.5,
+      },
       { kind: 'delivered', ids: [1, 2, 3] },
       { kind: 'session-closed', channelId: 'c', rmNodeId: 'r', sessionId: 's', cemNodeId: 'n', reason: 'replaced' },
       toCem('', 9),

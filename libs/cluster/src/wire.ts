@@ -12,8 +12,8 @@ const q = JSON.stringify;
  */
 function messageHeader(e: ToCem | ToRm): string {
   return e.kind === 'to-cem'
-    ? `{"kind":"to-cem","id":${e.id},"sentAt":${e.sentAt},"from":${q(e.from)},"channelId":${q(e.channelId)},"sessionId":${q(e.sessionId)},"rmNodeId":${q(e.rmNodeId)},"cemNodeId":${q(e.cemNodeId)},"m":${e.message.length}}`
-    : `{"kind":"to-rm","id":${e.id},"sentAt":${e.sentAt},"from":${q(e.from)},"sessionId":${q(e.sessionId)},"rmNodeId":${q(e.rmNodeId)},"m":${e.message.length}}`;
+    ? `{"kind":"to-cem","id":${e.id},"sentAt":${e.sentAt},"readAt":${e.readAt},"from":${q(e.from)},"channelId":${q(e.channelId)},"sessionId":${q(e.sessionId)},"rmNodeId":${q(e.rmNodeId)},"cemNodeId":${q(e.cemNodeId)},"m":${e.message.length}}`
+    : `{"kind":"to-rm","id":${e.id},"sentAt":${e.sentAt},"readAt":${e.readAt},"from":${q(e.from)},"sessionId":${q(e.sessionId)},"rmNodeId":${q(e.rmNodeId)},"m":${e.message.length}}`;
 }
 
 /** The encoded batch; envelopes in order. */

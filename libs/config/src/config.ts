@@ -31,6 +31,14 @@ export interface Config {
   databaseUrl: string;
   /** Connections this process opens to PostgreSQL at most. */
   databasePoolSize: number;
+  /** How long a query waits for a connection (from the pool, or a new one) before it fails. */
+  databaseConnectTimeoutMs: number;
+  /** A pooled connection unused this long is closed. */
+  databaseIdleTimeoutMs: number;
+  /** PostgreSQL's `statement_timeout` for the broker's connections; 0 leaves it off. */
+  databaseStatementTimeoutMs: number;
+  /** Tenants that get a `tenant` label of their own on per-tenant metrics; the others are `other`. */
+  metricsTenants: readonly string[];
   redis: RedisTarget;
   /** External base URL without a trailing slash. */
   publicUrl: string;
@@ -49,6 +57,8 @@ export interface Config {
   jwtTtlSeconds: number;
   /** RM sessions closed per second on SIGTERM. */
   drainRate: number;
+  /** Live message inspector streams a tenant may hold open at once, over every API replica. */
+  inspectorStreamsPerTenant: number;
   /** Default lifetime of a dynamic pairing code. */
   pairingCodeTtlSeconds: number;
   /** Characters in a generated pairing token, never below S2 Connect's minimum for static tokens. */

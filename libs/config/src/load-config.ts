@@ -39,12 +39,19 @@ const nodeHost: ConfigHost = {
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/s2_broker';
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
+export const DEFAULT_DATABASE_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_DATABASE_IDLE_TIMEOUT_MS = 10_000;
+export const DEFAULT_DATABASE_STATEMENT_TIMEOUT_MS = 30_000;
+/** Label values a per-tenant metric may have at most (each tenant named, and `other`). */
+export const MAX_METRICS_TENANTS = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const DEFAULT_PUBLIC_URL = 'http://localhost:8080';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_INTERNAL_PORT = 8081;
 export const MIN_SECRET_LENGTH = 32;
 export const DEFAULT_JWT_TTL_SECONDS = 900;
 export const DEFAULT_DRAIN_RATE = 500;
+export const DEFAULT_INSPECTOR_STREAMS_PER_TENANT = 10;
 export const DEFAULT_PAIRING_CODE_TTL_SECONDS = 300;
 export const DEFAULT_PAIRING_TOKEN_LENGTH = 10;
 export const DEFAULT_WS_PING_INTERVAL_SECONDS = 30;
@@ -144,6 +151,26 @@ const schema = z.object({
     .default(DEFAULT_DATABASE_URL),
   // node-postgres's default; a session-start storm on the api role may wait on the pool rather than on CPU.
   DATABASE_POOL_SIZE: integerIn(1, 500, DEFAULT_DATABASE_POOL_SIZE),
+  // Without it a query to an unreachable host waits for the kernel's TCP timeout, minutes.
+  DATABASE_CONNECT_TIMEOUT_MS: integerIn(100, 120_000, DEFAULT_DATABASE_CONNECT_TIMEOUT_MS),
+  DATABASE_IDLE_TIMEOUT_MS: integerIn(1_000, 3_600_000, DEFAULT_DATABASE_IDLE_TIMEOUT_MS),
+  // Twice the longest transaction the broker allows itself (15 s): a statement past it is stuck.
+  DATABASE_STATEMENT_TIMEOUT_MS: integerIn(0, 3_600_000, DEFAULT_DATABASE_STATEMENT_TIMEOUT_MS),
+  METRICS_TENANTS: z
+    .string()
+    .transform((value, ctx): string[] => {
+      const ids = value === '' ? [] : value.split(',').map((id) => id.trim().toLowerCase());
+      if (ids.some((id) => !UUID.test(id))) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of tenant ids (UUIDs)' });
+        return z.NEVER;
+      }
+      if (new Set(ids).size > MAX_METRICS_TENANTS) {
+        ctx.addIssue({ code: 'custom', message: `must name at most ${MAX_METRICS_TENANTS} tenants` });
+        return z.NEVER;
+      }
+      return [...new Set(ids)];
+    })
+    .default([]),
   PUBLIC_URL: z
     .string()
     .refine(isPublicUrl, { error: 'must be an http:// or https:// URL without credentials, query or fragment' })
@@ -175,6 +202,7 @@ const schema = z.object({
   JWT_SECRET: secret,
   JWT_TTL_SECONDS: integerIn(60, 86_400, DEFAULT_JWT_TTL_SECONDS),
   DRAIN_RATE: integerIn(1, 100_000, DEFAULT_DRAIN_RATE),
+  INSPECTOR_STREAMS_PER_TENANT: integerIn(1, 1_000, DEFAULT_INSPECTOR_STREAMS_PER_TENANT),
   PAIRING_CODE_TTL_SECONDS: integerIn(30, 86_400, DEFAULT_PAIRING_CODE_TTL_SECONDS),
   // 6 is S2 Connect's minimum for static tokens (dynamic ones need 4), so one length serves both kinds.
   PAIRING_TOKEN_LENGTH: integerIn(6, 64, DEFAULT_PAIRING_TOKEN_LENGTH),
@@ -320,6 +348,10 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
   return {
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
+    databaseConnectTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,
+    databaseIdleTimeoutMs: values.DATABASE_IDLE_TIMEOUT_MS,
+    databaseStatementTimeoutMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
+    metricsTenants: values.METRICS_TENANTS,
     redis,
     publicUrl: `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, '')}`,
     hmacDomain: publicUrl.hostname,
@@ -331,6 +363,7 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     secretsKeys,
     jwtTtlSeconds: values.JWT_TTL_SECONDS,
     drainRate: values.DRAIN_RATE,
+    inspectorStreamsPerTenant: values.INSPECTOR_STREAMS_PER_TENANT,
     pairingCodeTtlSeconds: values.PAIRING_CODE_TTL_SECONDS,
     pairingTokenLength: values.PAIRING_TOKEN_LENGTH,
     wsPingIntervalMs: values.WS_PING_INTERVAL_SECONDS * 1_000,

@@ -1,10 +1,14 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { CONFIG, type Config } from '#config';
-import { LOGGER } from '#observability';
+import { LOGGER, Metrics } from '#observability';
 import { type Prisma, PrismaClient } from './generated/prisma/client.js';
+import { countPoolErrors } from './pool-errors.js';
+
+type PoolSettings =
+  'databasePoolSize' | 'databaseConnectTimeoutMs' | 'databaseIdleTimeoutMs' | 'databaseStatementTimeoutMs';
 
 type EventLog = [{ emit: 'event'; level: 'warn' }, { emit: 'event'; level: 'error' }];
 type Options = Prisma.PrismaClientOptions & { log: EventLog };
@@ -20,16 +24,21 @@ export class PrismaService extends PrismaClient<Options> implements OnModuleInit
   private readonly pool: pg.Pool;
 
   constructor(
-    @Inject(CONFIG) config: Pick<Config, 'databaseUrl' | 'instanceId'> & Partial<Pick<Config, 'databasePoolSize'>>,
+    @Inject(CONFIG) config: Pick<Config, 'databaseUrl' | 'instanceId'> & Partial<Pick<Config, PoolSettings>>,
     @Inject(LOGGER) logger: Logger,
+    @Optional() metrics?: Metrics,
   ) {
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
       ...(config.databasePoolSize === undefined ? {} : { max: config.databasePoolSize }),
+      ...(config.databaseIdleTimeoutMs === undefined ? {} : { idleTimeoutMillis: config.databaseIdleTimeoutMs }),
+      // 0 would be node-postgres's "no timeout", not PostgreSQL's.
+      ...(config.databaseStatementTimeoutMs ? { statement_timeout: config.databaseStatementTimeoutMs } : {}),
       application_name: `s2-broker:${config.instanceId}`,
       // Without it a connection attempt to an unreachable host waits for the kernel's TCP timeout.
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: config.databaseConnectTimeoutMs ?? 5_000,
     });
+    if (metrics) countPoolErrors(pool, (kind) => metrics.postgresErrors.inc({ kind }));
     // An idle connection that PostgreSQL drops (a restart) is an 'error' on the pool: unhandled, it
     // would end the process; the next query opens a new connection.
     pool.on('error', () => undefined);

@@ -3,7 +3,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Histogram } from 'prom-client';
 
-type Request = IncomingMessage & { originalUrl?: string; baseUrl?: string; route?: { path?: unknown } };
+type Request = IncomingMessage & {
+  originalUrl?: string;
+  baseUrl?: string;
+  route?: { path?: unknown };
+  params?: Record<string, unknown>;
+  /** The principal the tenant JWT guard set: `{tenantId, serviceAccountId}`. */
+  user?: unknown;
+};
+
+/** The operator API's routes about one tenant, whose `:id` is that tenant. */
+const TENANT_ROUTE = /^\/admin\/v1\/tenants\/:id(\/|$)/;
+
+/** The tenant a request acted for, once routed and authenticated: the JWT's, or the operator's target. */
+function tenantOf(req: Request, route: string): string | undefined {
+  const user = req.user as { tenantId?: unknown } | undefined;
+  if (typeof user?.tenantId === 'string') return user.tenantId;
+  const id = req.params?.['id'];
+  return TENANT_ROUTE.test(route) && typeof id === 'string' && SANE_REQUEST_ID.test(id) ? id : undefined;
+}
 
 // Probes hit every few seconds per replica; at info level they would drown everything else.
 const QUIET_PATHS = /^\/(health\/|metrics$)/;
@@ -41,8 +59,12 @@ export class HttpRequestLogger {
     res.setHeader(REQUEST_ID_HEADER, requestId);
     res.once('close', () => {
       const path = (req.originalUrl ?? req.url ?? '').split('?', 1)[0] ?? '';
+      // The route's pattern, never the path itself: ids in paths would make a series per object.
+      const route = typeof req.route?.path === 'string' ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched';
+      const tenantId = tenantOf(req, route);
       const fields = {
         requestId,
+        ...(tenantId === undefined ? {} : { tenantId }),
         method: req.method,
         path,
         status: res.statusCode,
@@ -50,8 +72,6 @@ export class HttpRequestLogger {
         // A response closed before it finished was cut off (client gone, or socket destroyed).
         ...(res.writableFinished ? {} : { aborted: true }),
       };
-      // The route's pattern, never the path itself: ids in paths would make a series per object.
-      const route = typeof req.route?.path === 'string' ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched';
       this.durations?.observe(
         { method: req.method ?? '', route, status: String(res.statusCode) },
         fields.durationMs / 1_000,

@@ -4,3 +4,4 @@ export * from './logger.module.js';
 export * from './nest-logger.js';
 export * from './metrics.js';
 export * from './metrics.module.js';
+export * from './latency-histogram.js';

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type Command, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisTarget } from '#config';
+import type { DependencyErrorKind } from '#observability';
 
 /** A connection to the broker's Redis, whichever its topology: one server (standalone, Sentinel) or a Cluster. */
 export type RedisClient = Redis | Cluster;
@@ -22,6 +23,8 @@ export interface CreateRedisOptions {
    * commands, from many starts at once, share a few. Not for subscriber or blocking connections.
    */
   autoPipelining?: boolean;
+  /** Told of every error: each failed (re)connection attempt, each command Redis or ioredis failed. */
+  onError?: (kind: DependencyErrorKind) => void;
 }
 
 /**
@@ -83,7 +86,23 @@ export function createRedis(target: RedisTarget, name: string, options: CreateRe
       break;
   }
   watchConnection(redis, name, options.logger);
+  if (options.onError) countErrors(redis, options.onError);
   return redis;
+}
+
+// ioredis's own rejections of commands it could not send: the connection's, not the command's.
+const UNSENT = /Connection is closed|max retries per request|Stream isn't writeable/i;
+
+function countErrors(redis: RedisClient, onError: (kind: DependencyErrorKind) => void): void {
+  redis.on('error', () => onError('connection'));
+  const failed = (error: unknown): void =>
+    onError(error instanceof Error && UNSENT.test(error.message) ? 'connection' : 'command');
+  const send = redis.sendCommand.bind(redis) as (command: Command, ...rest: unknown[]) => unknown;
+  // Per command, not per S2 message: the replica bus sends a batch of messages in one PUBLISH.
+  (redis as { sendCommand: typeof send }).sendCommand = (command, ...rest) => {
+    command.promise.catch(failed);
+    return send(command, ...rest);
+  };
 }
 
 // ioredis emits an error for every failed reconnect attempt; one line per outage is enough.

@@ -1,8 +1,15 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CONFIG, type Config } from '#config';
-import { LOGGER } from '#observability';
+import { type DependencyErrorKind, LOGGER, Metrics } from '#observability';
 import { closeRedis, createRedis, type RedisClient } from './create-redis.js';
+
+/** Counts a connection's errors in `s2b_redis_errors_total`, labelled with what the connection is for. */
+export function redisErrorCounter(metrics: Metrics, connection: string): (kind: DependencyErrorKind) => void {
+  // Both series from the start, so that the first error is a rise Prometheus can see.
+  for (const kind of ['connection', 'command'] as const) metrics.redisErrors.inc({ connection, kind }, 0);
+  return (kind) => metrics.redisErrors.inc({ connection, kind });
+}
 
 /**
  * Owns the process's Redis connections. They close in the last shutdown phase (`onApplicationShutdown`),
@@ -17,6 +24,7 @@ export class RedisService implements OnApplicationShutdown {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly metrics?: Metrics,
   ) {
     this.client = this.open('shared', true);
   }
@@ -47,6 +55,7 @@ export class RedisService implements OnApplicationShutdown {
       instanceId: this.config.instanceId,
       logger: this.logger,
       autoPipelining,
+      ...(this.metrics ? { onError: redisErrorCounter(this.metrics, name) } : {}),
     });
   }
 }

@@ -1,6 +1,7 @@
 export * from './audit-event.repository.js';
 export * from './cem-node.repository.js';
 export * from './clock.js';
+export * from './history-settings.repository.js';
 export * from './keyset-page.js';
 export * from './pairing-code.repository.js';
 export * from './records.js';

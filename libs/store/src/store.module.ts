@@ -6,6 +6,7 @@ import { SecurityModule } from '#security';
 import { AuditEventRepository } from './audit-event.repository.js';
 import { CemNodeRepository } from './cem-node.repository.js';
 import { Clock } from './clock.js';
+import { HistorySettingsRepository } from './history-settings.repository.js';
 import { PairingCodeRepository } from './pairing-code.repository.js';
 import { SecretRotation } from './secret-rotation.js';
 import { ServiceAccountRepository } from './service-account.repository.js';
@@ -29,6 +30,7 @@ const EXPORTED = [
   SecretRotation,
   UserRepository,
   ConsoleSessionRepository,
+  HistorySettingsRepository,
 ];
 
 /** The broker's durable state, one repository per aggregate, and the clock its queries compare with. */

@@ -1,9 +1,9 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { CONFIG, type Config } from '#config';
-import { LOGGER } from '#observability';
-import { closeRedis, createRedis, type RedisClient } from '#redis';
+import { LOGGER, Metrics } from '#observability';
+import { closeRedis, createRedis, type RedisClient, redisErrorCounter } from '#redis';
 
 /** BullMQ keys start with the broker's own prefix: `s2b:webhook-lanes:...`. */
 export const BULL_PREFIX = 's2b';
@@ -27,9 +27,13 @@ export class LaneQueue implements OnApplicationShutdown {
   readonly queue: Queue<LaneJobData>;
   private readonly connection: RedisClient;
 
-  constructor(@Inject(CONFIG) config: Config, @Inject(LOGGER) logger: Logger) {
+  constructor(@Inject(CONFIG) config: Config, @Inject(LOGGER) logger: Logger, @Optional() metrics?: Metrics) {
     // Commands fail fast here (the default), unlike a worker's: an API request should not hang on Redis.
-    this.connection = createRedis(config.redis, 'webhook-queue', { instanceId: config.instanceId, logger });
+    this.connection = createRedis(config.redis, 'webhook-queue', {
+      instanceId: config.instanceId,
+      logger,
+      ...(metrics ? { onError: redisErrorCounter(metrics, 'webhook-queue') } : {}),
+    });
     this.queue = new Queue<LaneJobData>(LANE_QUEUE, { connection: this.connection, prefix: BULL_PREFIX });
     this.queue.on('error', (error) => logger.warn({ err: error, component: 'webhooks' }, 'webhook queue error'));
   }

@@ -28,6 +28,7 @@ export enum ApiErrorCode {
   InvitationGone = 'invitation_gone',
   EmailTaken = 'email_taken',
   UserNotFound = 'user_not_found',
+  InspectorStreamsExhausted = 'inspector_streams_exhausted',
 }
 
 /** A domain error: its message is written for the client, so it never holds a secret or an internal detail. */
@@ -224,5 +225,15 @@ export class EmailTakenError extends ApiError {
 export class UserNotFoundError extends ApiError {
   constructor() {
     super(ApiErrorCode.UserNotFound, 'user not found');
+  }
+}
+
+/** The tenant holds as many live inspector streams as the deployment allows (`INSPECTOR_STREAMS_PER_TENANT`). */
+export class InspectorStreamsExhaustedError extends ApiError {
+  constructor(max: number) {
+    super(
+      ApiErrorCode.InspectorStreamsExhausted,
+      `the tenant may hold ${max} live message streams at once: close one first`,
+    );
   }
 }

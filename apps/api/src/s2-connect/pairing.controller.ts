@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { PairingAddressGuard } from '../rate-limit/address-budget.guard.js';
 import type { ConnectionDetails, RequestPairingResponse } from '#s2-connect';
 import { PairingStepsUseCase } from './pairing-steps.use-case.js';
 import { RequestPairingUseCase } from './request-pairing.use-case.js';
 import { bearerToken } from '#security';
 import { S2ConnectExceptionFilter } from './s2-connect-exception.filter.js';
+import { S2ConnectOutcomes } from './s2-connect-outcomes.js';
 
 /**
  * The pairing API of the whole broker (one S2 endpoint hosting every tenant's CEM nodes). The LAN-only
@@ -15,6 +16,7 @@ import { S2ConnectExceptionFilter } from './s2-connect-exception.filter.js';
 @Controller('pairing')
 @UseFilters(S2ConnectExceptionFilter)
 @UseGuards(PairingAddressGuard)
+@UseInterceptors(S2ConnectOutcomes)
 export class PairingController {
   constructor(
     private readonly requestPairingUseCase: RequestPairingUseCase,

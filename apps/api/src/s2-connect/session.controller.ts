@@ -1,12 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, UseFilters, UseInterceptors } from '@nestjs/common';
 import type { InitiateSessionResponse, WebSocketCommunicationDetails } from '#s2-connect';
 import { bearerToken } from '#security';
 import { S2ConnectExceptionFilter } from './s2-connect-exception.filter.js';
+import { S2ConnectOutcomes } from './s2-connect-outcomes.js';
 import { ConfirmAccessTokenUseCase, InitiateSessionUseCase, UnpairUseCase } from './session.use-cases.js';
 
 /** Session initiation and unpairing: the broker is always the communication server towards RMs. */
 @Controller('session')
 @UseFilters(S2ConnectExceptionFilter)
+@UseInterceptors(S2ConnectOutcomes)
 export class SessionController {
   constructor(
     private readonly initiate: InitiateSessionUseCase,

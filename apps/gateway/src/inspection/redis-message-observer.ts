@@ -25,6 +25,7 @@ export class RedisMessageObserver extends MessageObserver implements OnApplicati
   private taps: string[] = [];
   private tapEntries: string[] = [];
   private history = new Map<string, { policy: HistoryPolicy; entries: string[] }>();
+  private forgotten: string[] = [];
   private timers: NodeJS.Timeout[] = [];
   private readonly logger: Logger;
 
@@ -69,6 +70,11 @@ export class RedisMessageObserver extends MessageObserver implements OnApplicati
     kept.entries.push(entry);
   }
 
+  override forget(rmNodeIds: readonly string[]): void {
+    for (const rmNodeId of rmNodeIds) this.history.delete(rmNodeId);
+    this.forgotten.push(...rmNodeIds);
+  }
+
   private async readTaps(): Promise<void> {
     try {
       const taps = await this.redis.client.hgetall(inspectionKeys.taps());
@@ -87,7 +93,7 @@ export class RedisMessageObserver extends MessageObserver implements OnApplicati
   }
 
   private flush(): void {
-    if (this.taps.length === 0 && this.history.size === 0) return;
+    if (this.taps.length === 0 && this.history.size === 0 && this.forgotten.length === 0) return;
     const pipeline = this.redis.client.pipeline();
     for (let i = 0; i < this.taps.length; i++) {
       pipeline.publish(inspectionKeys.tap(this.taps[i] as string), this.tapEntries[i] as string);
@@ -99,9 +105,12 @@ export class RedisMessageObserver extends MessageObserver implements OnApplicati
       pipeline.ltrim(key, 0, policy.maxMessages - 1);
       pipeline.pexpire(key, policy.maxAgeSeconds * 1_000);
     }
+    // After this pipeline's own writes, and any earlier one's: one connection keeps them in order.
+    if (this.forgotten.length > 0) pipeline.unlink(...this.forgotten.map((id) => inspectionKeys.history(id)));
     this.taps = [];
     this.tapEntries = [];
     this.history = new Map();
+    this.forgotten = [];
     pipeline.exec().catch((error: unknown) => this.logger.warn({ err: error }, 'writing inspected messages failed'));
   }
 }

@@ -58,10 +58,12 @@ export interface CemMessageFrame {
   readonly rmNodeId: string;
   readonly ref: unknown;
   readonly message: Record<string, unknown>;
+  /** When it was read from the socket (a `preciseNow`), carried along for the routing latency. */
+  readonly readAt: number;
 }
 
 /** A CEM frame, or why it is not one. */
-export function parseCemFrame(text: string): CemMessageFrame | { ok: false; ref: unknown; detail: string } {
+export function parseCemFrame(text: string, readAt = 0): CemMessageFrame | { ok: false; ref: unknown; detail: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -81,5 +83,5 @@ export function parseCemFrame(text: string): CemMessageFrame | { ok: false; ref:
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return { ok: false, ref, detail: 'message must be an S2 JSON message object' };
   }
-  return { ok: true, rmNodeId: frame['rmNodeId'], ref, message: message as Record<string, unknown> };
+  return { ok: true, rmNodeId: frame['rmNodeId'], ref, message: message as Record<string, unknown>, readAt };
 }

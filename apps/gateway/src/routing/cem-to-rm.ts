@@ -1,9 +1,11 @@
 import type { WebSocket } from 'ws';
 import type { ToRm } from '#cluster';
+import type { LatencyHistogram } from '#observability';
 import { inspectMessage, receptionStatus } from '#s2-json';
 import { write, writeGathered, writeTracked } from '../sockets/sockets.js';
 import type { Written } from '../sockets/write-ledger.js';
 import { type CemMessageFrame, errorFrame, messageFrame, parseCemFrame } from './cem-frames.js';
+import { preciseNow, secondsSince } from './clock.js';
 import { arrivedTooLate, type DeliveryCore } from './delivery-core.js';
 import type { BoundSession, LocalChannel, LocalRm } from './local-hub.js';
 import { inOrder, type Outcome, written } from './outcomes.js';
@@ -26,21 +28,26 @@ type Handed = 'written' | 'gone' | { readonly rejected: string };
  * frame for what cannot be answered with a ReceptionStatus (a ReceptionStatus).
  */
 export class CemToRm {
+  private readonly latency: LatencyHistogram;
+
   constructor(
     private readonly ctx: RoutingContext,
     private readonly core: DeliveryCore,
-  ) {}
+  ) {
+    this.latency = ctx.metrics.routingLatency('cem_to_rm');
+  }
 
   private get replicaId(): string {
     return this.ctx.bus.replicaId;
   }
 
   onChannelFrame(channel: LocalChannel, text: string): void {
-    const frame = parseCemFrame(text);
+    const frame = parseCemFrame(text, preciseNow());
     if (!frame.ok) {
       writeGathered(channel.socket, errorFrame('invalid_frame', frame.detail, frame.ref));
       return;
     }
+    this.core.types.cemToRm.count(frame.message['message_type']);
     // Behind whatever the channel is still doing (a session.opened being written, a look-up for an RM
     // not bound here): a message bound meanwhile must not overtake an earlier one to the same RM.
     channel.queue.runWith(this.routeOf, channel, frame);
@@ -48,15 +55,16 @@ export class CemToRm {
 
   private readonly routeOf = (channel: LocalChannel, frame: CemMessageFrame): void | Promise<void> => {
     const local = channel.bound.get(frame.rmNodeId);
-    if (local) return this.sendToRm(channel, frame.rmNodeId, local, frame.message, frame.ref);
+    if (local) return this.sendToRm(channel, frame.rmNodeId, local, frame.message, frame.ref, frame.readAt);
     return this.lookUp(channel, frame);
   };
 
   /** Not bound here: a sibling channel of the tenant may hold it, or nobody. */
-  private async lookUp(channel: LocalChannel, { rmNodeId, message, ref }: CemMessageFrame): Promise<void> {
+  private async lookUp(channel: LocalChannel, { rmNodeId, message, ref, readAt }: CemMessageFrame): Promise<void> {
     try {
       const entry = await this.ctx.directory.get(rmNodeId);
-      if (entry && entry.tenantId === channel.tenantId) return this.sendToRm(channel, rmNodeId, entry, message, ref);
+      if (entry && entry.tenantId === channel.tenantId)
+        return this.sendToRm(channel, rmNodeId, entry, message, ref, readAt);
       const pairing = entry ? undefined : await this.ctx.pairings.findInTenant(channel.tenantId, rmNodeId);
       if (!pairing) {
         const detail = 'no RM with this id is paired with this tenant';
@@ -79,6 +87,7 @@ export class CemToRm {
     target: Target,
     message: Record<string, unknown>,
     ref: unknown,
+    readAt: number,
   ): void {
     const session = { sessionId: target.sessionId, rmNodeId, cemNodeId: target.cemNodeId };
     const text = JSON.stringify(message);
@@ -95,8 +104,9 @@ export class CemToRm {
     };
     if (target.replica === this.replicaId) {
       const handed = this.deliverToRm(rmNodeId, target.sessionId, text, this.settleLocal, settle, undefined);
-      if (handed === 'gone') settle('gone');
-      else if (handed !== 'written') settle('rejected', handed.rejected);
+      if (handed === 'written') this.latency.observe(secondsSince(readAt));
+      else if (handed === 'gone') settle('gone');
+      else settle('rejected', handed.rejected);
       return;
     }
     const id = this.ctx.outcomes.track(target.replica, settle);
@@ -104,6 +114,7 @@ export class CemToRm {
       kind: 'to-rm',
       id,
       sentAt: Date.now(),
+      readAt,
       from: this.replicaId,
       rmNodeId,
       sessionId: target.sessionId,
@@ -137,6 +148,8 @@ export class CemToRm {
     const handed = this.deliverToRm(rmNodeId, envelope.sessionId, envelope.message, this.settleRemote, from, id);
     if (handed === 'written') {
       if (rm) rm.lastWritten = written(rm.lastWritten, from, id);
+      // A replica of an older version sends no readAt.
+      if (envelope.readAt > 0) this.latency.observe(secondsSince(envelope.readAt));
       return;
     }
     this.core.written.delete(from, id);

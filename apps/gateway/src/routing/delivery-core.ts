@@ -1,6 +1,7 @@
 import type { Ack, Delivered, Query } from '#cluster';
 import { type HistoryPolicy, type InspectedDirection, type InspectedVerdict, inspectedMessageText } from '#inspection';
-import type { MessageDirection, MessageOutcome, Tally } from '#observability';
+import { type MessageDirection, type MessageOutcome, type MessageTypeTallies, type Tally } from '#observability';
+import { messageTypesOf, S2_JSON_VERSIONS } from '#s2-json';
 import { DELIVER_WITHIN_MS } from '../limits.js';
 import { type Outcome, RecentDeliveries } from './outcomes.js';
 import type { RoutingContext } from './routing-context.js';
@@ -20,6 +21,8 @@ export class DeliveryCore {
   readonly written = new RecentDeliveries();
   readonly pending = new RecentDeliveries();
   readonly counted: Counted;
+  /** Messages read from each side by the type they name. */
+  readonly types: Record<'rmToCem' | 'cemToRm', MessageTypeTallies>;
 
   constructor(private readonly ctx: RoutingContext) {
     const outcomes = (direction: MessageDirection) => ({
@@ -28,6 +31,11 @@ export class DeliveryCore {
       temporary_error: ctx.metrics.messageCounter(direction, 'temporary_error'),
     });
     this.counted = { rmToCem: outcomes('rm_to_cem'), cemToRm: outcomes('cem_to_rm') };
+    const known = new Set(S2_JSON_VERSIONS.flatMap((version) => messageTypesOf(version)));
+    this.types = {
+      rmToCem: ctx.metrics.messageTypes('rm_to_cem', known),
+      cemToRm: ctx.metrics.messageTypes('cem_to_rm', known),
+    };
   }
 
   /** A message from another replica is handed to its socket. */

@@ -5,7 +5,7 @@ import { type Envelope, ReplicaBus, SessionDirectory } from '#cluster';
 import { CONFIG, type Config } from '#config';
 import type { WebsocketGrant } from '#connect-state';
 import type { HistoryPolicy } from '#inspection';
-import { LOGGER, Metrics } from '#observability';
+import { LOGGER, Metrics, TenantLabels } from '#observability';
 import { CemToRm } from './cem-to-rm.js';
 import { DeliveryCore } from './delivery-core.js';
 import { RmToCem } from './rm-to-cem.js';
@@ -45,8 +45,8 @@ export class GatewayNode {
     sessionEvents: SessionEventSink,
     @Inject(LOGGER) logger: Logger,
     metrics: Metrics,
-    observer: MessageObserver,
-    @Inject(CONFIG) config: Pick<Config, 'cemHold'>,
+    private readonly observer: MessageObserver,
+    @Inject(CONFIG) config: Pick<Config, 'cemHold'> & Partial<Pick<Config, 'metricsTenants'>>,
   ) {
     this.outcomes = new PendingOutcomes(
       (replica, ids) => bus.send(replica, { kind: 'query', from: bus.replicaId, ids }),
@@ -105,6 +105,19 @@ export class GatewayNode {
     bus.onMessage((envelope) => (handlers[envelope.kind] as (e: Envelope) => void)(envelope));
     metrics.gaugeOf('s2b_rm_sessions', 'RM sessions whose socket this replica holds', () => this.hub.rmCount);
     metrics.gaugeOf('s2b_cem_channels', 'CEM channels whose socket this replica holds', () => this.hub.channelCount);
+    const tenants = new TenantLabels(config.metricsTenants ?? []);
+    metrics.tenantGaugeOf(
+      's2b_rm_sessions_by_tenant',
+      'RM sessions this replica holds, by tenant (those in METRICS_TENANTS, else other)',
+      tenants,
+      () => this.hub.rms(),
+    );
+    metrics.tenantGaugeOf(
+      's2b_cem_channels_by_tenant',
+      'CEM channels this replica holds, by tenant (those in METRICS_TENANTS, else other)',
+      tenants,
+      () => this.hub.channels(),
+    );
     metrics.gaugeOf(
       's2b_pending_deliveries',
       'messages sent to another replica, awaiting their outcome',
@@ -151,7 +164,17 @@ export class GatewayNode {
 
   /** The tenant changed its message history policy: its live sessions here follow it at once. */
   setHistory(tenantId: string, history: HistoryPolicy | null): void {
-    for (const rm of this.hub.rms(tenantId)) rm.history = history;
+    const rms = this.hub.rms(tenantId);
+    for (const rm of rms) rm.history = history;
+    if (history === null) this.forgetHistory(rms.map((rm) => rm.rmNodeId));
+  }
+
+  /**
+   * The RMs' history is to go (their pairing is gone, their tenant keeps none any more): what this
+   * replica gathered of them is dropped, and their lists removed after any write of it.
+   */
+  forgetHistory(rmNodeIds: readonly string[]): void {
+    if (rmNodeIds.length > 0) this.observer.forget(rmNodeIds);
   }
 
   onRmFrame(rm: LocalRm, text: string): void {

@@ -56,7 +56,10 @@ export class Placement {
       channelId: '',
       channelReplica: '',
       queue: new SerialQueue((error: unknown) =>
-        this.ctx.logger.error({ err: error, rmNodeId }, 'RM session work failed'),
+        this.ctx.logger.error(
+          { err: error, tenantId: rm.tenantId, rmNodeId, sessionId: rm.sessionId },
+          'RM session work failed',
+        ),
       ),
       bound: undefined,
       closeReason: undefined,

@@ -1,8 +1,10 @@
 import type { ToCem } from '#cluster';
 import type { CemHoldSettings } from '#config';
-import { inspectFrame, receptionStatus } from '#s2-json';
+import type { LatencyHistogram, MessageTypeTallies } from '#observability';
+import { type FrameOutcome, inspectFrame, receptionStatus } from '#s2-json';
 import { write, writeTracked } from '../sockets/sockets.js';
 import { messageFrame } from './cem-frames.js';
+import { preciseNow, secondsSince } from './clock.js';
 import { CemHold } from './cem-hold.js';
 import { arrivedTooLate, type DeliveryCore } from './delivery-core.js';
 import type { LocalChannel, LocalRm } from './local-hub.js';
@@ -16,12 +18,16 @@ import type { RoutingContext } from './routing-context.js';
  */
 export class RmToCem {
   readonly hold: CemHold;
+  private readonly latency: LatencyHistogram;
+  private readonly types: MessageTypeTallies;
 
   constructor(
     private readonly ctx: RoutingContext,
     private readonly core: DeliveryCore,
     settings: CemHoldSettings,
   ) {
+    this.latency = ctx.metrics.routingLatency('rm_to_cem');
+    this.types = core.types.rmToCem;
     this.hold = new CemHold(
       settings,
       (rm, message) => this.failToCem(rm, message.messageId, message.text),
@@ -29,7 +35,7 @@ export class RmToCem {
         // One that came back may go again only while nothing the RM sent after it got through.
         message.seq !== 0 && message.seq < rm.lastDelivered
           ? this.failToCem(rm, message.messageId, message.text)
-          : this.route(rm, message.text, message.messageId, message.at),
+          : this.route(rm, message.text, message.messageId, message.at, preciseNow()),
     );
   }
 
@@ -45,7 +51,9 @@ export class RmToCem {
 
   /** The hot path: inspect, record for the snapshot, then a local write or one envelope. */
   private handleRmFrame(rm: LocalRm, text: string): void {
+    const readAt = preciseNow();
     const outcome = inspectFrame(text, { version: rm.s2Version, sender: 'RM', state: rm.state });
+    this.types.count(typeOf(outcome));
     if (outcome.kind === 'reject') {
       this.core.counted.rmToCem.rejected.inc();
       const reply = JSON.stringify(outcome.reply);
@@ -71,11 +79,14 @@ export class RmToCem {
       text,
       changed ? JSON.stringify(rm.state) : undefined,
     );
-    this.route(rm, text, 'message_id' in message ? message.message_id : undefined, Date.now());
+    this.route(rm, text, 'message_id' in message ? message.message_id : undefined, Date.now(), readAt);
   }
 
-  /** Sends a message to the session's channel, or holds it (behind any already held). */
-  private route(rm: LocalRm, text: string, messageId: string | undefined, at: number): void {
+  /**
+   * Sends a message to the session's channel, or holds it (behind any already held). `readAt` (a
+   * `preciseNow`) starts its routing latency: when it was read, or released by the hold.
+   */
+  private route(rm: LocalRm, text: string, messageId: string | undefined, at: number, readAt: number): void {
     if (this.hold.waits(rm)) return this.hold.hold(rm, { text, messageId, at, seq: 0 });
     if (rm.channelId === '') return this.unsent(rm, text, messageId, at);
     // Bound anew while messages to the old channel are still on their way: behind them, in case they
@@ -95,7 +106,9 @@ export class RmToCem {
       if (!writeTracked(local.socket, messageFrame(rm, text), true, this.settleLocal, rm, messageId, kept, seq)) {
         rm.inFlight--;
         this.unsent(rm, text, messageId, at);
+        return;
       }
+      this.latency.observe(secondsSince(readAt));
       return;
     }
     rm.inFlight++;
@@ -104,6 +117,7 @@ export class RmToCem {
       kind: 'to-cem',
       id,
       sentAt: Date.now(),
+      readAt,
       from: this.replicaId,
       channelId: rm.channelId,
       sessionId: rm.sessionId,
@@ -220,7 +234,23 @@ export class RmToCem {
       return this.core.settleHandedOver(false, from, id);
     }
     target.lastWritten = written(target.lastWritten, from, id);
+    // A replica of an older version sends no readAt.
+    if (envelope.readAt > 0) this.latency.observe(secondsSince(envelope.readAt));
   };
+}
+
+/** The message type an RM frame names, as far as it names one. */
+function typeOf(outcome: FrameOutcome): string | undefined {
+  switch (outcome.kind) {
+    case 'forward':
+      return outcome.message.message_type;
+    case 'reject':
+      return outcome.messageType;
+    case 'handshake':
+      return 'Handshake';
+    case 'consume':
+      return 'ReceptionStatus';
+  }
 }
 
 /** Whether an RM's text that the broker refused is JSON (asked only for an observed message). */

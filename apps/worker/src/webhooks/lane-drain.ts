@@ -13,6 +13,8 @@ export interface LaneDrainDeps {
   policy: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number };
   /** Told of every failed try, for the log. */
   onFailure?(head: LaneHead, outcome: TryOutcome, dead: boolean): void;
+  /** Told of every delivery its receiver took. */
+  onDelivered?(head: LaneHead): void;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function drainLane(
     const outcome = { attempts: head.attempts + 1, status: result.status, error: result.error, at };
     if (result.ok) {
       await deps.deliveries.delivered(head.id, outcome);
+      deps.onDelivered?.(head);
       continue;
     }
     const dead = outcome.attempts >= deps.policy.maxAttempts;

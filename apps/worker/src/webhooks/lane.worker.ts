@@ -3,7 +3,7 @@ import { DelayedError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { CONFIG, type Config } from '#config';
-import { LOGGER, Metrics } from '#observability';
+import { LOGGER, Metrics, TenantLabels } from '#observability';
 import { Clock, WebhookDeliveryRepository } from '#store';
 import { LANE_QUEUE, LaneQueue, type LaneJobData } from '#webhooks';
 import { QueueWorker } from '../queue-worker.js';
@@ -38,6 +38,7 @@ export class LaneWorker extends QueueWorker<LaneJobData> {
       redis: config.redis,
       instanceId: config.instanceId,
       logger: logger.child({ component: 'webhook-lanes' }),
+      metrics,
       settings: {
         concurrency: CONCURRENCY,
         // A crashed worker's lane is picked up again within about 15 s; the lock is renewed while a
@@ -52,13 +53,18 @@ export class LaneWorker extends QueueWorker<LaneJobData> {
       help: 'Webhook deliveries that used up their tries and became dead letters',
       registers: [metrics.registry],
     });
+    const tenants = new TenantLabels(config.metricsTenants);
+    const tries = metrics.webhookDeliveries;
+    for (const outcome of ['delivered', 'retry', 'dead']) tries.inc({ outcome, tenant: 'other' }, 0);
     this.drainDeps = {
       deliveries,
       send: (delivery, at) => sender.send(delivery, at),
       now: () => clock.now(),
       policy: config.webhooks,
+      onDelivered: (head) => tries.inc({ outcome: 'delivered', tenant: tenants.of(head.tenantId) }),
       onFailure: (head, outcome, dead) => {
         if (dead) deadLetters.inc();
+        tries.inc({ outcome: dead ? 'dead' : 'retry', tenant: tenants.of(head.tenantId) });
         this.logger.info(
           { deliveryId: head.id, endpointId: head.endpoint.id, attempts: outcome.attempts, error: outcome.error, dead },
           dead ? 'webhook delivery dead-lettered' : 'webhook delivery failed; retrying later',
