@@ -7,7 +7,9 @@ export const auditEventViewSchema = component(
   z.object({
     id: z.string(),
     tenantId: z.uuid().nullable(),
-    actorType: z.string().meta({ description: '`operator` or `service_account`' }),
+    actorType: z
+      .string()
+      .meta({ description: '`operator`, `service_account` or `user` (then `data.actorEmail` is their email)' }),
     actorId: z.string().nullable(),
     action: z.string(),
     subjectType: z.string().nullable(),

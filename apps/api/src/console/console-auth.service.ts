@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { constantTimeEqual, hashToken, PasswordHasher, RandomSource } from '#security';
 import { Clock, ConsoleSessionRepository, type UserRecord, UserRepository } from '#store';
 import { NotSignedInError, SignInInvalidError } from '../errors/api-error.js';
@@ -21,9 +21,14 @@ export interface LiveSession {
 /** The idle clock moves at most once a minute: most requests read the session without writing it. */
 const TOUCH_RESOLUTION_MS = 60_000;
 
+/** Dead sessions are refused when looked up; the sweep only keeps the table from growing. */
+const SWEEP_MS = 3600_000;
+
 /** Console sign-in and the sessions it starts. */
 @Injectable()
-export class ConsoleAuth {
+export class ConsoleAuth implements OnModuleInit, OnModuleDestroy {
+  private sweep: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly users: UserRepository,
     private readonly sessions: ConsoleSessionRepository,
@@ -32,6 +37,18 @@ export class ConsoleAuth {
     private readonly clock: Clock,
     private readonly limits: RateLimits,
   ) {}
+
+  onModuleInit(): void {
+    this.sweep = setInterval(() => {
+      const now = this.clock.now();
+      void this.sessions.deleteExpired(now, new Date(now.getTime() - SESSION_IDLE_MS)).catch(() => undefined);
+    }, SWEEP_MS);
+    this.sweep.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweep);
+  }
 
   /** `address` is the caller's, for the per-address bound on failed attempts; so is the email's. */
   async signIn(email: string, password: string, address: string): Promise<StartedSession> {
