@@ -3,7 +3,7 @@ import { type Job, Worker, type WorkerOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { RedisTarget } from '#config';
 import { closeRedis, createRedis, type RedisClient } from '#redis';
-import { BULL_PREFIX } from '#webhooks';
+import { bullPrefix } from '#webhooks';
 
 export interface QueueWorkerOptions {
   queue: string;
@@ -46,7 +46,7 @@ export abstract class QueueWorker<Data> implements OnApplicationBootstrap, Befor
     const worker = new Worker<Data>(this.options.queue, (job, token) => this.process(job, token), {
       ...this.options.settings,
       connection: this.connection,
-      prefix: BULL_PREFIX,
+      prefix: bullPrefix(),
     });
     worker.on('error', (error) => this.logger.warn({ err: error }, 'queue worker error'));
     worker.on('completed', (job) => void this.afterJob(job));

@@ -22,8 +22,8 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   /** A connection of its own, for subscriber mode or blocking commands; closed with this service. */
-  dedicatedConnection(name: string): RedisClient {
-    const redis = this.open(name);
+  dedicatedConnection(name: string, options: { shardedSubscriber?: boolean } = {}): RedisClient {
+    const redis = this.open(name, false, options.shardedSubscriber);
     this.dedicated.add(redis);
     return redis;
   }
@@ -42,11 +42,12 @@ export class RedisService implements OnApplicationShutdown {
     this.dedicated.clear();
   }
 
-  private open(name: string, autoPipelining = false): RedisClient {
+  private open(name: string, autoPipelining = false, shardedSubscriber = false): RedisClient {
     return createRedis(this.config.redis, name, {
       instanceId: this.config.instanceId,
       logger: this.logger,
       autoPipelining,
+      shardedSubscriber,
     });
   }
 }
