@@ -27,6 +27,9 @@ const READY_TIMEOUT_MS = 60_000;
 export interface BrokerSettings {
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  /** `cluster`: the replicas run on the Redis Cluster of `clusterNodes` instead of `redisUrl`. */
+  readonly redisMode: 'standalone' | 'cluster';
+  readonly clusterNodes: readonly string[];
   readonly sessions: number;
 }
 
@@ -48,7 +51,9 @@ export function brokerEnv(
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: settings.databaseUrl,
-    REDIS_URL: settings.redisUrl,
+    ...(settings.redisMode === 'cluster'
+      ? { REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: settings.clusterNodes.join(',') }
+      : { REDIS_URL: settings.redisUrl }),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     PORT: String(port),
     INTERNAL_PORT: String(internalPort),

@@ -83,6 +83,8 @@ async function run(group: ProcessGroup): Promise<void> {
   const broker: BrokerSettings = {
     databaseUrl: process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/s2_broker_bench',
     redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    redisMode: 'standalone',
+    clusterNodes: [],
     sessions,
   };
   const bareRate = await baseline(group, sessions, concurrency);
