@@ -70,7 +70,13 @@ describe('CEM channels', () => {
     const second = await connect(ws(b, '/cem/v1/ws'), tenant.jwt);
     first.close();
     const opened = await second.next(isType('session.opened'));
-    expect(opened).toMatchObject({ session: { rmNodeId: rm.rmNodeId, snapshot: [details?.example.message] } });
+    expect(opened).toMatchObject({
+      session: {
+        rmNodeId: rm.rmNodeId,
+        snapshot: [details?.example.message],
+        rmNodeDescription: { id: rm.rmNodeId, role: 'RM' },
+      },
+    });
     const power = loadExamples().find(
       (e) => e.page === 'ev' && e.example.message['message_type'] === 'PowerMeasurement',
     );

@@ -59,6 +59,8 @@ describe('routing across replicas', () => {
     let session = await sessionVia(a, [pairing.accessToken]);
     const opened = await cem.next(isType('session.opened'));
     const firstSessionId = (opened.session as { sessionId: string }).sessionId;
+    // Read by the RM's replica at the upgrade, written by the channel's replica.
+    expect(opened.session).toMatchObject({ rmNodeDescription: { id: rm.id }, rmEndpointDescription: RM_ENDPOINT });
 
     // Both ways, in order, between replica A (RM) and replica B (CEM channel).
     const up = Array.from({ length: 20 }, measurement);

@@ -20,6 +20,7 @@ import { freePort, ProcessGroup, sleep } from '../route/processes.js';
 import { round } from '../route/round.js';
 import { percentiles } from '../route/stats.js';
 import { bareUpgrades, StartTimings, StormCem, StormRm } from './storm-peers.js';
+import { CpuBudget, postgresPids, redisPids, selfPid } from './cpu-budget.js';
 import { UsageWatcher } from './usage.js';
 
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.js', import.meta.url));
@@ -36,14 +37,34 @@ function settings() {
   return { sessions, concurrency };
 }
 
-/** Upgrades per second a bare ws server accepts from this driver, `concurrency` at a time. */
-async function baseline(group: ProcessGroup, sessions: number, concurrency: number): Promise<number> {
+/**
+ * Upgrades per second a bare ws server accepts from this driver, `concurrency` at a time, and the CPU
+ * seconds the driver and the server spent on them.
+ */
+async function baseline(
+  group: ProcessGroup,
+  sessions: number,
+  concurrency: number,
+): Promise<{ rate: number; cpu: { name: string; cpuSeconds: number }[] }> {
   const port = await freePort();
   const server = group.spawnNode('bare ws server', BARE_SERVER, ['--port', String(port)], process.env);
   await server.waitForLine((line) => line.includes('"ready"'), 10_000);
+  const budget = new CpuBudget([
+    { name: 'driver', pids: selfPid },
+    { name: 'bare ws server', pids: () => [server.child.pid ?? 0] },
+  ]);
+  budget.start();
   const rate = await bareUpgrades(`ws://127.0.0.1:${port}/`, sessions, concurrency);
+  const cpu = budget.stop();
   await group.stop(server, 2_000);
-  return rate;
+  return { rate, cpu };
+}
+
+/** Milliseconds of CPU per operation, by part and in all. */
+function perOperation(cpu: { name: string; cpuSeconds: number }[], operations: number) {
+  const parts = Object.fromEntries(cpu.map((p) => [p.name, round((p.cpuSeconds * 1000) / operations, 2)]));
+  const total = round((cpu.reduce((sum, p) => sum + p.cpuSeconds, 0) * 1000) / operations, 2);
+  return { parts, total };
 }
 
 /** Starts `rms` one after another at `rate` per second, not waiting for the ones before to finish. */
@@ -87,7 +108,8 @@ async function run(group: ProcessGroup): Promise<void> {
     clusterNodes: [],
     sessions,
   };
-  const bareRate = await baseline(group, sessions, concurrency);
+  const bare = await baseline(group, sessions, concurrency);
+  const bareRate = bare.rate;
   process.stderr.write(`bench storm: bare upgrades ${Math.round(bareRate)}/s\n`);
 
   const secrets = newSecrets();
@@ -109,6 +131,16 @@ async function run(group: ProcessGroup): Promise<void> {
   const rms = paired.map((rm) => new StormRm(rm, apiVersion, cem));
   const onA = () => `ws://127.0.0.1:${a.replica.port}`;
   let next = 0;
+  const redisPort = Number(new URL(broker.redisUrl).port || 6379);
+  const openingCpu = new CpuBudget([
+    { name: 'driver', pids: selfPid },
+    { name: 'gateway a', pids: () => [a.replica.pid] },
+    { name: 'gateway b', pids: () => [b.replica.pid] },
+    { name: 'api', pids: () => [api.replica.pid] },
+    { name: 'postgresql', pids: postgresPids },
+    { name: 'redis', pids: () => redisPids(redisPort) },
+  ]);
+  openingCpu.start();
   const openedFrom = Date.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -119,6 +151,8 @@ async function run(group: ProcessGroup): Promise<void> {
     }),
   );
   const openingSeconds = (Date.now() - openedFrom) / 1000;
+  const cpuPerStart = perOperation(openingCpu.stop(), sessions);
+  const cpuPerBareUpgrade = perOperation(bare.cpu, sessions);
   process.stderr.write(`bench storm: ${sessions} sessions open on a in ${openingSeconds.toFixed(1)} s\n`);
 
   const storm = new StartTimings();
@@ -184,6 +218,11 @@ async function run(group: ProcessGroup): Promise<void> {
       ...steps(halfRate),
     },
     peaks,
+    // What one operation costs across every process it runs on: when all cores are busy, the ratio of
+    // the rates can be no better than the inverse ratio of these.
+    cpuMsPerStart: cpuPerStart,
+    cpuMsPerBareUpgrade: cpuPerBareUpgrade,
+    cpuBoundRatio: round(cpuPerBareUpgrade.total / Math.max(0.001, cpuPerStart.total), 3),
   };
   for (const rm of rms) rm.close();
   cem.close();
@@ -200,6 +239,9 @@ function table(r: {
   };
   halfRate: ReturnType<typeof steps> & { perSecond: number };
   peaks: { name: string; cpuPercent: number; rssMiB: number; cpuSeconds: number }[];
+  cpuMsPerStart: ReturnType<typeof perOperation>;
+  cpuMsPerBareUpgrade: ReturnType<typeof perOperation>;
+  cpuBoundRatio: number;
   bareUpgradesPerSecond: number;
   sessions: number;
 }): string {
@@ -218,6 +260,15 @@ function table(r: {
   );
   for (const p of r.peaks)
     rows.push(`| ${p.name} | ${p.cpuPercent} | ${round((p.cpuSeconds * 1000) / r.sessions, 2)} | ${p.rssMiB} |`);
+  rows.push('', '| opening: CPU ms per session start | ms |', '| --- | --- |');
+  for (const [name, ms] of Object.entries(r.cpuMsPerStart.parts)) rows.push(`| ${name} | ${ms} |`);
+  rows.push(
+    `| all | ${r.cpuMsPerStart.total} |`,
+    '',
+    `bare upgrade: ${r.cpuMsPerBareUpgrade.total} CPU ms (${Object.entries(r.cpuMsPerBareUpgrade.parts)
+      .map(([name, ms]) => `${name} ${ms}`)
+      .join(', ')}); CPU-bound ratio ${r.cpuBoundRatio}`,
+  );
   rows.push(
     '',
     `opening: ${r.opening.perSecond} session starts/s against ${r.bareUpgradesPerSecond} bare upgrades/s: ratio ${r.opening.ratioToBareUpgrades}`,
@@ -230,10 +281,13 @@ function table(r: {
 const group = new ProcessGroup();
 process.on('exit', () => group.killAllNow());
 process.on('SIGINT', () => void group.stopAll(2_000).then(() => process.exit(130)));
+// Exits when done: thousands of client sockets and agents that linger in their closing handshakes would
+// otherwise keep the driver alive long after the figures are printed.
 run(group)
   .then(() => group.stopAll(5_000))
   .catch(async (error: unknown) => {
     process.stderr.write(`bench storm: ${error instanceof Error ? error.message : String(error)}\n`);
     await group.stopAll(2_000);
     process.exitCode = 1;
-  });
+  })
+  .finally(() => process.exit());

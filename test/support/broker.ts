@@ -195,8 +195,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     return code;
   };
 
-  // TEST_BROKER_START_SECONDS gives a machine that is busy with more than this run the time it needs.
-  const deadline = Date.now() + (options.startTimeoutMs ?? Number(process.env.TEST_BROKER_START_SECONDS ?? 20) * 1_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   let ended = false;
   void exit.then(() => {
     ended = true;

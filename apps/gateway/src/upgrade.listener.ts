@@ -126,15 +126,15 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
       // A token names its pairing: once that is gone (unpaired, paired again, its node or tenant
       // deleted), the token opens nothing, however young it is.
       const lookedUpAt = Date.now();
-      const tenant = await this.pairings.livePolicy(grant.pairingId);
-      if (!tenant) return this.refuse(req, socket, 401, 'websocket token not accepted: the pairing is gone');
-      const { admission, history } = await this.admission.admit(tenant, grant.tenantId, grant.rmNodeId);
+      const live = await this.pairings.livePolicy(grant.pairingId);
+      if (!live) return this.refuse(req, socket, 401, 'websocket token not accepted: the pairing is gone');
+      const { admission, history } = await this.admission.admit(live.policy, grant.tenantId, grant.rmNodeId);
       if (admission === 'tenant-unavailable')
         return this.refuse(req, socket, 403, 'the tenant of this CEM node is not active');
       if (admission === 'quota-reached')
         return this.refuse(req, socket, 403, "the tenant's limit of live sessions is reached");
       return this.accept(req, socket, head, async (ws) => {
-        const rm = this.node.openRm(grant, ws, history);
+        const rm = this.node.openRm(grant, ws, history, live.descriptions);
         ws.on('message', (data, isBinary) => {
           markSeen(ws);
           this.node.onRmFrame(rm, isBinary ? '\u0000' : data.toString());

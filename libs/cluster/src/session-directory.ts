@@ -12,6 +12,12 @@ export interface RmEntry {
   readonly channelReplica: string;
   /** The session state (JSON of SessionState). */
   readonly state: string;
+  /**
+   * `{"rmNodeDescription":..,"rmEndpointDescription":..}` as the RM's upgrade read them, for the channel's
+   * replica to write into session.opened without asking PostgreSQL; absent in an entry restored after
+   * the shared state was lost (the channel's replica then asks).
+   */
+  readonly descriptions?: string;
 }
 
 export interface ChannelEntry {

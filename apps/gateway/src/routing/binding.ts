@@ -13,12 +13,17 @@ const ADOPT_BATCH = 200;
 
 const NOTHING_SAVED = { snapshot: {}, state: undefined } as const;
 
+interface Descriptions {
+  readonly rmNodeDescription: unknown;
+  readonly rmEndpointDescription: unknown;
+}
+
 interface PreparedOpen {
   readonly rmNodeId: string;
   readonly sessionId: string;
   readonly entry: RmEntry;
   readonly saved: { readonly snapshot: Readonly<Record<string, string>>; readonly state: string | undefined };
-  readonly descriptions: { rmNodeDescription: unknown; rmEndpointDescription: unknown } | undefined;
+  readonly descriptions: Descriptions | undefined;
 }
 
 /**
@@ -152,7 +157,9 @@ export class Binding {
     if (!entry || entry.sessionId !== sessionId || entry.channelId !== channel.channelId) return undefined;
     const [saved, descriptions] = await Promise.all([
       fresh ? NOTHING_SAVED : this.savedSnapshot(entry.replica, rmNodeId, sessionId),
-      this.ctx.pairings.descriptions(entry.pairingId),
+      entry.descriptions === undefined
+        ? this.ctx.pairings.descriptions(entry.pairingId)
+        : (JSON.parse(entry.descriptions) as Descriptions),
     ]);
     return { rmNodeId, sessionId, entry, saved, descriptions };
   }

@@ -135,8 +135,13 @@ export class GatewayNode {
     return this.outcomes.size;
   }
 
-  openRm(grant: WebsocketGrant, socket: WebSocket, history: HistoryPolicy | null = null): LocalRm {
-    const rm = this.placement.openRm(grant, socket, history);
+  openRm(
+    grant: WebsocketGrant,
+    socket: WebSocket,
+    history: HistoryPolicy | null = null,
+    descriptions?: string,
+  ): LocalRm {
+    const rm = this.placement.openRm(grant, socket, history, descriptions);
     this.logger.info(
       { tenantId: rm.tenantId, cemNodeId: rm.cemNodeId, rmNodeId: rm.rmNodeId, sessionId: rm.sessionId },
       'RM session opened',

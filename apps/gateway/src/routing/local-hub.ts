@@ -35,6 +35,8 @@ export interface LocalRm {
   lastDelivered: number;
   /** Messages waiting for a CEM channel (the CEM hold), while there are any. */
   held: HeldQueue | undefined;
+  /** The RM's descriptions (RmEntry.descriptions) until the session is registered; then undefined. */
+  descriptions: string | undefined;
 }
 
 /** Where a session bound to a local channel is: its RM's replica, and the order of what came from it. */

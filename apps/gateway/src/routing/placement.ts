@@ -36,7 +36,12 @@ export class Placement {
 
   // ---- RM sessions ---------------------------------------------------------------------------
 
-  openRm(grant: WebsocketGrant, socket: WebSocket, history: HistoryPolicy | null): LocalRm {
+  openRm(
+    grant: WebsocketGrant,
+    socket: WebSocket,
+    history: HistoryPolicy | null,
+    descriptions: string | undefined,
+  ): LocalRm {
     const { rmNodeId } = grant;
     // Every field from the start: one object shape for all sessions, none growing a property store.
     const rm: LocalRm = {
@@ -62,6 +67,7 @@ export class Placement {
       sent: 0,
       lastDelivered: 0,
       held: undefined,
+      descriptions,
     };
     const older = this.ctx.hub.addRm(rm);
     if (older) closeRm(older, CLOSE.replaced, 'replaced');
@@ -74,7 +80,12 @@ export class Placement {
   }
 
   private async register(rm: LocalRm): Promise<void> {
-    const previous = await this.ctx.directory.register(rm.rmNodeId, this.entryOf(rm));
+    const entry = this.entryOf(rm);
+    const previous = await this.ctx.directory.register(
+      rm.rmNodeId,
+      rm.descriptions === undefined ? entry : { ...entry, descriptions: rm.descriptions },
+    );
+    rm.descriptions = undefined;
     if (previous && previous.sessionId !== rm.sessionId) {
       // The old session's own replica can no longer remove it (the entry is this session's now), and
       // may be dead: the CEM hears of its end from here, before the new session opens.

@@ -306,18 +306,21 @@ export class PairingRepository {
   }
 
   /**
-   * `isLive` and the tenant's session policy in one statement, for the RM's upgrade: undefined when the
-   * pairing is gone (its tenant's deletion takes it along).
+   * `isLive`, the tenant's session policy and the RM's descriptions in one statement, for the RM's
+   * upgrade: undefined when the pairing is gone (its tenant's deletion takes it along). The descriptions
+   * come as the JSON text `session.opened` carries, so that the CEM channel's replica need not ask again.
    */
-  async livePolicy(pairingId: string): Promise<SessionPolicy | undefined> {
+  async livePolicy(pairingId: string): Promise<{ policy: SessionPolicy; descriptions: string } | undefined> {
     if (!isUuid(pairingId)) return undefined;
-    const [row] = await this.prisma.prepared<TenantPolicyColumns>(
-      'pairing-live-policy',
-      `SELECT n.status AS "tenantStatus", n.max_sessions AS "maxSessions"
+    const [row] = await this.prisma.prepared<TenantPolicyColumns & { descriptions: string }>(
+      'pairing-live-policy-descriptions',
+      `SELECT n.status AS "tenantStatus", n.max_sessions AS "maxSessions",
+              json_build_object('rmNodeDescription', p.rm_node_description,
+                                'rmEndpointDescription', p.rm_endpoint_description)::text AS descriptions
        FROM pairings p JOIN tenants n ON n.id = p.tenant_id WHERE p.id = $1::uuid`,
       [pairingId],
     );
-    return row === undefined ? undefined : policyOf(row);
+    return row === undefined ? undefined : { policy: policyOf(row), descriptions: row.descriptions };
   }
 
   /** The tenant's pairing of an RM, if the RM is paired with one of the tenant's CEM nodes. */
