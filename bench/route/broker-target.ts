@@ -51,9 +51,6 @@ export function brokerEnv(
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: settings.databaseUrl,
-    ...(settings.redisMode === 'cluster'
-      ? { REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: settings.clusterNodes.join(',') }
-      : { REDIS_URL: settings.redisUrl }),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     PORT: String(port),
     INTERNAL_PORT: String(internalPort),
@@ -68,6 +65,14 @@ export function brokerEnv(
     INSTANCE_ID: `bench-${name}`,
   };
   for (const name of ['ROLES', 'TLS_CERT_FILE', 'TLS_KEY_FILE']) delete env[name];
+  // The bench's own environment names the cluster too: a replica takes only the settings of its mode.
+  for (const name of Object.keys(env).filter((key) => key.startsWith('REDIS_'))) delete env[name];
+  Object.assign(
+    env,
+    settings.redisMode === 'cluster'
+      ? { REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: settings.clusterNodes.join(',') }
+      : { REDIS_URL: settings.redisUrl },
+  );
   if (roles !== undefined) env.ROLES = roles;
   return env;
 }

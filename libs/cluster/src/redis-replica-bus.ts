@@ -44,7 +44,7 @@ interface Lane {
 export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   override readonly replicaId: string;
   private readonly publisher: RedisClient;
-  private readonly subscriber: RedisClient;
+  private subscriber: RedisClient;
   private readonly logger: Logger;
   private handler: (envelope: Envelope) => void = () => undefined;
   private readonly lanes = new Map<string, Lane>();
@@ -80,22 +80,24 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
     this.handler = handler;
   }
 
+  private readonly hear = (_channel: string, text: string): void => {
+    let batch: Envelope[];
+    try {
+      batch = decodeBatch(text);
+    } catch {
+      this.logger.error('unreadable envelope batch');
+      return;
+    }
+    for (const envelope of batch) this.handler(envelope);
+  };
+
   async onModuleInit(): Promise<void> {
-    this.subscriber.on(this.sharded ? 'smessage' : 'message', (_channel: string, text: string) => {
-      let batch: Envelope[];
-      try {
-        batch = decodeBatch(text);
-      } catch {
-        this.logger.error('unreadable envelope batch');
-        return;
-      }
-      for (const envelope of batch) this.handler(envelope);
-    });
+    this.subscriber.on(this.sharded ? 'smessage' : 'message', this.hear);
     // Subscribed whenever the connection becomes ready, and only then: a SUBSCRIBE sent before ioredis
     // finished its ready check puts the connection in subscriber mode, the check fails, and after the
     // reconnection ioredis does not subscribe again, leaving a replica that hears nothing. Redis may be
     // down at start: the replica still starts (readiness says so) and subscribes once it can.
-    // On a cluster ioredis itself subscribes again wherever the inbox's slot moves, so once is enough.
+    // On a cluster the heartbeat makes sure the inbox's shard hears it (see `keepListening`).
     if (this.sharded) void this.subscribe();
     else {
       this.subscriber.on('ready', () => void this.subscribe());
@@ -259,7 +261,7 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
         this.redis.client.get(clusterKeys.epoch()),
         this.redis.client.zadd(clusterKeys.replicas(), Date.now(), this.replicaId),
       ]);
-      this.checkPrimaries();
+      if (this.sharded) await this.keepListening();
       await this.checkEpoch(epoch);
     } catch (error) {
       this.logger.warn({ err: error }, 'heartbeat failed');
@@ -272,9 +274,7 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
    * The epoch lives on one shard, so a slot whose primary changed counts as state lost too: what this
    * replica holds is registered again (only where nothing newer was), as after an empty restart.
    */
-  private checkPrimaries(): void {
-    const { client } = this.redis;
-    if (!(client instanceof Cluster) || client.status !== 'ready') return;
+  private checkPrimaries(client: Cluster): void {
     const now = client.slots.map((nodes) => nodes[0] ?? '');
     const before = this.primaries;
     this.primaries = now;
@@ -286,6 +286,30 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
         return;
       }
     }
+  }
+
+  /**
+   * On a cluster, at every heartbeat: the map of slots is read again, a shard whose primary changed
+   * counts as state lost (`checkPrimaries`), and when the primary of the inbox's slot has no listener
+   * on it (a failover moved the slot; ioredis's sharded subscriber was seen to stay on the demoted
+   * node), the inbox connection is opened anew, which subscribes on the primary that holds the slot now.
+   */
+  private async keepListening(): Promise<void> {
+    const { client } = this.redis;
+    if (!(client instanceof Cluster) || client.status !== 'ready') return;
+    // Bounded: a refresh that never calls back must not hold the heartbeat.
+    await new Promise<void>((resolve) => {
+      setTimeout(resolve, HEARTBEAT_MS).unref();
+      client.refreshSlotsCache(() => resolve());
+    });
+    this.checkPrimaries(client);
+    if (this.heartbeat === null || (await this.listeners(clusterKeys.inbox(this.replicaId))) > 0) return;
+    this.logger.warn('the inbox has no listener on its shard; subscribing again');
+    const deaf = this.subscriber;
+    this.subscriber = this.redis.dedicatedConnection('inbox', { shardedSubscriber: true });
+    this.subscriber.on('smessage', this.hear);
+    await this.redis.closeDedicated(deaf);
+    await this.subscribe();
   }
 
   /** The first heartbeat learns (or names) what Redis holds; a later one that finds it changed says so. */

@@ -28,6 +28,12 @@ export class RedisService implements OnApplicationShutdown {
     return redis;
   }
 
+  /** Closes a connection of `dedicatedConnection` before this service ends. */
+  async closeDedicated(redis: RedisClient): Promise<void> {
+    this.dedicated.delete(redis);
+    await closeRedis(redis);
+  }
+
   /** Resolves when Redis answers PING; the caller bounds the wait. */
   async ping(): Promise<void> {
     // A command sent while disconnected would wait in the offline queue; the answer is already known.
