@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { type BrokerUrls, TEST_OPERATOR_TOKEN } from './broker.js';
 import type { RmPairingServer } from './rm-pairing-server.js';
 import { createCemNode, createTenant, post } from './s2-connect.js';
-import { type ApiRequest, CLOSED_WEBHOOK_URL, type World } from './api-world.js';
+import { type ApiRequest, CLOSED_WEBHOOK_URL, consoleHeaders, type World } from './api-world.js';
+import { ConsoleBrowser, operatorInvites, signedInUser, TEST_PASSWORD } from './console.js';
 
 export interface CaseContext {
   /** The public port, where the tenant API is. */
@@ -42,6 +43,14 @@ async function revokedAccountId(c: CaseContext): Promise<string> {
   const { id } = created.body as { id: string };
   await post(`${c.baseUrl}/api/v1/service-accounts/${id}/revoke`, {}, c.a.tenant.jwt);
   return id;
+}
+
+let operatorUser: Promise<Record<string, string>> | undefined;
+
+/** A signed-in operator user's cookie and CSRF header, made once per run. */
+function operatorHeaders(c: CaseContext): Promise<Record<string, string>> {
+  operatorUser ??= signedInUser(c.broker, null).then(({ browser }) => consoleHeaders(browser));
+  return operatorUser;
 }
 
 /** Keyed `METHOD path` as the document names the operation; run in this order. */
@@ -265,6 +274,61 @@ export const API_CASES: Record<string, ApiCase[]> = {
     { name: 'own RM', status: 200, request: ({ a }) => ({ path: `/api/v1/rms/${a.rm.rmNodeId}` }) },
     { name: "another tenant's RM", status: 404, request: ({ b }) => ({ path: `/api/v1/rms/${b.rm.rmNodeId}` }) },
     { name: 'no JWT', status: 401, request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/rms/${a.rm.rmNodeId}` }) },
+  ],
+  'GET /api/v1/rms/{rmNodeId}/messages': [
+    {
+      name: 'own RM',
+      status: 200,
+      request: ({ a }) => ({ path: `/api/v1/rms/${a.rm.rmNodeId}/messages?limit=10&type=PowerMeasurement` }),
+    },
+    {
+      name: 'limit past the maximum',
+      status: 400,
+      field: 'limit',
+      request: ({ a }) => ({ path: `/api/v1/rms/${a.rm.rmNodeId}/messages?limit=501` }),
+    },
+    {
+      name: "another tenant's RM",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/rms/${b.rm.rmNodeId}/messages` }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/rms/${a.rm.rmNodeId}/messages` }),
+    },
+  ],
+  // Its 200 is an endless stream: test/message-history.e2e-spec.ts reads it.
+  'GET /api/v1/rms/{rmNodeId}/messages/live': [
+    {
+      name: "another tenant's RM",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/rms/${b.rm.rmNodeId}/messages/live` }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/rms/${a.rm.rmNodeId}/messages/live` }),
+    },
+  ],
+  'GET /api/v1/settings/history': [
+    { name: 'the policy', status: 200, request: () => ({ path: '/api/v1/settings/history' }) },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, path: '/api/v1/settings/history' }) },
+  ],
+  'PUT /api/v1/settings/history': [
+    {
+      name: 'kept',
+      status: 200,
+      request: () => ({ body: { enabled: true, maxMessages: 100, maxAgeSeconds: 3600 } }),
+    },
+    {
+      name: 'too many messages',
+      status: 400,
+      field: 'maxMessages',
+      request: () => ({ body: { enabled: true, maxMessages: 10_001, maxAgeSeconds: 3600 } }),
+    },
+    { name: 'off', status: 200, request: () => ({ body: { enabled: false } }) },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, body: { enabled: false } }) },
   ],
   'POST /api/v1/service-accounts': [
     { name: 'created', status: 201, request: () => ({ body: { name: 'ci' } }) },
@@ -495,6 +559,229 @@ export const API_CASES: Record<string, ApiCase[]> = {
     },
     { name: 'no JWT', status: 401, request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/webhooks/${a.webhook.id}` }) },
   ],
+  'POST /api/v1/console/session': [
+    {
+      name: 'signed in',
+      status: 200,
+      request: ({ a }) => ({ ...NO_AUTH, body: { email: a.user.email, password: TEST_PASSWORD } }),
+    },
+    { name: 'no email', status: 400, field: 'email', request: () => ({ ...NO_AUTH, body: { password: 'x' } }) },
+    {
+      name: 'wrong password',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, body: { email: a.user.email, password: 'wrong password!' } }),
+    },
+  ],
+  'GET /api/v1/console/session': [
+    { name: 'the session', status: 200, request: ({ a }) => ({ ...NO_AUTH, headers: a.user.headers }) },
+    { name: 'no cookie', status: 401, request: () => NO_AUTH },
+  ],
+  'DELETE /api/v1/console/session': [
+    {
+      name: 'signed out',
+      status: 204,
+      request: async ({ broker, a }) => {
+        const browser = new ConsoleBrowser(broker);
+        await browser.signIn(a.user.email);
+        return { ...NO_AUTH, headers: consoleHeaders(browser) };
+      },
+    },
+    {
+      name: 'no CSRF token',
+      status: 403,
+      request: ({ a }) => ({ ...NO_AUTH, headers: { cookie: a.user.headers.cookie ?? '' } }),
+    },
+    { name: 'no cookie', status: 401, request: () => NO_AUTH },
+  ],
+  'POST /api/v1/console/invitations/accept': [
+    {
+      name: 'joined',
+      status: 200,
+      request: async ({ broker, a }) => {
+        const { token } = await operatorInvites(broker, a.tenant.id, 'viewer');
+        return { ...NO_AUTH, body: { token, name: 'Joiner', password: TEST_PASSWORD } };
+      },
+    },
+    {
+      name: 'short password',
+      status: 400,
+      field: 'password',
+      request: () => ({ ...NO_AUTH, body: { token: 'x', name: 'Joiner', password: 'short' } }),
+    },
+    {
+      name: 'a spent invitation',
+      status: 410,
+      request: async ({ broker, a }) => {
+        const { token } = await signedInUser(broker, a.tenant.id, 'viewer');
+        return { ...NO_AUTH, body: { token, name: 'Joiner', password: TEST_PASSWORD } };
+      },
+    },
+  ],
+  'GET /api/v1/users': [
+    { name: 'with a JWT', status: 200, request: () => ({}) },
+    { name: 'with the session', status: 200, request: ({ a }) => ({ ...NO_AUTH, headers: a.user.headers }) },
+    { name: 'no JWT', status: 401, request: () => NO_AUTH },
+  ],
+  'POST /api/v1/users/invitations': [
+    {
+      name: 'invited',
+      status: 201,
+      request: ({ a }) => ({
+        ...NO_AUTH,
+        headers: a.user.headers,
+        body: { email: `invited-${randomUUID().slice(0, 8)}@example.com`, role: 'viewer' },
+      }),
+    },
+    {
+      name: 'unknown role',
+      status: 400,
+      field: 'role',
+      request: () => ({ body: { email: 'x@example.com', role: 'root' } }),
+    },
+    { name: 'email taken', status: 409, request: ({ a }) => ({ body: { email: a.user.email, role: 'admin' } }) },
+    {
+      name: 'no CSRF token',
+      status: 403,
+      request: ({ a }) => ({
+        ...NO_AUTH,
+        headers: { cookie: a.user.headers.cookie ?? '' },
+        body: { email: 'x@example.com', role: 'admin' },
+      }),
+    },
+    { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, body: { email: 'x@example.com', role: 'admin' } }) },
+  ],
+  'DELETE /api/v1/users/{id}': [
+    {
+      name: 'a new user',
+      status: 204,
+      request: async ({ broker, a }) => {
+        const { browser } = await signedInUser(broker, a.tenant.id, 'viewer');
+        return { path: `/api/v1/users/${browser.user?.id}` };
+      },
+    },
+    { name: "another tenant's user", status: 404, request: ({ b }) => ({ path: `/api/v1/users/${b.user.id}` }) },
+    { name: 'no JWT', status: 401, request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/users/${a.user.id}` }) },
+  ],
+  'GET /api/v1/operator/tenants': [
+    {
+      name: 'a page of two',
+      status: 200,
+      request: async (c) => ({
+        ...NO_AUTH,
+        path: '/api/v1/operator/tenants?limit=2',
+        headers: await operatorHeaders(c),
+      }),
+    },
+    {
+      name: 'forged cursor',
+      status: 400,
+      field: 'cursor',
+      request: async (c) => ({
+        ...NO_AUTH,
+        path: '/api/v1/operator/tenants?cursor=x',
+        headers: await operatorHeaders(c),
+      }),
+    },
+    { name: "a tenant's admin", status: 403, request: ({ a }) => ({ ...NO_AUTH, headers: a.user.headers }) },
+    { name: 'nobody', status: 401, request: () => NO_AUTH },
+  ],
+  'POST /api/v1/operator/tenants': [
+    {
+      name: 'created',
+      status: 201,
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: await operatorHeaders(c),
+        body: { name: `console-${randomUUID().slice(0, 8)}` },
+      }),
+    },
+    {
+      name: 'empty name',
+      status: 400,
+      field: 'name',
+      request: async (c) => ({ ...NO_AUTH, headers: await operatorHeaders(c), body: { name: '' } }),
+    },
+    {
+      name: 'no CSRF token',
+      status: 403,
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: { cookie: (await operatorHeaders(c)).cookie ?? '' },
+        body: { name: 'x' },
+      }),
+    },
+    { name: 'nobody', status: 401, request: () => ({ ...NO_AUTH, body: { name: 'x' } }) },
+  ],
+  'POST /api/v1/operator/tenants/{id}/invitations': [
+    {
+      name: 'its first admin',
+      status: 201,
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: await operatorHeaders(c),
+        path: `/api/v1/operator/tenants/${c.a.tenant.id}/invitations`,
+        body: { email: `first-${randomUUID().slice(0, 8)}@example.com` },
+      }),
+    },
+    {
+      name: 'not an email',
+      status: 400,
+      field: 'email',
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: await operatorHeaders(c),
+        path: `/api/v1/operator/tenants/${c.a.tenant.id}/invitations`,
+        body: { email: 'x' },
+      }),
+    },
+    {
+      name: 'unknown tenant',
+      status: 404,
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: await operatorHeaders(c),
+        path: `/api/v1/operator/tenants/${randomUUID()}/invitations`,
+        body: { email: 'x@example.com' },
+      }),
+    },
+    {
+      name: 'email taken',
+      status: 409,
+      request: async (c) => ({
+        ...NO_AUTH,
+        headers: await operatorHeaders(c),
+        path: `/api/v1/operator/tenants/${c.a.tenant.id}/invitations`,
+        body: { email: c.a.user.email },
+      }),
+    },
+    {
+      name: 'a service account',
+      status: 403,
+      request: ({ a }) => ({
+        path: `/api/v1/operator/tenants/${a.tenant.id}/invitations`,
+        body: { email: 'x@example.com' },
+      }),
+    },
+    {
+      name: 'nobody',
+      status: 401,
+      request: ({ a }) => ({
+        ...NO_AUTH,
+        path: `/api/v1/operator/tenants/${a.tenant.id}/invitations`,
+        body: { email: 'x@example.com' },
+      }),
+    },
+  ],
+  'GET /api/v1/operator/replicas': [
+    { name: 'the replicas', status: 200, request: async (c) => ({ ...NO_AUTH, headers: await operatorHeaders(c) }) },
+    { name: 'a service account', status: 403, request: () => ({}) },
+    { name: 'nobody', status: 401, request: () => NO_AUTH },
+  ],
+  'GET /api/v1/operator/health': [
+    { name: 'health', status: 200, request: async (c) => ({ ...NO_AUTH, headers: await operatorHeaders(c) }) },
+    { name: "a tenant's admin", status: 403, request: ({ a }) => ({ ...NO_AUTH, headers: a.user.headers }) },
+    { name: 'nobody', status: 401, request: () => NO_AUTH },
+  ],
   'POST /admin/v1/tenants': [
     { name: 'created', status: 201, request: () => ({ body: { name: `op-${randomUUID().slice(0, 8)}` } }) },
     { name: 'empty name', status: 400, field: 'name', request: () => ({ body: { name: '' } }) },
@@ -542,6 +829,56 @@ export const API_CASES: Record<string, ApiCase[]> = {
     { name: 'unknown', status: 404, request: () => ({ path: `/admin/v1/tenants/${randomUUID()}` }) },
     { name: 'no token', status: 401, request: () => ({ ...NO_AUTH, path: `/admin/v1/tenants/${randomUUID()}` }) },
   ],
+  'POST /admin/v1/operators/invitations': [
+    {
+      name: 'invited',
+      status: 201,
+      request: () => ({ body: { email: `operator-${randomUUID().slice(0, 8)}@example.com` } }),
+    },
+    { name: 'not an email', status: 400, field: 'email', request: () => ({ body: { email: 'nobody' } }) },
+    { name: 'no token', status: 401, request: () => ({ ...NO_AUTH, body: { email: 'x@example.com' } }) },
+  ],
+  'POST /admin/v1/tenants/{id}/invitations': [
+    {
+      name: 'its first admin',
+      status: 201,
+      request: ({ a }) => ({
+        path: `/admin/v1/tenants/${a.tenant.id}/invitations`,
+        body: { email: `admin-${randomUUID().slice(0, 8)}@example.com`, role: 'admin' },
+      }),
+    },
+    {
+      name: 'no role',
+      status: 400,
+      field: 'role',
+      request: ({ a }) => ({ path: `/admin/v1/tenants/${a.tenant.id}/invitations`, body: { email: 'x@example.com' } }),
+    },
+    {
+      name: 'unknown tenant',
+      status: 404,
+      request: () => ({
+        path: `/admin/v1/tenants/${randomUUID()}/invitations`,
+        body: { email: 'x@example.com', role: 'admin' },
+      }),
+    },
+    {
+      name: 'email taken',
+      status: 409,
+      request: ({ a }) => ({
+        path: `/admin/v1/tenants/${a.tenant.id}/invitations`,
+        body: { email: a.user.email, role: 'admin' },
+      }),
+    },
+    {
+      name: 'no token',
+      status: 401,
+      request: ({ a }) => ({
+        ...NO_AUTH,
+        path: `/admin/v1/tenants/${a.tenant.id}/invitations`,
+        body: { email: 'x@example.com', role: 'admin' },
+      }),
+    },
+  ],
   'GET /admin/v1/audit-events': [
     {
       name: "one tenant's",
@@ -561,7 +898,7 @@ export const API_CASES: Record<string, ApiCase[]> = {
 /** The method and path of an operation key, and the credentials its prefix needs. */
 export function resolveCase(operation: string, request: CaseRequest, a: World): ApiRequest {
   const [method = '', path = ''] = operation.split(' ');
-  const resolved: ApiRequest = { method, path: request.path ?? path, body: request.body };
+  const resolved: ApiRequest = { method, path: request.path ?? path, body: request.body, headers: request.headers };
   if ('bearer' in request) {
     if (request.bearer !== undefined) resolved.bearer = request.bearer;
   } else {

@@ -1,6 +1,7 @@
 // A tenant with one of everything the tenant API can name by id, for tests that drive every endpoint.
 import { randomUUID } from 'node:crypto';
 import type { BrokerUrls } from './broker.js';
+import { COOKIE_NAME, signedInUser } from './console.js';
 import {
   type CemNode,
   createCemNode,
@@ -21,6 +22,8 @@ export interface World {
   serviceAccount: { id: string; clientId: string; clientSecret: string };
   /** A webhook endpoint (to a closed port) with one dead letter, `deliveryId`. */
   webhook: { id: string; deliveryId: string };
+  /** A console admin of the tenant, signed in: `headers` are its cookie and CSRF token. */
+  user: { id: string; email: string; headers: Record<string, string> };
 }
 
 /** Nothing listens there: should a worker try to deliver, the try fails at once. */
@@ -69,7 +72,24 @@ export async function buildWorld(broker: BrokerUrls): Promise<World> {
   if (endpoint.status !== 201) throw new Error(`webhook: ${endpoint.status}`);
   const { id } = endpoint.body as { id: string };
   const deliveryId = await insertDeadLetter(tenant, id, rm.rmNodeId);
-  return { tenant, node, rm, serviceAccount: created.body as World['serviceAccount'], webhook: { id, deliveryId } };
+  const { browser, email } = await signedInUser(broker, tenant.id);
+  const user = { id: browser.user?.id ?? '', email, headers: consoleHeaders(browser) };
+  return {
+    tenant,
+    node,
+    rm,
+    serviceAccount: created.body as World['serviceAccount'],
+    webhook: { id, deliveryId },
+    user,
+  };
+}
+
+/** What a signed-in browser sends with a change: its session cookie and the CSRF header. */
+export function consoleHeaders(browser: {
+  cookie?: string | undefined;
+  csrfToken?: string | undefined;
+}): Record<string, string> {
+  return { cookie: `${COOKIE_NAME}=${browser.cookie ?? ''}`, 'x-csrf-token': browser.csrfToken ?? '' };
 }
 
 export interface ApiRequest {
@@ -78,6 +98,8 @@ export interface ApiRequest {
   body?: unknown;
   /** `undefined`: no Authorization header. */
   bearer?: string;
+  /** More headers (a console session's cookie and CSRF token). */
+  headers?: Record<string, string>;
 }
 
 export interface ApiAnswer {
@@ -89,7 +111,7 @@ export interface ApiAnswer {
 /** Sends `request` to the port that serves its path: the operator API is on the internal one. */
 export async function send(broker: BrokerUrls, request: ApiRequest): Promise<ApiAnswer> {
   const baseUrl = request.path.startsWith('/admin/') ? broker.internalUrl : broker.url;
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...request.headers };
   if (request.bearer !== undefined) headers.authorization = `Bearer ${request.bearer}`;
   if (request.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${baseUrl}${request.path}`, {

@@ -1,5 +1,6 @@
 // A WebSocket peer for end-to-end tests: collects every frame, and waits for the one a test expects.
 import WebSocket, { type ClientOptions } from 'ws';
+import { taker } from './taker.js';
 
 export interface Peer {
   readonly socket: WebSocket;
@@ -21,11 +22,10 @@ export function connect(url: string, bearer?: string, options: ClientOptions = {
       headers: { ...options.headers, ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }) },
     });
     const frames: Record<string, unknown>[] = [];
-    let taken = 0;
-    const waiters = new Set<() => void>();
+    const frameTaker = taker(frames, 'frame');
     socket.on('message', (data) => {
       frames.push(JSON.parse(data.toString()) as Record<string, unknown>);
-      for (const wake of waiters) wake();
+      frameTaker.wake();
     });
     const closed = new Promise<{ code: number; reason: string }>((done) =>
       socket.once('close', (code, reason) => done({ code, reason: reason.toString() })),
@@ -41,28 +41,7 @@ export function connect(url: string, bearer?: string, options: ClientOptions = {
         closed,
         send: (value) => socket.send(typeof value === 'string' ? value : JSON.stringify(value)),
         close: () => socket.close(),
-        next(match = () => true, timeoutMs = 5_000) {
-          return new Promise((found, fail) => {
-            const look = () => {
-              for (let i = taken; i < frames.length; i++) {
-                const frame = frames[i] as Record<string, unknown>;
-                if (match(frame)) {
-                  taken = i + 1;
-                  waiters.delete(look);
-                  clearTimeout(timer);
-                  found(frame);
-                  return;
-                }
-              }
-            };
-            const timer = setTimeout(() => {
-              waiters.delete(look);
-              fail(new Error(`no matching frame in ${timeoutMs} ms; got ${JSON.stringify(frames.slice(taken))}`));
-            }, timeoutMs);
-            waiters.add(look);
-            look();
-          });
-        },
+        next: frameTaker.next,
       }),
     );
   });

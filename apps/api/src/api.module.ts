@@ -10,6 +10,9 @@ import { RmPairingModule } from './rm-pairing/rm-pairing.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { RateLimitModule } from './rate-limit/rate-limits.js';
+import { ConsoleModule } from './console/console.module.js';
+import { OperatorViewModule } from './operator-view/operator-view.module.js';
+import { HistoryModule } from './history/history.module.js';
 
 /** The `api` role: S2 Connect pairing and session HTTP endpoints, tenant and operator APIs. */
 @Module({
@@ -25,6 +28,9 @@ import { RateLimitModule } from './rate-limit/rate-limits.js';
     RmPairingModule,
     SessionsModule,
     WebhooksModule,
+    ConsoleModule,
+    OperatorViewModule,
+    HistoryModule,
   ],
 })
 export class ApiModule {}

@@ -17,6 +17,7 @@ commands:
   against a running broker's tenant and operator APIs ($S2_BROKER_URL, $OPERATOR_TOKEN, a service account
   in $S2_BROKER_CLIENT_ID and $S2_BROKER_CLIENT_SECRET or a JWT in $S2_BROKER_JWT; see each --help):
   tenant       tenant create --name NAME | tenant list
+  user         user invite --operator --email E | user invite --tenant ID --email E [--role admin|viewer]
   cem-node     cem-node create --brand B --type T --model-name M | cem-node list | cem-node import FILE.csv
   pairing-code pairing-code issue --cem-node ID
   cem          cem tail [--reply] [--until TYPE]: a CEM channel, each frame printed as one JSON line
@@ -31,6 +32,7 @@ const commands: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./commands/validate.command.js')).validateCommand,
   'simulate-rm': async () => (await import('./commands/simulate-rm.command.js')).simulateRmCommand,
   tenant: async () => (await import('./commands/tenant.command.js')).tenantCommand,
+  user: async () => (await import('./commands/user.command.js')).userCommand,
   'cem-node': async () => (await import('./commands/cem-node.command.js')).cemNodeCommand,
   'pairing-code': async () => (await import('./commands/cem-node.command.js')).pairingCodeCommand,
   cem: async () => (await import('./commands/cem-tail.command.js')).cemCommand,

@@ -81,8 +81,13 @@ export class BrokerEventsConsumer implements OnApplicationBootstrap, OnApplicati
       this.tenantEvents.handle(event);
     } else if (event.type === 'pairing.removed') {
       this.removals.pairing(event.rmNodeId, event.cemNodeId, { code: CLOSE.unpaired, reason: 'unpaired' });
+      this.node.forgetHistory([event.rmNodeId]);
       const rm = this.node.hub.rm(event.rmNodeId);
-      if (rm && rm.cemNodeId === event.cemNodeId) closeRm(rm, CLOSE.unpaired, 'unpaired', 'RECONNECT');
+      if (rm && rm.cemNodeId === event.cemNodeId) {
+        // Nothing more of it is kept, whatever arrives before its socket is closed.
+        rm.history = null;
+        closeRm(rm, CLOSE.unpaired, 'unpaired', 'RECONNECT');
+      }
       this.node.pairingEvent(
         event.tenantId,
         event.cemNodeId,

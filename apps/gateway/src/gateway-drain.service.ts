@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { LOGGER } from '#observability';
 import { CONFIG, type Config } from '#config';
+import { ReplicaRegistry } from '#cluster';
 import { CLOSE } from './limits.js';
 import { GatewayNode } from './routing/gateway-node.js';
 import { closeRm } from './routing/placement.js';
@@ -21,6 +22,7 @@ export class GatewayDrainService implements BeforeApplicationShutdown {
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     private readonly node: GatewayNode,
+    private readonly registry: ReplicaRegistry,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'drain' });
@@ -30,6 +32,8 @@ export class GatewayDrainService implements BeforeApplicationShutdown {
     const { hub } = this.node;
     const rms = hub.rms();
     this.logger.info({ sessions: rms.length, channels: hub.channelCount }, 'draining');
+    // For the operator's view only: a Redis that does not answer must not hold the drain up.
+    await this.registry.markDraining(this.node.replicaId).catch(() => undefined);
     const batch = Math.max(1, Math.floor(this.config.drainRate / 10));
     for (let i = 0; i < rms.length; i += batch) {
       for (const rm of rms.slice(i, i + batch)) closeRm(rm, CLOSE.serviceRestart, 'server restarting', 'RECONNECT');

@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
-import { RedisReplicaBus, RedisSessionDirectory, ReplicaBus, SessionAdmission, SessionDirectory } from '#cluster';
+import {
+  RedisReplicaBus,
+  RedisSessionDirectory,
+  ReplicaBus,
+  ReplicaRegistry,
+  SessionAdmission,
+  SessionDirectory,
+} from '#cluster';
 import { ConnectStateModule } from '#connect-state';
 import { EventsModule } from '#events';
 import { RedisModule } from '#redis';
@@ -31,6 +38,7 @@ import { UpgradeListener } from './upgrade.listener.js';
     RecentRemovals,
     ReaperService,
     GatewayDrainService,
+    ReplicaRegistry,
     SessionAdmission,
     TenantEventsHandler,
   ],

@@ -33,7 +33,8 @@ function setup() {
   channel('ch-1', 't-1', 'sa-1');
   channel('ch-2', 't-1', 'sa-2');
   channel('ch-3', 't-2', 'sa-3');
-  return { handler: new TenantEventsHandler({ hub } as GatewayNode), log };
+  const forgetHistory = (rmNodeIds: readonly string[]) => log.push(`forget ${rmNodeIds.join(' ')}`);
+  return { handler: new TenantEventsHandler({ hub, forgetHistory } as unknown as GatewayNode), log };
 }
 
 describe('TenantEventsHandler', () => {
@@ -48,10 +49,10 @@ describe('TenantEventsHandler', () => {
     ]);
   });
 
-  it("closes a deleted tenant's RM sessions as unpaired", () => {
+  it("drops what it gathered of a deleted tenant's RMs, and closes their sessions as unpaired", () => {
     const { handler, log } = setup();
     handler.handle({ type: 'tenant.deleted', tenantId: 't-2' });
-    expect(log).toEqual(['rm-b RECONNECT', 'rm-b 4001 tenant-deleted', 'ch-3 4003 tenant-deleted']);
+    expect(log).toEqual(['forget rm-b', 'rm-b RECONNECT', 'rm-b 4001 tenant-deleted', 'ch-3 4003 tenant-deleted']);
   });
 
   it('closes only the channels a revoked account opened, and no RM session', () => {

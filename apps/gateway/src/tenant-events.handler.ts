@@ -47,6 +47,9 @@ export class TenantEventsHandler {
 
   handle(event: TenantEvent): void {
     if (event.type === 'tenant.history-changed') return this.node.setHistory(event.tenantId, event.history);
+    // The API removes the history kept in Redis; this replica's unwritten part goes here.
+    if (event.type === 'tenant.deleted')
+      this.node.forgetHistory(this.node.hub.rms(event.tenantId).map((rm) => rm.rmNodeId));
     const closing = closingFor(event);
     if (closing.rms) {
       for (const rm of this.node.hub.rms(event.tenantId))

@@ -22,6 +22,8 @@ export const clusterKeys = {
   replicaChannels: (replica: string) => `${KEY_PREFIX}replica-channels:${replica}`,
   /** Pub/sub channel (sharded on a cluster: it lives on the shard of its own slot only). */
   inbox: (replica: string) => `${KEY_PREFIX}inbox:${replica}`,
+  /** String with a TTL: set while a replica drains, for the operator's view of the replicas. */
+  replicaDraining: (replica: string) => `${KEY_PREFIX}replica-draining:${replica}`,
   /**
    * String: a random name for what Redis holds now, set by the first replica that finds none. When it is
    * gone or different, Redis lost its data (a restart without persistence, a failover to an empty

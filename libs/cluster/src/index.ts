@@ -12,3 +12,4 @@ export * from './session-admission.js';
 export * from './session-directory.js';
 export * from './session-directory.module.js';
 export * from './wire.js';
+export * from './replica-registry.js';

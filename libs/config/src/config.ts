@@ -49,6 +49,8 @@ export interface Config {
   jwtTtlSeconds: number;
   /** RM sessions closed per second on SIGTERM. */
   drainRate: number;
+  /** Live message inspector streams a tenant may hold open at once, over every API replica. */
+  inspectorStreamsPerTenant: number;
   /** Default lifetime of a dynamic pairing code. */
   pairingCodeTtlSeconds: number;
   /** Characters in a generated pairing token, never below S2 Connect's minimum for static tokens. */

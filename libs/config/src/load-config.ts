@@ -45,6 +45,7 @@ export const DEFAULT_INTERNAL_PORT = 8081;
 export const MIN_SECRET_LENGTH = 32;
 export const DEFAULT_JWT_TTL_SECONDS = 900;
 export const DEFAULT_DRAIN_RATE = 500;
+export const DEFAULT_INSPECTOR_STREAMS_PER_TENANT = 10;
 export const DEFAULT_PAIRING_CODE_TTL_SECONDS = 300;
 export const DEFAULT_PAIRING_TOKEN_LENGTH = 10;
 export const DEFAULT_WS_PING_INTERVAL_SECONDS = 30;
@@ -175,6 +176,7 @@ const schema = z.object({
   JWT_SECRET: secret,
   JWT_TTL_SECONDS: integerIn(60, 86_400, DEFAULT_JWT_TTL_SECONDS),
   DRAIN_RATE: integerIn(1, 100_000, DEFAULT_DRAIN_RATE),
+  INSPECTOR_STREAMS_PER_TENANT: integerIn(1, 1_000, DEFAULT_INSPECTOR_STREAMS_PER_TENANT),
   PAIRING_CODE_TTL_SECONDS: integerIn(30, 86_400, DEFAULT_PAIRING_CODE_TTL_SECONDS),
   // 6 is S2 Connect's minimum for static tokens (dynamic ones need 4), so one length serves both kinds.
   PAIRING_TOKEN_LENGTH: integerIn(6, 64, DEFAULT_PAIRING_TOKEN_LENGTH),
@@ -322,6 +324,7 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
     secretsKeys,
     jwtTtlSeconds: values.JWT_TTL_SECONDS,
     drainRate: values.DRAIN_RATE,
+    inspectorStreamsPerTenant: values.INSPECTOR_STREAMS_PER_TENANT,
     pairingCodeTtlSeconds: values.PAIRING_CODE_TTL_SECONDS,
     pairingTokenLength: values.PAIRING_TOKEN_LENGTH,
     wsPingIntervalMs: values.WS_PING_INTERVAL_SECONDS * 1_000,

@@ -10,5 +10,6 @@ import { HealthService } from './health.service.js';
   imports: [DbModule, RedisModule, DrainModule],
   controllers: [HealthController],
   providers: [HealthService],
+  exports: [HealthService],
 })
 export class HealthModule {}

@@ -9,6 +9,13 @@ export const inspectionKeys = {
   taps: () => `${KEY_PREFIX}taps`,
   /** Pub/sub channel: one InspectedMessage (JSON) for each message of a watched RM. */
   tap: (rmNodeId: string) => `${KEY_PREFIX}tap:${rmNodeId}`,
+  /**
+   * Hash: API process id -> until when it has viewers of that RM. The last process to stop watching
+   * removes the RM from `taps`, so one process's viewers leaving does not end another's watch.
+   */
+  tapWatchers: (rmNodeId: string) => `${KEY_PREFIX}tap-watchers:${rmNodeId}`,
+  /** Sorted set: a tenant's open live streams, scored by until when each is renewed. */
+  liveStreams: (tenantId: string) => `${KEY_PREFIX}live-streams:${tenantId}`,
   /** List, newest first: the RM's InspectedMessages (JSON), kept only for tenants that keep a history. */
   history: (rmNodeId: string) => `${KEY_PREFIX}history:${rmNodeId}`,
 } as const;

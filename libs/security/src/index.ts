@@ -4,3 +4,4 @@ export * from './random-source.js';
 export * from './secret-hasher.js';
 export * from './security.module.js';
 export * from './secret-cipher.js';
+export * from './password-hasher.js';

@@ -47,16 +47,38 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(left, right);
 }
 
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 } as const;
+interface ScryptParameters {
+  N: number;
+  r: number;
+  p: number;
+  keylen: number;
+}
+
+const SCRYPT: ScryptParameters = { N: 16384, r: 8, p: 1, keylen: 32 };
+
+/** People choose passwords, so they get more memory and a longer key than generated client secrets. */
+const PASSWORD_SCRYPT: ScryptParameters = { N: 32768, r: 8, p: 1, keylen: 64 };
+
+// scrypt needs 128 * N * r bytes; Node's default ceiling (32 MiB) is just below what N = 2^15 takes.
+const maxmemOf = (N: number, r: number) => 256 * N * r;
+
+async function scryptEncoded(secret: string, { N, r, p, keylen }: ScryptParameters): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(secret, salt, keylen, { N, r, p, maxmem: maxmemOf(N, r) });
+  return ['scrypt', N, r, p, salt.toString('base64'), hash.toString('base64')].join('$');
+}
 
 /**
  * A slow, salted hash for secrets a person or a deployment may choose or copy around (client secrets),
  * in the self-describing form `scrypt$N$r$p$salt$hash`.
  */
-export async function hashSecret(secret: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scryptAsync(secret, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), hash.toString('base64')].join('$');
+export function hashSecret(secret: string): Promise<string> {
+  return scryptEncoded(secret, SCRYPT);
+}
+
+/** A console user's password, in the same form; `verifySecret` checks it, whatever parameters it has. */
+export function hashPassword(password: string): Promise<string> {
+  return scryptEncoded(password, PASSWORD_SCRYPT);
 }
 
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
@@ -67,6 +89,7 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
     N: Number(n),
     r: Number(r),
     p: Number(p),
+    maxmem: maxmemOf(Number(n), Number(r)),
   });
   return timingSafeEqual(actual, expected);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Prisma, type TenantStatus as DbTenantStatus, PrismaService } from '#db';
 import { SecretCipher } from '#security';
-import { auditRow, tenantStatusOf } from './mapping.js';
+import { auditData, auditRow, tenantStatusOf } from './mapping.js';
 import { CEM_NODE_WITH_TENANT_COLUMNS, cemNodeWithTenantOf, type CemNodeWithTenantRow } from './cem-node-columns.js';
 import type { NewPairingCode } from './pairing-code.repository.js';
 import { PairingRepository, type RemovedPairing } from './pairings/pairing.repository.js';
@@ -319,7 +319,7 @@ async function insertAudit(tx: Tx, entries: readonly AuditEntry[]): Promise<void
     INSERT INTO audit_events (tenant_id, actor_type, actor_id, action, subject_type, subject_id, data)
     SELECT * FROM unnest(${column('tenantId')}::uuid[], ${column('actorType')}::text[], ${column('actorId')}::text[],
                          ${column('action')}::text[], ${column('subjectType')}::text[], ${column('subjectId')}::text[],
-                         ${entries.map((entry) => JSON.stringify(entry.data))}::jsonb[])`;
+                         ${entries.map((entry) => JSON.stringify(auditData(entry)))}::jsonb[])`;
 }
 
 type RowWithTenant = Omit<CemNodeWithTenant, 'tenant'> & {

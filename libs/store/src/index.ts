@@ -1,6 +1,7 @@
 export * from './audit-event.repository.js';
 export * from './cem-node.repository.js';
 export * from './clock.js';
+export * from './history-settings.repository.js';
 export * from './keyset-page.js';
 export * from './pairing-code.repository.js';
 export * from './records.js';
@@ -15,3 +16,6 @@ export * from './webhooks/webhook.records.js';
 export * from './webhooks/webhook.repository.js';
 export * from './pairings/pairing-view.repository.js';
 export * from './pairings/pairing.repository.js';
+export * from './users/user.records.js';
+export * from './users/user.repository.js';
+export * from './users/console-session.repository.js';

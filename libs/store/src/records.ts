@@ -59,8 +59,10 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 /** One row of the audit trail; it never holds a secret. */
 export interface AuditEntry {
   tenantId: string | null;
-  actorType: 'operator' | 'service_account';
+  actorType: 'operator' | 'service_account' | 'user';
   actorId: string | null;
+  /** A user's email, kept in `data` as `actorEmail`: who it was, even after the user is deleted. */
+  actorEmail?: string;
   action: string;
   subjectType: string;
   subjectId: string;
@@ -84,7 +86,7 @@ export interface ServiceAccountRecord {
   revokedAt: Date | null;
 }
 
-export interface AuditEventRecord extends Omit<AuditEntry, 'actorType' | 'subjectType' | 'subjectId'> {
+export interface AuditEventRecord extends Omit<AuditEntry, 'actorType' | 'actorEmail' | 'subjectType' | 'subjectId'> {
   /** A decimal string: the column is a bigint. */
   id: string;
   actorType: string;

@@ -6,12 +6,15 @@ import { SecurityModule } from '#security';
 import { AuditEventRepository } from './audit-event.repository.js';
 import { CemNodeRepository } from './cem-node.repository.js';
 import { Clock } from './clock.js';
+import { HistorySettingsRepository } from './history-settings.repository.js';
 import { PairingCodeRepository } from './pairing-code.repository.js';
 import { SecretRotation } from './secret-rotation.js';
 import { ServiceAccountRepository } from './service-account.repository.js';
 import { TenantRepository } from './tenant.repository.js';
 import { WebhookDeliveryRepository } from './webhooks/webhook-delivery.repository.js';
 import { WebhookRepository } from './webhooks/webhook.repository.js';
+import { ConsoleSessionRepository } from './users/console-session.repository.js';
+import { UserRepository } from './users/user.repository.js';
 
 const EXPORTED = [
   Clock,
@@ -25,6 +28,9 @@ const EXPORTED = [
   WebhookRepository,
   WebhookDeliveryRepository,
   SecretRotation,
+  UserRepository,
+  ConsoleSessionRepository,
+  HistorySettingsRepository,
 ];
 
 /** The broker's durable state, one repository per aggregate, and the clock its queries compare with. */

@@ -73,6 +73,20 @@ export class TenantRepository {
     return positionPage(rows.map(detailsOf), page.limit, 'createdAt');
   }
 
+  /** A page of tenants, as `list`, each with how many CEM nodes and pairings it has. */
+  async listWithCounts(
+    page: PageRequest<ListPosition>,
+  ): Promise<Page<TenantDetails & { cemNodes: number; pairings: number }>> {
+    const rows = await this.prisma.tenant.findMany({
+      select: { ...DETAIL_FIELDS, _count: { select: { cemNodes: true, pairings: true } } },
+      where: pastPosition('createdAt', page.after),
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: page.limit + 1,
+    });
+    const counted = rows.map(({ _count, ...row }) => ({ ...detailsOf(row), ..._count }));
+    return positionPage(counted, page.limit, 'createdAt');
+  }
+
   async find(id: string): Promise<TenantDetails | null> {
     if (!isUuid(id)) return null;
     const row = await this.prisma.tenant.findUnique({ where: { id }, select: DETAIL_FIELDS });
@@ -115,17 +129,17 @@ export class TenantRepository {
 
   /**
    * Deletes the tenant and, through the foreign keys, everything it owns (its own audit trail included)
-   * but the tombstones of its pairings, which it leaves as an unpairing does. `audit` is written in the same transaction; give it no tenant id, or it would go with the tenant.
+   * but the tombstones of its pairings, which it leaves as an unpairing does; answers the RMs it was paired with. `audit` is written in the same transaction; give it no tenant id, or it would go with the tenant.
    */
-  async delete(id: string, audit: AuditEntry): Promise<boolean> {
+  async delete(id: string, audit: AuditEntry): Promise<{ rmNodeIds: string[] } | false> {
     if (!isUuid(id)) return false;
     return this.prisma.$transaction(async (tx) => {
       // Its RMs are to hear NoLongerPaired, as after any unpairing.
-      await this.pairings.buryAllOfTenant(tx, id);
+      const rmNodeIds = await this.pairings.buryAllOfTenant(tx, id);
       const { count } = await tx.tenant.deleteMany({ where: { id } });
       if (count === 0) return false;
       await tx.auditEvent.create({ data: auditRow(audit), select: { id: true } });
-      return true;
+      return { rmNodeIds };
     });
   }
 }

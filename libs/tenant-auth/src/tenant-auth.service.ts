@@ -3,7 +3,7 @@ import { CONFIG, type Config } from '#config';
 import { JwtService } from '@nestjs/jwt';
 import { Clock, ServiceAccountRepository } from '#store';
 import { TenantTokenRejectedError } from './tenant-token-rejected.error.js';
-import { principalOfClaims, type TenantPrincipal } from './tenant-principal.js';
+import { principalOfClaims, type ServiceAccountPrincipal } from './tenant-principal.js';
 
 /**
  * Tenant JWTs: issued by the token exchange, checked on every tenant API call (through
@@ -21,12 +21,12 @@ export class TenantAuthService {
     private readonly clock: Clock,
   ) {}
 
-  issueTenantJwt(principal: TenantPrincipal): Promise<string> {
+  issueTenantJwt(principal: ServiceAccountPrincipal): Promise<string> {
     return this.jwt.signAsync({ sub: principal.serviceAccountId, tid: principal.tenantId });
   }
 
   /** The caller a bearer token stands for; throws `TenantTokenRejectedError` for any token that may not call. */
-  async verifyTenantJwt(token: string): Promise<TenantPrincipal> {
+  async verifyTenantJwt(token: string): Promise<ServiceAccountPrincipal> {
     let payload: unknown;
     try {
       payload = await this.jwt.verifyAsync<object>(token);
@@ -37,7 +37,7 @@ export class TenantAuthService {
   }
 
   /** For a payload whose signature and registered claims are already verified. */
-  async principalFromClaims(payload: unknown): Promise<TenantPrincipal> {
+  async principalFromClaims(payload: unknown): Promise<ServiceAccountPrincipal> {
     const principal = principalOfClaims(payload, {
       maxLifetimeSeconds: this.config.jwtTtlSeconds,
       nowSeconds: Math.floor(this.clock.now().getTime() / 1000),

@@ -1,10 +1,21 @@
 import { z } from 'zod';
 
-/** Who is calling the tenant API: what `@CurrentTenant()` gives a handler. */
-export interface TenantPrincipal {
+/** A tenant's service account, by its JWT: the CEM channel's caller, and one of the tenant API's. */
+export interface ServiceAccountPrincipal {
   tenantId: string;
   serviceAccountId: string;
+  user?: undefined;
 }
+
+/** A tenant's console user, by its session (or, later, single sign-on). */
+export interface UserPrincipal {
+  tenantId: string;
+  serviceAccountId?: undefined;
+  user: { id: string; email: string; role: 'admin' | 'viewer' };
+}
+
+/** Who is calling the tenant API: what `@CurrentTenant()` gives a handler. */
+export type TenantPrincipal = ServiceAccountPrincipal | UserPrincipal;
 
 export const TENANT_JWT_ISSUER = 's2-broker';
 export const TENANT_JWT_AUDIENCE = 's2-broker/api';
@@ -27,7 +38,7 @@ const claims = z.object({ sub: z.guid(), tid: z.guid(), iat: z.int(), exp: z.int
 export function principalOfClaims(
   payload: unknown,
   rules: { maxLifetimeSeconds: number; nowSeconds: number },
-): TenantPrincipal | undefined {
+): ServiceAccountPrincipal | undefined {
   const parsed = claims.safeParse(payload);
   if (!parsed.success) return undefined;
   const { iat, exp, sub, tid } = parsed.data;
@@ -38,10 +49,7 @@ export function principalOfClaims(
 }
 
 export function isTenantPrincipal(value: unknown): value is TenantPrincipal {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Partial<TenantPrincipal>).tenantId === 'string' &&
-    typeof (value as Partial<TenantPrincipal>).serviceAccountId === 'string'
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  const { tenantId, serviceAccountId, user } = value as Partial<Record<keyof TenantPrincipal, unknown>>;
+  return typeof tenantId === 'string' && (typeof serviceAccountId === 'string' || typeof user === 'object');
 }

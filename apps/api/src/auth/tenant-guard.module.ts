@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
+import { SecurityModule } from '#security';
+import { StoreModule } from '#store';
 import { TenantAuthModule } from '#tenant-auth';
-import { TenantJwtGuard } from './tenant-jwt.guard.js';
-import { TenantJwtStrategy } from './tenant-jwt.strategy.js';
+import { ConsoleAuth } from '../console/console-auth.service.js';
+import { OperatorUserGuard, TenantPrincipalGuard } from './principal.guard.js';
+import { JwtPrincipalSource, PrincipalResolver, SessionPrincipalSource } from './principal-sources.js';
 
-/** `TenantJwtGuard` and `@CurrentTenant()` for the tenant API's routes. */
+const EXPORTED = [ConsoleAuth, PrincipalResolver, TenantPrincipalGuard, OperatorUserGuard];
+
+/** The guards of the `/api/v1` routes (a tenant JWT or a console session) and `@CurrentTenant()`. */
 @Module({
-  imports: [TenantAuthModule, PassportModule],
-  providers: [TenantJwtStrategy, TenantJwtGuard],
-  exports: [TenantAuthModule, TenantJwtGuard],
+  imports: [TenantAuthModule, StoreModule, SecurityModule],
+  providers: [...EXPORTED, JwtPrincipalSource, SessionPrincipalSource],
+  exports: [TenantAuthModule, ...EXPORTED],
 })
 export class TenantGuardModule {}

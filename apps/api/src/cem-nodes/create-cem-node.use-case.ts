@@ -4,6 +4,7 @@ import { type CemNodeRecord, CemNodeRepository } from '#store';
 import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeQuotaExceededError, ExternalRefTakenError } from '../errors/api-error.js';
 import { NodeCodeGenerator } from './node-code.generator.js';
+import { auditActor } from '../audit/audit-actor.js';
 
 export interface NewCemNodeRequest {
   brand: string;
@@ -46,8 +47,7 @@ export class CreateCemNode {
       };
       const result = await this.nodes.create(node, {
         tenantId: caller.tenantId,
-        actorType: 'service_account',
-        actorId: caller.serviceAccountId,
+        ...auditActor(caller),
         action: 'cem_node.created',
         subjectType: 'cem_node',
         subjectId: id,

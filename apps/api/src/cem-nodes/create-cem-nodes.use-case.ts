@@ -9,6 +9,7 @@ import type { IssuedPairingCode } from '../pairing-codes/issue-pairing-code.use-
 import { expiryOf, pairingUrlOf } from '../pairing-codes/pairing-code.policy.js';
 import { type NewCemNodeRequest, NODE_ID_ALIAS_ATTEMPTS } from './create-cem-node.use-case.js';
 import { NodeCodeGenerator } from './node-code.generator.js';
+import { auditActor } from '../audit/audit-actor.js';
 
 export interface CreateCemNodesRequest {
   nodes: NewCemNodeRequest[];
@@ -62,8 +63,7 @@ export class CreateCemNodes {
       final.flatMap((node) => {
         const entry = {
           tenantId: caller.tenantId,
-          actorType: 'service_account' as const,
-          actorId: caller.serviceAccountId,
+          ...auditActor(caller),
           subjectType: 'cem_node',
           subjectId: node.id,
         };

@@ -3,6 +3,7 @@ import { EventBus, pairingRemoved } from '#events';
 import { CemNodeRepository } from '#store';
 import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeNotFoundError } from '../errors/api-error.js';
+import { auditActor } from '../audit/audit-actor.js';
 
 /**
  * `DELETE /api/v1/cem-nodes/{id}`: the node and its pairing code go, and each of its RMs is unpaired as
@@ -20,8 +21,7 @@ export class DeleteCemNode {
   async execute(caller: TenantPrincipal, id: string): Promise<void> {
     const removed = await this.nodes.deleteInTenant(caller.tenantId, id, {
       tenantId: caller.tenantId,
-      actorType: 'service_account',
-      actorId: caller.serviceAccountId,
+      ...auditActor(caller),
       action: 'cem_node.deleted',
       subjectType: 'cem_node',
       subjectId: id,

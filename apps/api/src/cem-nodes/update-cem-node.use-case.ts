@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type CemNodeChanges, type CemNodeRecord, CemNodeRepository } from '#store';
 import type { TenantPrincipal } from '#tenant-auth';
 import { CemNodeNotFoundError, ExternalRefTakenError } from '../errors/api-error.js';
+import { auditActor } from '../audit/audit-actor.js';
 
 /** `PATCH /api/v1/cem-nodes/{id}`: the descriptions RMs see from now on (running sessions keep theirs). */
 @Injectable()
@@ -11,8 +12,7 @@ export class UpdateCemNode {
   async execute(caller: TenantPrincipal, id: string, changes: CemNodeChanges): Promise<CemNodeRecord> {
     const result = await this.nodes.updateInTenant(caller.tenantId, id, changes, {
       tenantId: caller.tenantId,
-      actorType: 'service_account',
-      actorId: caller.serviceAccountId,
+      ...auditActor(caller),
       action: 'cem_node.updated',
       subjectType: 'cem_node',
       subjectId: id,

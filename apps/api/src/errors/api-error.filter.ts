@@ -28,6 +28,15 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.RmNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.WebhookNotFound]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.DeadLetterNotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.SignInInvalid]: HttpStatus.UNAUTHORIZED,
+  [ApiErrorCode.NotSignedIn]: HttpStatus.UNAUTHORIZED,
+  [ApiErrorCode.CsrfTokenInvalid]: HttpStatus.FORBIDDEN,
+  [ApiErrorCode.RoleForbidden]: HttpStatus.FORBIDDEN,
+  [ApiErrorCode.InvitationInvalid]: HttpStatus.BAD_REQUEST,
+  [ApiErrorCode.InvitationGone]: HttpStatus.GONE,
+  [ApiErrorCode.EmailTaken]: HttpStatus.CONFLICT,
+  [ApiErrorCode.UserNotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.InspectorStreamsExhausted]: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 export function apiErrorBody(error: ApiError): ErrorBody & { peer?: PeerAnswer } {

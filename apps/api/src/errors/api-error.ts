@@ -20,6 +20,15 @@ export enum ApiErrorCode {
   RmNotFound = 'rm_not_found',
   WebhookNotFound = 'webhook_not_found',
   DeadLetterNotFound = 'dead_letter_not_found',
+  SignInInvalid = 'sign_in_invalid',
+  NotSignedIn = 'not_signed_in',
+  CsrfTokenInvalid = 'csrf_token_invalid',
+  RoleForbidden = 'role_forbidden',
+  InvitationInvalid = 'invitation_invalid',
+  InvitationGone = 'invitation_gone',
+  EmailTaken = 'email_taken',
+  UserNotFound = 'user_not_found',
+  InspectorStreamsExhausted = 'inspector_streams_exhausted',
 }
 
 /** A domain error: its message is written for the client, so it never holds a secret or an internal detail. */
@@ -163,5 +172,68 @@ export class WebhookNotFoundError extends ApiError {
 export class DeadLetterNotFoundError extends ApiError {
   constructor() {
     super(ApiErrorCode.DeadLetterNotFound, 'dead letter not found');
+  }
+}
+
+/** One message for an unknown email, a wrong password, a disabled user and a suspended tenant. */
+export class SignInInvalidError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.SignInInvalid, 'wrong email or password');
+  }
+}
+
+/** No console session cookie, or one whose session ended (signed out, idle, expired, user deleted). */
+export class NotSignedInError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.NotSignedIn, 'not signed in');
+  }
+}
+
+export class CsrfTokenInvalidError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.CsrfTokenInvalid, 'CSRF token missing or wrong');
+  }
+}
+
+/** A signed-in user whose role does not allow the request. */
+export class RoleForbiddenError extends ApiError {
+  constructor(why: string) {
+    super(ApiErrorCode.RoleForbidden, why);
+  }
+}
+
+export class InvitationInvalidError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.InvitationInvalid, 'token: not an invitation of this broker');
+  }
+}
+
+/** The invitation was used already, or its week is over: the inviter must send a new one. */
+export class InvitationGoneError extends ApiError {
+  constructor(why: 'spent' | 'expired') {
+    super(ApiErrorCode.InvitationGone, `the invitation is ${why === 'spent' ? 'already used' : 'expired'}`);
+  }
+}
+
+export class EmailTakenError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.EmailTaken, 'email: a user with this email exists');
+  }
+}
+
+/** Also for another tenant's user. */
+export class UserNotFoundError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.UserNotFound, 'user not found');
+  }
+}
+
+/** The tenant holds as many live inspector streams as the deployment allows (`INSPECTOR_STREAMS_PER_TENANT`). */
+export class InspectorStreamsExhaustedError extends ApiError {
+  constructor(max: number) {
+    super(
+      ApiErrorCode.InspectorStreamsExhausted,
+      `the tenant may hold ${max} live message streams at once: close one first`,
+    );
   }
 }

@@ -1,9 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { componentSchemas } from './components.js';
+import { CSRF_HEADER, SESSION_COOKIE } from '../console/session-cookie.js';
 
 export const TENANT_SECURITY = 'tenantJwt';
 export const OPERATOR_SECURITY = 'operatorToken';
+export const CONSOLE_SECURITY = 'consoleSession';
 
 /** Only the tenant and operator APIs: S2 Connect and health have their own specifications. */
 const DOCUMENTED_PREFIXES = ['/api/v1/', '/admin/v1/'];
@@ -30,6 +32,15 @@ export function buildApiDocument(app: INestApplication, publicUrl: string): Open
     .addServer(publicUrl)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, TENANT_SECURITY)
     .addBearerAuth({ type: 'http', scheme: 'bearer' }, OPERATOR_SECURITY)
+    .addCookieAuth(
+      SESSION_COOKIE,
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        description: `The console's session (\`POST /api/v1/console/session\`); every request but GET and HEAD also sends \`${CSRF_HEADER}\``,
+      },
+      CONSOLE_SECURITY,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     autoTagControllers: false,

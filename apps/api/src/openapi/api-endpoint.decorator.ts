@@ -6,8 +6,11 @@ import { componentRef, errorBody, type JsonSchema, peerErrorBody, requestSchema 
 
 export interface EndpointDoc {
   summary: string;
-  /** The success status and, unless it has no body (204), its registered response shape. */
-  ok: { status: HttpStatus; schema?: z.ZodType };
+  /**
+   * The success status and, unless it has no body (204), its registered response shape; or, for a
+   * Server-Sent Events stream, what its events are.
+   */
+  ok: { status: HttpStatus; schema?: z.ZodType; eventStream?: string };
   /** The body schema `ZodBodyPipe` validates with. */
   body?: z.ZodType;
   /** The query schema `ZodBodyPipe` validates with: one parameter per property. */
@@ -45,6 +48,9 @@ export function ApiEndpoint(doc: EndpointDoc): MethodDecorator {
       status: doc.ok.status,
       description: statusText(doc.ok.status),
       ...(doc.ok.schema === undefined ? {} : { schema: componentRef(doc.ok.schema) }),
+      ...(doc.ok.eventStream === undefined
+        ? {}
+        : { content: { 'text/event-stream': { schema: { type: 'string', description: doc.ok.eventStream } } } }),
     }),
     ...(doc.body === undefined ? [] : [ApiBody({ required: true, schema: requestSchema(doc.body) })]),
     ...(doc.query === undefined ? [] : queryParameters(doc.query)),

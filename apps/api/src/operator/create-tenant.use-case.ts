@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RandomSource, SecretHasher } from '#security';
-import { type TenantRecord, TenantRepository } from '#store';
+import { type AuditEntry, type TenantRecord, TenantRepository } from '#store';
 import { newClientId, newClientSecret } from '../service-accounts/client-credentials.js';
 
 export interface NewTenantRequest {
@@ -23,7 +23,11 @@ export class CreateTenant {
     private readonly hasher: SecretHasher,
   ) {}
 
-  async execute(request: NewTenantRequest): Promise<CreatedTenant> {
+  /** `actor`: the operator token's, unless an operator user of the console asks. */
+  async execute(
+    request: NewTenantRequest,
+    actor: Pick<AuditEntry, 'actorType' | 'actorId' | 'actorEmail'> = { actorType: 'operator', actorId: null },
+  ): Promise<CreatedTenant> {
     const tenantId = this.random.uuid();
     const serviceAccountId = this.random.uuid();
     const clientId = newClientId(this.random);
@@ -33,8 +37,7 @@ export class CreateTenant {
       { id: serviceAccountId, name: 'default', clientId, secretHash: await this.hasher.hash(clientSecret) },
       {
         tenantId,
-        actorType: 'operator',
-        actorId: null,
+        ...actor,
         action: 'tenant.created',
         subjectType: 'tenant',
         subjectId: tenantId,

@@ -6,6 +6,7 @@ import type { TenantPrincipal } from '#tenant-auth';
 import { NodeCodeGenerator } from '../cem-nodes/node-code.generator.js';
 import { CemNodeNotFoundError } from '../errors/api-error.js';
 import { expiryOf, pairingUrlOf } from './pairing-code.policy.js';
+import { auditActor } from '../audit/audit-actor.js';
 
 export interface PairingCodeRequest {
   cemNodeId: string;
@@ -41,8 +42,7 @@ export class IssuePairingCode {
       { tenantId: caller.tenantId, cemNodeId: node.id, token, expiresAt },
       {
         tenantId: caller.tenantId,
-        actorType: 'service_account',
-        actorId: caller.serviceAccountId,
+        ...auditActor(caller),
         action: 'pairing_code.issued',
         subjectType: 'cem_node',
         subjectId: node.id,

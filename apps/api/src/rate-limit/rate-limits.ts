@@ -13,6 +13,8 @@ const PAIRING_WINDOW_SECONDS = 5 * MINUTE;
 export class RateLimits {
   readonly authFailuresByClient: AttemptLimiter;
   readonly authFailuresByAddress: AttemptLimiter;
+  /** Console sign-in's per-email bound: as many tries as a service account's client id gets. */
+  readonly signInFailuresByEmail: AttemptLimiter;
   readonly pairingByAddress: AttemptLimiter;
   readonly pairingFailuresByNode: AttemptLimiter;
   private readonly trustedProxyHops: number;
@@ -23,6 +25,7 @@ export class RateLimits {
       new AttemptLimiter(redis.client, { name, points, windowSeconds });
     this.authFailuresByClient = limiter('auth-client', limits.authFailuresPerClient, MINUTE);
     this.authFailuresByAddress = limiter('auth-address', limits.authFailuresPerAddress, MINUTE);
+    this.signInFailuresByEmail = limiter('sign-in-email', limits.authFailuresPerClient, MINUTE);
     this.pairingByAddress = limiter('pairing-address', limits.pairingRequestsPerAddress, MINUTE);
     this.pairingFailuresByNode = limiter('pairing-node', limits.pairingFailuresPerNode, PAIRING_WINDOW_SECONDS);
     this.trustedProxyHops = limits.trustedProxyHops;

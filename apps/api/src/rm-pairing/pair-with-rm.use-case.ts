@@ -10,6 +10,7 @@ import { publicUrls, serverEndpointDescription, serverNodeDescription } from '..
 import { checkPairingUrl } from './pairing-url.js';
 import type { RmPairingView } from './rm-pairing.view.js';
 import { RmPairingClient } from './rm-pairing.client.js';
+import { auditActor } from '../audit/audit-actor.js';
 
 export interface PairWithRmRequest {
   cemNodeId: string;
@@ -65,8 +66,7 @@ export class PairWithRm {
       accessTokenHash: hashToken(accessToken),
       audit: {
         tenantId: node.tenantId,
-        actorType: 'service_account',
-        actorId: caller.serviceAccountId,
+        ...auditActor(caller),
         action: 'pairing.created',
         subjectType: 'rm_node',
         subjectId: rmNode.id,

@@ -1,5 +1,6 @@
 import type { AuditEntry, JsonValue } from '#store';
 import type { TenantPrincipal } from '#tenant-auth';
+import { auditActor } from '../audit/audit-actor.js';
 
 /** A credential event done by a tenant's service account (`caller`) to one of the tenant's accounts. */
 export function serviceAccountAudit(
@@ -10,8 +11,7 @@ export function serviceAccountAudit(
 ): AuditEntry {
   return {
     tenantId: caller.tenantId,
-    actorType: 'service_account',
-    actorId: caller.serviceAccountId,
+    ...auditActor(caller),
     action,
     subjectType: 'service_account',
     subjectId: serviceAccountId,

@@ -1,5 +1,6 @@
 import type { AuditEntry, JsonValue } from '#store';
 import type { TenantPrincipal } from '#tenant-auth';
+import { auditActor } from '../audit/audit-actor.js';
 
 /** An audit row of a change to a webhook endpoint by the calling service account; never with a secret. */
 export function webhookAudit(
@@ -10,8 +11,7 @@ export function webhookAudit(
 ): AuditEntry {
   return {
     tenantId: caller.tenantId,
-    actorType: 'service_account',
-    actorId: caller.serviceAccountId,
+    ...auditActor(caller),
     action,
     subjectType: 'webhook',
     subjectId: endpointId,

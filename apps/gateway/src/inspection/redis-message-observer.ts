@@ -25,6 +25,7 @@ export class RedisMessageObserver extends MessageObserver implements OnApplicati
   private taps: string[] = [];
   private tapEntries: string[] = [];
   private history = new Map<string, { policy: HistoryPolicy; entries: string[] }>();
+  private forgotten: string[] = [];
   private timers: NodeJS.Timeout[] = [];
   private readonly logger: Logger;
 
@@ -69,6 +70,11 @@ export class RedisMessageObserver extends MessageObserver implements OnApplicati
     kept.entries.push(entry);
   }
 
+  override forget(rmNodeIds: readonly string[]): void {
+    for (const rmNodeId of rmNodeIds) this.history.delete(rmNodeId);
+    this.forgotten.push(...rmNodeIds);
+  }
+
   private async readTaps(): Promise<void> {
     try {
       const taps = await this.redis.client.hgetall(inspectionKeys.taps());
@@ -87,7 +93,7 @@ export class RedisMessageObserver extends MessageObserver implements OnApplicati
   }
 
   private flush(): void {
-    if (this.taps.length === 0 && this.history.size === 0) return;
+    if (this.taps.length === 0 && this.history.size === 0 && this.forgotten.length === 0) return;
     // Plain commands rather than a pipeline, all in one write per server (the shared connection
     // pipelines by itself): on a cluster the RMs' history keys are spread over the shards.
     const { client } = this.redis;
@@ -104,9 +110,13 @@ export class RedisMessageObserver extends MessageObserver implements OnApplicati
         client.pexpire(key, policy.maxAgeSeconds * 1_000),
       );
     }
+    // After this flush's own writes, and any earlier one's: one connection keeps them in order. One key
+    // per command: on a cluster each RM's history has a slot of its own.
+    for (const id of this.forgotten) writes.push(client.unlink(inspectionKeys.history(id)));
     this.taps = [];
     this.tapEntries = [];
     this.history = new Map();
+    this.forgotten = [];
     Promise.all(writes).catch((error: unknown) =>
       this.logger.warn({ err: error }, 'writing inspected messages failed'),
     );

@@ -45,7 +45,7 @@ export class GatewayNode {
     sessionEvents: SessionEventSink,
     @Inject(LOGGER) logger: Logger,
     metrics: Metrics,
-    observer: MessageObserver,
+    private readonly observer: MessageObserver,
     @Inject(CONFIG) config: Pick<Config, 'cemHold'>,
   ) {
     this.outcomes = new PendingOutcomes(
@@ -151,7 +151,17 @@ export class GatewayNode {
 
   /** The tenant changed its message history policy: its live sessions here follow it at once. */
   setHistory(tenantId: string, history: HistoryPolicy | null): void {
-    for (const rm of this.hub.rms(tenantId)) rm.history = history;
+    const rms = this.hub.rms(tenantId);
+    for (const rm of rms) rm.history = history;
+    if (history === null) this.forgetHistory(rms.map((rm) => rm.rmNodeId));
+  }
+
+  /**
+   * The RMs' history is to go (their pairing is gone, their tenant keeps none any more): what this
+   * replica gathered of them is dropped, and their lists removed after any write of it.
+   */
+  forgetHistory(rmNodeIds: readonly string[]): void {
+    if (rmNodeIds.length > 0) this.observer.forget(rmNodeIds);
   }
 
   onRmFrame(rm: LocalRm, text: string): void {

@@ -33,4 +33,6 @@ export abstract class SessionEventSink {
 export abstract class MessageObserver {
   abstract observes(rmNodeId: string, history: HistoryPolicy | null): boolean;
   abstract record(rmNodeId: string, history: HistoryPolicy | null, entry: string): void;
+  /** Drops what was gathered of these RMs and removes their history. */
+  abstract forget(rmNodeIds: readonly string[]): void;
 }

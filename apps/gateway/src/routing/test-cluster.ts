@@ -113,11 +113,15 @@ class FakePairings extends PairingLookup {
 class RecordingObserver extends MessageObserver {
   readonly watched = new Set<string>();
   readonly entries: { rmNodeId: string; history: HistoryPolicy | null; entry: InspectedMessage }[] = [];
+  readonly forgotten: string[] = [];
   override observes(rmNodeId: string, history: HistoryPolicy | null): boolean {
     return history !== null || this.watched.has(rmNodeId);
   }
   override record(rmNodeId: string, history: HistoryPolicy | null, entry: string): void {
     this.entries.push({ rmNodeId, history, entry: JSON.parse(entry) as InspectedMessage });
+  }
+  override forget(rmNodeIds: readonly string[]): void {
+    this.forgotten.push(...rmNodeIds);
   }
 }
 

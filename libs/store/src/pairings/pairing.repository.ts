@@ -6,6 +6,7 @@ import { auditRow, tenantStatusOf } from '../mapping.js';
 import { isUuid } from '../uuid.js';
 import { CEM_NODE_WITH_TENANT_COLUMNS, cemNodeWithTenantOf, type CemNodeWithTenantRow } from '../cem-node-columns.js';
 import type { AuditEntry, CemNodeWithTenant, SessionPolicy } from '../records.js';
+import { type HistoryColumns, historyPolicyOf } from '../history-settings.repository.js';
 
 type RemovalReason = Extract<PairingEvent, { type: 'pairing.removed' }>['reason'];
 
@@ -199,16 +200,18 @@ export class PairingRepository {
 
   /**
    * Tombstones for every pairing of a tenant that is being deleted, inside the caller's transaction
-   * (before the cascade takes the pairings and their tokens).
+   * (before the cascade takes the pairings and their tokens). Answers their RMs.
    */
-  async buryAllOfTenant(tx: Tx, tenantId: string): Promise<void> {
-    await tx.$executeRaw`
+  async buryAllOfTenant(tx: Tx, tenantId: string): Promise<string[]> {
+    const rows = await tx.$queryRaw<{ rmNodeId: string }[]>`
       INSERT INTO unpaired_pairings (id, tenant_id, cem_node_id, rm_node_id, access_token_hashes, reason)
       SELECT gen_random_uuid(), p.tenant_id, p.cem_node_id, p.rm_node_id,
         COALESCE(array_agg(t.token_hash) FILTER (WHERE t.token_hash IS NOT NULL), '{}'), 'tenant-deleted'
       FROM pairings p LEFT JOIN access_tokens t ON t.pairing_id = p.id
       WHERE p.tenant_id = ${tenantId}::uuid
-      GROUP BY p.id`;
+      GROUP BY p.id
+      RETURNING rm_node_id AS "rmNodeId"`;
+    return rows.map((row) => row.rmNodeId);
   }
 
   /**
@@ -306,21 +309,25 @@ export class PairingRepository {
   }
 
   /**
-   * `isLive`, the tenant's session policy and the RM's descriptions in one statement, for the RM's
-   * upgrade: undefined when the pairing is gone (its tenant's deletion takes it along). The descriptions
-   * come as the JSON text `session.opened` carries, so that the CEM channel's replica need not ask again.
+   * `isLive`, the tenant's session policy (its message history policy with it) and the RM's descriptions
+   * in one statement, for the RM's upgrade: undefined when the pairing is gone (its tenant's deletion
+   * takes it along). The descriptions come as the JSON text `session.opened` carries, so that the CEM
+   * channel's replica need not ask again.
    */
   async livePolicy(pairingId: string): Promise<{ policy: SessionPolicy; descriptions: string } | undefined> {
     if (!isUuid(pairingId)) return undefined;
-    const [row] = await this.prisma.prepared<TenantPolicyColumns & { descriptions: string }>(
+    const [row] = await this.prisma.prepared<TenantPolicyColumns & HistoryColumns & { descriptions: string }>(
       'pairing-live-policy-descriptions',
       `SELECT n.status AS "tenantStatus", n.max_sessions AS "maxSessions",
+              n.history_max_messages AS "historyMaxMessages", n.history_max_age_seconds AS "historyMaxAgeSeconds",
               json_build_object('rmNodeDescription', p.rm_node_description,
                                 'rmEndpointDescription', p.rm_endpoint_description)::text AS descriptions
        FROM pairings p JOIN tenants n ON n.id = p.tenant_id WHERE p.id = $1::uuid`,
       [pairingId],
     );
-    return row === undefined ? undefined : { policy: policyOf(row), descriptions: row.descriptions };
+    return row === undefined
+      ? undefined
+      : { policy: { ...policyOf(row), history: historyPolicyOf(row) }, descriptions: row.descriptions };
   }
 
   /** The tenant's pairing of an RM, if the RM is paired with one of the tenant's CEM nodes. */
