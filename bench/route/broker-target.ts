@@ -28,6 +28,9 @@ const READY_TIMEOUT_MS = 60_000;
 export interface BrokerSettings {
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  /** `cluster`: the replicas run on the Redis Cluster of `clusterNodes` instead of `redisUrl`. */
+  readonly redisMode: 'standalone' | 'cluster';
+  readonly clusterNodes: readonly string[];
   readonly sessions: number;
   /** Keep the API process up after the sessions open, to serve a message inspector's stream. */
   readonly inspect?: boolean;
@@ -51,7 +54,6 @@ export function brokerEnv(
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: settings.databaseUrl,
-    REDIS_URL: settings.redisUrl,
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     PORT: String(port),
     INTERNAL_PORT: String(internalPort),
@@ -66,6 +68,14 @@ export function brokerEnv(
     INSTANCE_ID: `bench-${name}`,
   };
   for (const name of ['ROLES', 'TLS_CERT_FILE', 'TLS_KEY_FILE']) delete env[name];
+  // The bench's own environment names the cluster too: a replica takes only the settings of its mode.
+  for (const name of Object.keys(env).filter((key) => key.startsWith('REDIS_'))) delete env[name];
+  Object.assign(
+    env,
+    settings.redisMode === 'cluster'
+      ? { REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: settings.clusterNodes.join(',') }
+      : { REDIS_URL: settings.redisUrl },
+  );
   if (roles !== undefined) env.ROLES = roles;
   return env;
 }

@@ -15,9 +15,10 @@ function reading(
     redisSeconds: number | null;
     waitedUs?: number | null;
     replicaPreemptions?: number;
+    servers?: { server: string; cpuSeconds: number | null; calls: number; publish: number; scripts: number }[];
   },
 ) {
-  return { at, total: perCpuTicks * cpus, waitedUs: null, replicaPreemptions: 0, ...parts };
+  return { at, total: perCpuTicks * cpus, waitedUs: null, replicaPreemptions: 0, servers: [], ...parts };
 }
 
 describe('CpuMeter.between', () => {
@@ -50,7 +51,28 @@ describe('CpuMeter.between', () => {
       steal: 2,
       cpuWait: 30,
       replicaPreemptionsPerSecond: 400,
+      perServer: [],
     });
+  });
+
+  it('gives each Redis server its CPU and commands per second, for the spread over shards', () => {
+    const shard = (server: string, cpuSeconds: number, calls: number, publish: number, scripts: number) => ({
+      server,
+      cpuSeconds,
+      calls,
+      publish,
+      scripts,
+    });
+    const parts = { busy: 0, steal: 0, replicas: 0, workers: 0, redisSeconds: 0 };
+    const before = reading(0, 0, { ...parts, servers: [shard('a:1', 1, 100, 10, 5), shard('b:2', 2, 0, 0, 0)] });
+    const after = reading(2_000, 200, {
+      ...parts,
+      servers: [shard('a:1', 1.5, 2_100, 1_010, 205), shard('b:2', 2.2, 1_000, 600, 0)],
+    });
+    expect(CpuMeter.between(before, after).perServer).toEqual([
+      { server: 'a:1', cpu: 25, callsPerSecond: 1_000, publishPerSecond: 500, scriptsPerSecond: 100 },
+      { server: 'b:2', cpu: 10, callsPerSecond: 500, publishPerSecond: 300, scriptsPerSecond: 0 },
+    ]);
   });
 
   it('leaves out what Redis or the kernel did not say', () => {

@@ -31,6 +31,28 @@ export interface CpuShare {
    * (involuntary context switches): each is a wait for a core in the middle of handling messages.
    */
   readonly replicaPreemptionsPerSecond: number;
+  /**
+   * Per Redis server (one, or each primary of a cluster): its CPU and the commands per second it ran,
+   * all of them and the pub/sub and script ones: how the per-message work spreads over shards.
+   */
+  readonly perServer: readonly ServerShare[];
+}
+
+export interface ServerShare {
+  readonly server: string;
+  readonly cpu: number | null;
+  readonly callsPerSecond: number;
+  readonly publishPerSecond: number;
+  readonly scriptsPerSecond: number;
+}
+
+/** What one Redis server had done when read: CPU seconds and calls by command. */
+interface ServerReading {
+  readonly server: string;
+  readonly cpuSeconds: number | null;
+  readonly calls: number;
+  readonly publish: number;
+  readonly scripts: number;
 }
 
 interface Reading {
@@ -42,6 +64,7 @@ interface Reading {
   readonly replicas: number;
   readonly workers: number;
   readonly redisSeconds: number | null;
+  readonly servers: readonly ServerReading[];
   /** Microseconds some task waited for a CPU, since boot. */
   readonly waitedUs: number | null;
   readonly replicaPreemptions: number;
@@ -93,15 +116,19 @@ function cpuWaitedUs(): number | null {
 
 /** Reads the CPU of the replicas, the load workers, Redis and the machine at the edges of a phase. */
 export class CpuMeter {
-  private readonly redis: Redis;
+  private readonly servers: readonly Redis[];
 
+  /** `redisUrls`: every Redis server that carries the run (each primary of a cluster). */
   constructor(
-    redisUrl: string,
+    redisUrls: readonly string[],
     private readonly replicaPids: readonly number[],
     private readonly workerPids: readonly number[],
   ) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectionName: 'bench-route:cpu' });
-    this.redis.on('error', () => undefined);
+    this.servers = redisUrls.map((url) => {
+      const redis = new Redis(url, { maxRetriesPerRequest: 1, connectionName: 'bench-route:cpu' });
+      redis.on('error', () => undefined);
+      return redis;
+    });
   }
 
   async read(): Promise<Reading> {
@@ -114,7 +141,7 @@ export class CpuMeter {
       workers: sum(this.workerPids),
       waitedUs: cpuWaitedUs(),
       replicaPreemptions: this.replicaPids.reduce((n, pid) => n + preemptions(pid), 0),
-      redisSeconds: await this.redisCpuSeconds(),
+      ...(await this.readServers()),
     };
   }
 
@@ -139,21 +166,53 @@ export class CpuMeter {
           : round((after.waitedUs - before.waitedUs) / 1_000 / (10 * seconds), 1),
       replicaPreemptionsPerSecond:
         seconds > 0 ? round((after.replicaPreemptions - before.replicaPreemptions) / seconds, 0) : 0,
+      perServer: after.servers.map((server, i) => {
+        const earlier = before.servers[i] as ServerReading;
+        const rate = (n: number) => (seconds > 0 ? round(n / seconds, 0) : 0);
+        return {
+          server: server.server,
+          cpu:
+            server.cpuSeconds === null || earlier.cpuSeconds === null || seconds <= 0
+              ? null
+              : round((100 * (server.cpuSeconds - earlier.cpuSeconds)) / seconds, 1),
+          callsPerSecond: rate(server.calls - earlier.calls),
+          publishPerSecond: rate(server.publish - earlier.publish),
+          scriptsPerSecond: rate(server.scripts - earlier.scripts),
+        };
+      }),
     };
   }
 
   close(): void {
-    this.redis.disconnect();
+    for (const redis of this.servers) redis.disconnect();
   }
 
-  private async redisCpuSeconds(): Promise<number | null> {
-    try {
-      const info = await this.redis.info('cpu');
-      const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
-      const seconds = field('used_cpu_sys') + field('used_cpu_user');
-      return Number.isFinite(seconds) ? seconds : null;
-    } catch {
-      return null;
-    }
+  /** Every server's CPU and command counts; the Redis CPU is their sum. */
+  private async readServers(): Promise<{ redisSeconds: number | null; servers: ServerReading[] }> {
+    const servers = await Promise.all(this.servers.map(readServer));
+    const seconds = servers.map((s) => s.cpuSeconds);
+    const redisSeconds = seconds.some((n) => n === null) ? null : seconds.reduce((a, b) => (a ?? 0) + (b ?? 0), 0);
+    return { redisSeconds, servers };
+  }
+}
+
+async function readServer(redis: Redis): Promise<ServerReading> {
+  const server = `${redis.options.host}:${redis.options.port}`;
+  try {
+    const info = await redis.info('all');
+    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+    const calls = (command: string) => Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+    const cpuSeconds = field('used_cpu_sys') + field('used_cpu_user');
+    let total = 0;
+    for (const match of info.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)) total += Number(match[1]);
+    return {
+      server,
+      cpuSeconds: Number.isFinite(cpuSeconds) ? cpuSeconds : null,
+      calls: total,
+      publish: calls('publish') + calls('spublish'),
+      scripts: calls('evalsha') + calls('eval'),
+    };
+  } catch {
+    return { server, cpuSeconds: null, calls: 0, publish: 0, scripts: 0 };
   }
 }

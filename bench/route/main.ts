@@ -4,13 +4,16 @@
 // both ways at fixed rates; with `--target both` also broker/baseline. One JSON line, then a table.
 //
 //   npm run build && node dist/bench/route/main.js --target broker|baseline|both
-//     [--sessions 10000] [--rates 1000,5000] [--seconds 10] [--inspect 1]
+//     [--sessions 10000] [--rates 1000,5000] [--seconds 10] [--inspect 1] [--redis standalone|cluster|both]
 //
 // `--inspect 1` runs each rate of the broker twice, without and then with one message inspector (a
 // live stream through the API) on one RM, and prints the gateway's CPU per message for both.
 //
 // Needs PostgreSQL (broker only; database BENCH_DATABASE_URL, default s2_broker_bench on 127.0.0.1,
-// migrated here) and Redis (REDIS_URL, default 127.0.0.1:6379). Every process it starts is stopped on
+// migrated here) and Redis (REDIS_URL, default 127.0.0.1:6379). `--redis cluster` runs the broker on a
+// Redis Cluster instead (REDIS_CLUSTER_NODES, default 127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103, what
+// `scripts/redis-topology.sh start cluster` starts), `both` on each, in one table; the baseline relay
+// runs on the standalone Redis only. Every process it starts is stopped on
 // success, on error and on SIGINT.
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -23,10 +26,11 @@ import { ratios, type TargetResult } from './stats.js';
 import { WORKERS } from './topology.js';
 
 const USAGE =
-  'usage: node dist/bench/route/main.js --target broker|baseline|both [--sessions N] [--rates R1,R2] [--seconds S] [--inspect 0|1]';
+  'usage: node dist/bench/route/main.js --target broker|baseline|both [--sessions N] [--rates R1,R2] [--seconds S] [--inspect 0|1] [--redis standalone|cluster|both]';
 
-interface Settings extends RunSettings {
+interface Settings extends Omit<RunSettings, 'redisMode'> {
   readonly targets: readonly Target[];
+  readonly redisModes: readonly RunSettings['redisMode'][];
 }
 
 /** What watched the machine's memory at the start of the run and at its end, when that changed. */
@@ -55,8 +59,19 @@ function settings(): Settings {
       rates: { type: 'string', default: '1000,5000' },
       seconds: { type: 'string', default: '10' },
       inspect: { type: 'string', default: '0' },
+      redis: { type: 'string', default: 'standalone' },
     },
   });
+  const modes: Record<string, RunSettings['redisMode'][]> = {
+    standalone: ['standalone'],
+    cluster: ['cluster'],
+    both: ['standalone', 'cluster'],
+  };
+  const redisModes = modes[values.redis];
+  if (redisModes === undefined) throw new Error('--redis must be standalone, cluster or both');
+  const clusterNodes = (process.env['REDIS_CLUSTER_NODES'] ?? '127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103')
+    .split(',')
+    .map((node) => loopback('REDIS_CLUSTER_NODES', `redis://${node.trim()}`).slice('redis://'.length));
   const targets: Record<string, Target[]> = {
     broker: ['broker'],
     baseline: ['baseline'],
@@ -75,6 +90,8 @@ function settings(): Settings {
   return {
     targets: chosen,
     inspect: values.inspect === '1',
+    redisModes,
+    clusterNodes,
     sessions,
     rates,
     seconds,
@@ -133,7 +150,12 @@ async function main(): Promise<number> {
   const damonAtStart = describeDamon(damonMonitors());
   const results: TargetResult[] = [];
   try {
-    for (const target of config.targets) results.push(await runTarget(target, config, group));
+    for (const redisMode of config.redisModes) {
+      // The baseline relay speaks to one Redis server: it runs on the standalone one only.
+      for (const target of config.targets.filter((t) => redisMode === 'standalone' || t === 'broker')) {
+        results.push(await runTarget(target, { ...config, redisMode }, group));
+      }
+    }
   } catch (error) {
     if (results.length > 0) print(config, results, damonAtStart);
     process.stderr.write(`bench route: ${oneLine(error)}\n`);

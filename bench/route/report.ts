@@ -1,5 +1,5 @@
 // The readable table under the JSON line: one column per target, and broker/baseline when both ran.
-import type { CpuShare } from './cpu.js';
+import type { CpuShare, ServerShare } from './cpu.js';
 import { ratios, type Percentiles, type TargetResult } from './stats.js';
 
 const number = (value: number, digits = 0) =>
@@ -16,7 +16,8 @@ export function table(results: readonly TargetResult[]): string {
   const broker = results.find((r) => r.target === 'broker');
   const baseline = results.find((r) => r.target === 'baseline');
   const ratio = broker && baseline ? ratios(broker, baseline) : undefined;
-  const rows: string[][] = [['', ...results.map((r) => r.target), ...(ratio ? ['broker/baseline'] : [])]];
+  const name = (r: TargetResult) => (r.redis === 'cluster' ? `${r.target} (Redis Cluster)` : r.target);
+  const rows: string[][] = [['', ...results.map(name), ...(ratio ? ['broker/baseline'] : [])]];
   const add = (label: string, cell: (r: TargetResult) => string, keys?: readonly string[]) => {
     const ratioCell = keys?.map((k) => ratio?.[k]?.toFixed(2) ?? '-').join(' / ');
     rows.push([label, ...results.map(cell), ...(ratio ? [ratioCell ?? ''] : [])]);
@@ -31,6 +32,13 @@ export function table(results: readonly TargetResult[]): string {
   ]);
   add('saturation, messages/s RM->CEM', (r) => number(r.saturation.messagesPerSecond), ['saturationMessagesPerSecond']);
   add(`  ${CPU_LABEL}`, (r) => cpu(r.saturation.cpu));
+  // The per-message work by Redis server (each primary of a cluster): how evenly it spreads.
+  const perServer = (r: TargetResult, value: (s: ServerShare) => number | null) =>
+    r.saturation.cpu.perServer.map((s) => orDash(value(s))).join(' / ');
+  add('  Redis commands/s, per server', (r) => perServer(r, (s) => s.callsPerSecond));
+  add('  of them PUBLISH or SPUBLISH/s, per server', (r) => perServer(r, (s) => s.publishPerSecond));
+  add('  of them scripts/s, per server', (r) => perServer(r, (s) => s.scriptsPerSecond));
+  add('  Redis CPU %, per server', (r) => perServer(r, (s) => s.cpu));
   for (const { perSecond } of results[0]?.rates ?? []) {
     const at = (r: TargetResult) => r.rates.find((x) => x.perSecond === perSecond);
     for (const [direction, name] of [

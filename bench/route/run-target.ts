@@ -1,6 +1,7 @@
 // One target from start to stop: replicas up, CEM channels, RM sessions, idle memory, saturation, the
 // latency rates, then every process it started is stopped, whatever happened.
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { startBaseline } from './baseline-target.js';
 import { startBroker } from './broker-target.js';
 import { CpuMeter } from './cpu.js';
@@ -46,6 +47,9 @@ export interface RunSettings {
   readonly rates: readonly number[];
   readonly seconds: number;
   readonly redisUrl: string;
+  readonly redisMode: 'standalone' | 'cluster';
+  /** host:port of some nodes of the cluster, for `redisMode` cluster. */
+  readonly clusterNodes: readonly string[];
   readonly databaseUrl: string;
   /** Each rate again with one message inspector open on a busy RM (the broker only). */
   readonly inspect: boolean;
@@ -107,7 +111,7 @@ function watchPeakRss(replicas: Replicas): () => number {
 async function runPhases(target: Target, setup: TargetSetup, workers: WorkerHandle[], settings: RunSettings) {
   const { seconds } = settings;
   const meter = new CpuMeter(
-    settings.redisUrl,
+    settings.redisMode === 'cluster' ? await clusterPrimaries(settings.clusterNodes) : [settings.redisUrl],
     setup.replicas.map((r) => r.pid),
     workers.map((w) => w.member.child.pid ?? 0),
   );
@@ -211,6 +215,7 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
   await Promise.all(workers.map((w) => w.ask({ kind: 'close' }, 'closed', 15_000)));
   const result: TargetResult = {
     target,
+    redis: settings.redisMode,
     sessions: opened.reduce((sum, o) => sum + o.opened, 0),
     idleRssKiBPerSession: round((after - before) / sessions, 2),
     peakRssKiBPerSession: round((peak - before) / sessions, 2),
@@ -233,6 +238,21 @@ async function measure(target: Target, setup: TargetSetup, workers: WorkerHandle
     ...(inspected.length > 0 ? { inspected } : {}),
   };
   return result;
+}
+
+/** redis:// URLs of the cluster's primaries, as one of its nodes lists them. */
+async function clusterPrimaries(nodes: readonly string[]): Promise<string[]> {
+  const redis = new Redis(`redis://${nodes[0] ?? '127.0.0.1:7101'}`, { maxRetriesPerRequest: 1 });
+  try {
+    const listed = String(await redis.call('CLUSTER', 'NODES'));
+    return listed
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter((fields) => fields[2]?.includes('master') && !fields[2].includes('fail'))
+      .map((fields) => `redis://${fields[1]?.split('@')[0]}`);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export async function runTarget(target: Target, settings: RunSettings, group: ProcessGroup): Promise<TargetResult> {

@@ -10,6 +10,7 @@ const cpu: CpuShare = {
   machine: 90,
   steal: 0,
   cpuWait: 5,
+  perServer: [],
   replicaPreemptionsPerSecond: 100,
 };
 const latency = (p99: number): Percentiles => ({ p50: 1, p99, p999: p99 * 2, samples: 1000 });
@@ -17,6 +18,7 @@ const latency = (p99: number): Percentiles => ({ p50: 1, p99, p999: p99 * 2, sam
 function result(target: 'broker' | 'baseline', kib: { idle: number; peak: number }, saturation: number): TargetResult {
   return {
     target,
+    redis: 'standalone',
     sessions: 10_000,
     idleRssKiBPerSession: kib.idle,
     peakRssKiBPerSession: kib.peak,

@@ -42,6 +42,8 @@ export interface RateResult {
 
 export interface TargetResult {
   readonly target: Target;
+  /** The Redis topology the replicas ran on. */
+  readonly redis: 'standalone' | 'cluster';
   readonly sessions: number;
   readonly idleRssKiBPerSession: number;
   /** The highest RSS while the sessions opened: what a replica's memory limit has to allow for. */

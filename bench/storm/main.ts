@@ -104,6 +104,8 @@ async function run(group: ProcessGroup): Promise<void> {
   const broker: BrokerSettings = {
     databaseUrl: process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/s2_broker_bench',
     redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    redisMode: 'standalone',
+    clusterNodes: [],
     sessions,
   };
   const bare = await baseline(group, sessions, concurrency);

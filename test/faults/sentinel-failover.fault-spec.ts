@@ -4,10 +4,10 @@
 // lost; it prints how long after the failover routing worked again both ways.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultCluster, runScenario } from './support/fault-cluster.js';
-import type { FaultCem, FaultRm } from './support/fault-peers.js';
+import type { FaultRm } from './support/fault-peers.js';
+import { routingBack } from './support/routing-back.js';
 import { OwnSentinelGroup } from './support/own-services.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let cluster: FaultCluster<OwnSentinelGroup>;
 
 beforeAll(async () => {
@@ -19,26 +19,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => cluster?.stop());
-
-/** Whether `peer` received the message with this id (S2 messages carry it as message_id). */
-function received(peer: FaultRm | FaultCem, id: string): boolean {
-  return peer.received.some((frame) => {
-    const message = (frame['message'] ?? frame) as Record<string, unknown>;
-    return message['message_id'] === id;
-  });
-}
-
-/** Resolves once a message sent now is delivered both ways: the newest each side sent, asked again until one is. */
-async function routingBack(rm: FaultRm, cem: FaultCem, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    const up = rm.sent.at(-1)?.id;
-    const down = cem.sent.filter((sent) => sent.to === rm.rmNodeId).at(-1)?.id;
-    await sleep(500);
-    if (up !== undefined && down !== undefined && received(cem, up) && received(rm, down)) return;
-  }
-  throw new Error('routing did not come back after the failover');
-}
 
 describe('Sentinel failover', () => {
   it('SENTINEL FAILOVER during traffic both ways: every message delivered or answered, routing back within seconds', async () => {

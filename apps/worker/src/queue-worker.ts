@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { RedisTarget } from '#config';
 import type { Metrics } from '#observability';
 import { closeRedis, createRedis, type RedisClient, redisErrorCounter } from '#redis';
-import { BULL_PREFIX } from '#webhooks';
+import { bullPrefix } from '#webhooks';
 
 export interface QueueWorkerOptions {
   queue: string;
@@ -51,7 +51,7 @@ export abstract class QueueWorker<Data> implements OnApplicationBootstrap, Befor
     const worker = new Worker<Data>(this.options.queue, (job, token) => this.process(job, token), {
       ...this.options.settings,
       connection: this.connection,
-      prefix: BULL_PREFIX,
+      prefix: bullPrefix(),
     });
     worker.on('error', (error) => this.logger.warn({ err: error }, 'queue worker error'));
     worker.on('completed', (job) => void this.afterJob(job));

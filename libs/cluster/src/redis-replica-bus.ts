@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { CONFIG, type Config } from '#config';
 import { LOGGER } from '#observability';
-import { RedisService, type RedisClient } from '#redis';
+import { Cluster } from 'ioredis';
+import { hashSlot, hashTagsInUse, RedisService, type RedisClient } from '#redis';
 import type { Ack, Envelope } from './envelopes.js';
 import { clusterKeys } from './cluster-keys.js';
 import { HEARTBEAT_MS, REPLICA_DEAD_AFTER_MS, ReplicaBus } from './replica-bus.js';
@@ -33,8 +34,9 @@ interface Lane {
 }
 
 /**
- * This replica's inbox and its voice to the others: one Redis pub/sub channel per replica (Redis 7
- * sharded pub/sub would take the same names on a cluster), plus a heartbeat so that others can tell
+ * This replica's inbox and its voice to the others: one Redis pub/sub channel per replica (sharded
+ * pub/sub on a cluster, SSUBSCRIBE/SPUBLISH: a batch crosses only the shard of its target's inbox,
+ * where plain PUBLISH would be copied to every node), plus a heartbeat so that others can tell
  * when it is gone. Envelopes for one replica are batched into one PUBLISH (see BATCH_WINDOW_MS), over a
  * connection of its own that keeps the order in which they were sent.
  */
@@ -42,7 +44,7 @@ interface Lane {
 export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnApplicationShutdown {
   override readonly replicaId: string;
   private readonly publisher: RedisClient;
-  private readonly subscriber: RedisClient;
+  private subscriber: RedisClient;
   private readonly logger: Logger;
   private handler: (envelope: Envelope) => void = () => undefined;
   private readonly lanes = new Map<string, Lane>();
@@ -56,6 +58,10 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
   private epoch?: string;
   private stateLost: () => void = () => undefined;
   private lastFlush = -Infinity;
+  /** On a cluster: inboxes on sharded pub/sub. */
+  private readonly sharded: boolean;
+  /** On a cluster: the primary of every slot at the last heartbeat (see `checkPrimaries`). */
+  private primaries?: string[];
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -64,8 +70,9 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
   ) {
     super();
     this.replicaId = `${config.instanceId}-${randomBytes(4).toString('hex')}`;
+    this.sharded = hashTagsInUse();
     this.publisher = redis.dedicatedConnection('publisher');
-    this.subscriber = redis.dedicatedConnection('inbox');
+    this.subscriber = redis.dedicatedConnection('inbox', { shardedSubscriber: this.sharded });
     this.logger = logger.child({ component: 'replica-bus', replica: this.replicaId });
   }
 
@@ -73,23 +80,29 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
     this.handler = handler;
   }
 
+  private readonly hear = (_channel: string, text: string): void => {
+    let batch: Envelope[];
+    try {
+      batch = decodeBatch(text);
+    } catch {
+      this.logger.error('unreadable envelope batch');
+      return;
+    }
+    for (const envelope of batch) this.handler(envelope);
+  };
+
   async onModuleInit(): Promise<void> {
-    this.subscriber.on('message', (_channel: string, text: string) => {
-      let batch: Envelope[];
-      try {
-        batch = decodeBatch(text);
-      } catch {
-        this.logger.error('unreadable envelope batch');
-        return;
-      }
-      for (const envelope of batch) this.handler(envelope);
-    });
+    this.subscriber.on(this.sharded ? 'smessage' : 'message', this.hear);
     // Subscribed whenever the connection becomes ready, and only then: a SUBSCRIBE sent before ioredis
     // finished its ready check puts the connection in subscriber mode, the check fails, and after the
     // reconnection ioredis does not subscribe again, leaving a replica that hears nothing. Redis may be
     // down at start: the replica still starts (readiness says so) and subscribes once it can.
-    this.subscriber.on('ready', () => void this.subscribe());
-    if (this.subscriber.status === 'ready') void this.subscribe();
+    // On a cluster the heartbeat makes sure the inbox's shard hears it (see `keepListening`).
+    if (this.sharded) void this.subscribe();
+    else {
+      this.subscriber.on('ready', () => void this.subscribe());
+      if (this.subscriber.status === 'ready') void this.subscribe();
+    }
     await this.beat();
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -178,7 +191,10 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
   };
 
   private publish(replica: string, batch: readonly Envelope[]): void {
-    this.publisher.publish(clusterKeys.inbox(replica), encodeBatch(batch)).catch((error: unknown) => {
+    const inbox = clusterKeys.inbox(replica);
+    const text = encodeBatch(batch);
+    const sent = this.sharded ? this.publisher.spublish(inbox, text) : this.publisher.publish(inbox, text);
+    sent.catch((error: unknown) => {
       this.logger.warn({ err: error }, 'publish failed');
     });
   }
@@ -196,12 +212,24 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
 
   override async isReachable(replica: string, now = Date.now()): Promise<boolean> {
     if (replica === this.replicaId) return true;
-    const [[, score], [, numsub]] = (await this.redis.client
-      .pipeline()
-      .zscore(clusterKeys.replicas(), replica)
-      .pubsub('NUMSUB', clusterKeys.inbox(replica))
-      .exec()) as [[unknown, string | null], [unknown, [string, number]]];
-    return score !== null && Number(score) > now - REPLICA_DEAD_AFTER_MS && Number(numsub[1]) > 0;
+    const [score, listeners] = await Promise.all([
+      this.redis.client.zscore(clusterKeys.replicas(), replica),
+      this.listeners(clusterKeys.inbox(replica)),
+    ]);
+    return score !== null && Number(score) > now - REPLICA_DEAD_AFTER_MS && listeners > 0;
+  }
+
+  /** How many connections listen on an inbox; on a cluster, asked of the primary of its slot. */
+  private async listeners(inbox: string): Promise<number> {
+    const { client } = this.redis;
+    if (!(client instanceof Cluster)) {
+      const [, count] = (await client.pubsub('NUMSUB', inbox)) as [string, number];
+      return Number(count);
+    }
+    const node = primaryOf(client, inbox);
+    if (node === undefined) return 0;
+    const [, count] = (await node.call('PUBSUB', 'SHARDNUMSUB', inbox)) as [string, number];
+    return Number(count);
   }
 
   override async forget(replica: string): Promise<void> {
@@ -212,7 +240,8 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
   private async subscribe(): Promise<void> {
     while (this.heartbeat !== null) {
       try {
-        await this.subscriber.subscribe(clusterKeys.inbox(this.replicaId));
+        const inbox = clusterKeys.inbox(this.replicaId);
+        await (this.sharded ? this.subscriber.ssubscribe(inbox) : this.subscriber.subscribe(inbox));
         return;
       } catch (error) {
         this.logger.warn({ err: error }, 'subscribing to the inbox failed; retrying');
@@ -227,15 +256,60 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
 
   private async beat(): Promise<void> {
     try {
-      const [[, epoch]] = (await this.redis.client
-        .pipeline()
-        .get(clusterKeys.epoch())
-        .zadd(clusterKeys.replicas(), Date.now(), this.replicaId)
-        .exec()) as [[unknown, string | null], unknown];
+      // Both in one write (auto-pipelining); on a cluster the two keys may be on two shards.
+      const [epoch] = await Promise.all([
+        this.redis.client.get(clusterKeys.epoch()),
+        this.redis.client.zadd(clusterKeys.replicas(), Date.now(), this.replicaId),
+      ]);
+      if (this.sharded) await this.keepListening();
       await this.checkEpoch(epoch);
     } catch (error) {
       this.logger.warn({ err: error }, 'heartbeat failed');
     }
+  }
+
+  /**
+   * On a cluster a shard can lose what it held while the rest keeps it: a primary that dies takes the
+   * writes it had not yet passed to its replica with it, and a shard restarted empty keeps its slots.
+   * The epoch lives on one shard, so a slot whose primary changed counts as state lost too: what this
+   * replica holds is registered again (only where nothing newer was), as after an empty restart.
+   */
+  private checkPrimaries(client: Cluster): void {
+    const now = client.slots.map((nodes) => nodes[0] ?? '');
+    const before = this.primaries;
+    this.primaries = now;
+    if (before === undefined || before.length !== now.length) return;
+    for (let slot = 0; slot < now.length; slot++) {
+      if (before[slot] !== now[slot]) {
+        this.logger.warn({ slot, from: before[slot], to: now[slot] }, 'a Redis shard changed its primary');
+        this.stateLost();
+        return;
+      }
+    }
+  }
+
+  /**
+   * On a cluster, at every heartbeat: the map of slots is read again, a shard whose primary changed
+   * counts as state lost (`checkPrimaries`), and when the primary of the inbox's slot has no listener
+   * on it (a failover moved the slot; ioredis's sharded subscriber was seen to stay on the demoted
+   * node), the inbox connection is opened anew, which subscribes on the primary that holds the slot now.
+   */
+  private async keepListening(): Promise<void> {
+    const { client } = this.redis;
+    if (!(client instanceof Cluster) || client.status !== 'ready') return;
+    // Bounded: a refresh that never calls back must not hold the heartbeat.
+    await new Promise<void>((resolve) => {
+      setTimeout(resolve, HEARTBEAT_MS).unref();
+      client.refreshSlotsCache(() => resolve());
+    });
+    this.checkPrimaries(client);
+    if (this.heartbeat === null || (await this.listeners(clusterKeys.inbox(this.replicaId))) > 0) return;
+    this.logger.warn('the inbox has no listener on its shard; subscribing again');
+    const deaf = this.subscriber;
+    this.subscriber = this.redis.dedicatedConnection('inbox', { shardedSubscriber: true });
+    this.subscriber.on('smessage', this.hear);
+    await this.redis.closeDedicated(deaf);
+    await this.subscribe();
   }
 
   /** The first heartbeat learns (or names) what Redis holds; a later one that finds it changed says so. */
@@ -254,4 +328,10 @@ export class RedisReplicaBus extends ReplicaBus implements OnModuleInit, OnAppli
       this.stateLost();
     }
   }
+}
+
+/** The connection to the primary that serves `key`'s slot, as the cluster client last learnt it. */
+function primaryOf(cluster: Cluster, key: string): ReturnType<Cluster['nodes']>[number] | undefined {
+  const primary = cluster.slots[hashSlot(key)]?.[0];
+  return cluster.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === primary);
 }

@@ -1,32 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '#redis';
+import { hashTagsInUse, RedisService } from '#redis';
 import { clusterKeys } from './cluster-keys.js';
 import { type ChannelEntry, type RmEntry, SessionDirectory } from './session-directory.js';
+
+// The scripts take the RM's own keys first and, on one server, the tenant's and the replica's sets
+// after them, so that a session's entry and its memberships change in one step. On a cluster those
+// sets live in other slots than the RM's keys: the directory writes them beside the script.
 
 // Replace the RM's entry, returning the one it replaces (flattened HGETALL), in one step.
 const REGISTER = `
 local old = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('SADD', KEYS[2], ARGV[1])
-redis.call('SADD', KEYS[3], ARGV[1])
+for i = 2, #KEYS do redis.call('SADD', KEYS[i], ARGV[1]) end
 return old`;
 
 // Register again only where nothing was registered since the state was lost.
 const RESTORE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-redis.call('SADD', KEYS[2], ARGV[1])
-redis.call('SADD', KEYS[3], ARGV[1])
+for i = 2, #KEYS do redis.call('SADD', KEYS[i], ARGV[1]) end
 return 1`;
 
-// Remove the entry only if it is still this session's.
+// Remove the entry (and its snapshot) only if it is still this session's.
 const REMOVE = `
 if redis.call('HGET', KEYS[1], 'sessionId') ~= ARGV[2] then return 0 end
-redis.call('DEL', KEYS[1])
-redis.call('SREM', KEYS[2], ARGV[1])
-redis.call('SREM', KEYS[3], ARGV[1])
-redis.call('DEL', KEYS[4])
+redis.call('DEL', KEYS[1], KEYS[2])
+for i = 3, #KEYS do redis.call('SREM', KEYS[i], ARGV[1]) end
 return 1`;
 
 // Bind only if the session is still this one and still bound to what the caller saw.
@@ -63,7 +63,8 @@ interface Unsaved {
 }
 
 // Save sessions' snapshots and states, each only while it is still its RM's session: a save that
-// crosses the session's removal must not bring its keys back. KEYS are (entry, snapshot) per session;
+// crosses the session's removal must not bring its keys back. KEYS are (entry, snapshot) per session
+// (one session per script on a cluster, where each RM's keys have a slot of their own);
 // ARGV per session: sessionId, state ('' unchanged), how many field/value items follow, the items.
 const SAVE = `
 local a = 1
@@ -89,7 +90,7 @@ type SaveArgs = { keys: string[]; args: string[] };
 
 /** Adds what the session said to `chunk` and empties it. */
 function takeSave(chunk: SaveArgs, pending: Unsaved): void {
-  chunk.keys.push(clusterKeys.rm(pending.rmNodeId), clusterKeys.snapshot(pending.sessionId));
+  chunk.keys.push(clusterKeys.rm(pending.rmNodeId), clusterKeys.snapshot(pending.rmNodeId, pending.sessionId));
   const { args } = chunk;
   // The item count goes before the items: its slot is filled once they are in.
   args.push(pending.sessionId, pending.state ?? '', '');
@@ -121,26 +122,38 @@ export class RedisSessionDirectory extends SessionDirectory {
   private dirty: Unsaved[] = [];
   private saveTimer?: NodeJS.Timeout;
 
+  /** On a cluster the tenant's and the replica's sets are written beside the scripts, not in them. */
+  private readonly crossSlot: boolean;
+
   constructor(private readonly redis: RedisService) {
     super();
+    this.crossSlot = hashTagsInUse();
     // By its SHA (EVALSHA) rather than its text: Redis would hash the script on every call, once a
     // second for every session that spoke.
     redis.client.defineCommand(SAVE_COMMAND, { lua: SAVE });
   }
 
+  /** The sets an RM's session belongs to, for the scripts (none on a cluster). */
+  private memberships(tenantId: string, replica: string): string[] {
+    return this.crossSlot ? [] : [clusterKeys.tenantSessions(tenantId), clusterKeys.replicaRms(replica)];
+  }
+
   /** Registers a new session of an RM; returns the session it replaces, if any. */
   override async register(rmNodeId: string, entry: RmEntry): Promise<RmEntry | undefined> {
     const fields = Object.entries(entry).flat();
-    const old = (await this.redis.client.eval(
+    const sets = this.memberships(entry.tenantId, entry.replica);
+    const replaced = this.redis.client.eval(
       REGISTER,
-      3,
+      1 + sets.length,
       clusterKeys.rm(rmNodeId),
-      clusterKeys.tenantSessions(entry.tenantId),
-      clusterKeys.replicaRms(entry.replica),
+      ...sets,
       rmNodeId,
       entry.sessionId,
       ...fields,
-    )) as string[];
+    ) as Promise<string[]>;
+    // Sent with the script, in the same write: no round trip more than on one server.
+    const added = this.crossSlot ? this.join(rmNodeId, entry) : undefined;
+    const [old] = await Promise.all([replaced, added]);
     const previous = toEntry(old);
     if (previous && previous.replica !== entry.replica) {
       await this.redis.client.srem(clusterKeys.replicaRms(previous.replica), rmNodeId);
@@ -149,15 +162,16 @@ export class RedisSessionDirectory extends SessionDirectory {
   }
 
   override async restore(rmNodeId: string, entry: RmEntry): Promise<boolean> {
+    const sets = this.memberships(entry.tenantId, entry.replica);
     const restored = await this.redis.client.eval(
       RESTORE,
-      3,
+      1 + sets.length,
       clusterKeys.rm(rmNodeId),
-      clusterKeys.tenantSessions(entry.tenantId),
-      clusterKeys.replicaRms(entry.replica),
+      ...sets,
       rmNodeId,
       ...Object.entries(entry).flat(),
     );
+    if (restored === 1 && this.crossSlot) await this.join(rmNodeId, entry);
     return restored === 1;
   }
 
@@ -171,17 +185,41 @@ export class RedisSessionDirectory extends SessionDirectory {
       pending.dirty = false;
       this.sessions.delete(entry.sessionId);
     }
+    const sets = this.memberships(entry.tenantId, entry.replica);
     const removed = await this.redis.client.eval(
       REMOVE,
-      4,
+      2 + sets.length,
       clusterKeys.rm(rmNodeId),
-      clusterKeys.tenantSessions(entry.tenantId),
-      clusterKeys.replicaRms(entry.replica),
-      clusterKeys.snapshot(entry.sessionId),
+      clusterKeys.snapshot(rmNodeId, entry.sessionId),
+      ...sets,
       rmNodeId,
       entry.sessionId,
     );
+    if (removed === 1 && this.crossSlot) await this.leave(rmNodeId, entry);
     return removed === 1;
+  }
+
+  private async join(rmNodeId: string, entry: Pick<RmEntry, 'tenantId' | 'replica'>): Promise<void> {
+    await Promise.all([
+      this.redis.client.sadd(clusterKeys.tenantSessions(entry.tenantId), rmNodeId),
+      this.redis.client.sadd(clusterKeys.replicaRms(entry.replica), rmNodeId),
+    ]);
+  }
+
+  /**
+   * The sets let go of an RM whose entry was removed. A new session of the RM may have registered
+   * between the removal and this (its sets are written apart from its entry, on other shards): once the
+   * sets are written, the entry is read again, and a newer session found there joins its sets again.
+   * Readers of the sets check each RM's entry, so an RM listed a moment too long is harmless; one left
+   * out would not be.
+   */
+  private async leave(rmNodeId: string, entry: Pick<RmEntry, 'tenantId' | 'replica'>): Promise<void> {
+    await Promise.all([
+      this.redis.client.srem(clusterKeys.tenantSessions(entry.tenantId), rmNodeId),
+      this.redis.client.srem(clusterKeys.replicaRms(entry.replica), rmNodeId),
+    ]);
+    const newer = await this.get(rmNodeId);
+    if (newer) await this.join(rmNodeId, newer);
   }
 
   override async get(rmNodeId: string): Promise<RmEntry | undefined> {
@@ -189,12 +227,12 @@ export class RedisSessionDirectory extends SessionDirectory {
   }
 
   override async getMany(rmNodeIds: readonly string[]): Promise<Map<string, RmEntry>> {
-    const pipeline = this.redis.client.pipeline();
-    for (const id of rmNodeIds) pipeline.hgetall(clusterKeys.rm(id));
-    const results = (await pipeline.exec()) ?? [];
+    // One command per RM, all in one write per server (auto-pipelining): on a cluster a pipeline must
+    // stay on one server, and these RMs are spread over all of them.
+    const results = await Promise.all(rmNodeIds.map((id) => this.redis.client.hgetall(clusterKeys.rm(id))));
     const out = new Map<string, RmEntry>();
-    results.forEach(([, value], i) => {
-      const entry = value ? toEntry(value as Record<string, string>) : undefined;
+    results.forEach((value, i) => {
+      const entry = toEntry(value);
       if (entry) out.set(rmNodeIds[i] as string, entry);
     });
     return out;
@@ -303,7 +341,7 @@ export class RedisSessionDirectory extends SessionDirectory {
     let at = 0;
     const next = (): void => {
       const chunk: SaveArgs = { keys: [], args: [] };
-      for (; at < due.length && chunk.keys.length < 2 * SAVE_CHUNK; at++) {
+      for (; at < due.length && chunk.keys.length < 2 * this.saveChunk; at++) {
         const pending = due[at] as Unsaved;
         if (pending.dirty) takeSave(chunk, pending);
       }
@@ -312,6 +350,11 @@ export class RedisSessionDirectory extends SessionDirectory {
       if (at < due.length) setImmediate(next);
     };
     next();
+  }
+
+  /** Sessions per save script: one on a cluster, where no two RMs share a slot. */
+  private get saveChunk(): number {
+    return this.crossSlot ? 1 : SAVE_CHUNK;
   }
 
   private async runSave({ keys, args }: SaveArgs): Promise<void> {
@@ -328,26 +371,36 @@ export class RedisSessionDirectory extends SessionDirectory {
     sessionId: string,
   ): Promise<{ snapshot: Record<string, string>; state: string | undefined }> {
     const [snapshot, state] = await Promise.all([
-      this.redis.client.hgetall(clusterKeys.snapshot(sessionId)),
+      this.redis.client.hgetall(clusterKeys.snapshot(rmNodeId, sessionId)),
       this.redis.client.hget(clusterKeys.rm(rmNodeId), 'state'),
     ]);
     return { snapshot, state: state ?? undefined };
   }
 
   override async addChannel(tenantId: string, channel: ChannelEntry): Promise<void> {
-    await this.redis.client
-      .multi()
-      .hset(clusterKeys.tenantChannels(tenantId), channel.channelId, JSON.stringify(channel))
-      .sadd(clusterKeys.replicaChannels(channel.replica), `${tenantId} ${channel.channelId}`)
-      .exec();
+    const tenantKey = clusterKeys.tenantChannels(tenantId);
+    const replicaKey = clusterKeys.replicaChannels(channel.replica);
+    const member = `${tenantId} ${channel.channelId}`;
+    const text = JSON.stringify(channel);
+    if (this.crossSlot) {
+      await Promise.all([
+        this.redis.client.hset(tenantKey, channel.channelId, text),
+        this.redis.client.sadd(replicaKey, member),
+      ]);
+      return;
+    }
+    await this.redis.client.multi().hset(tenantKey, channel.channelId, text).sadd(replicaKey, member).exec();
   }
 
   override async removeChannel(tenantId: string, channelId: string, replica: string): Promise<void> {
-    await this.redis.client
-      .multi()
-      .hdel(clusterKeys.tenantChannels(tenantId), channelId)
-      .srem(clusterKeys.replicaChannels(replica), `${tenantId} ${channelId}`)
-      .exec();
+    const tenantKey = clusterKeys.tenantChannels(tenantId);
+    const replicaKey = clusterKeys.replicaChannels(replica);
+    const member = `${tenantId} ${channelId}`;
+    if (this.crossSlot) {
+      await Promise.all([this.redis.client.hdel(tenantKey, channelId), this.redis.client.srem(replicaKey, member)]);
+      return;
+    }
+    await this.redis.client.multi().hdel(tenantKey, channelId).srem(replicaKey, member).exec();
   }
 
   override async channels(tenantId: string): Promise<ChannelEntry[]> {
@@ -362,6 +415,9 @@ export class RedisSessionDirectory extends SessionDirectory {
   }
 
   override async forgetReplica(replica: string): Promise<void> {
-    await this.redis.client.del(clusterKeys.replicaRms(replica), clusterKeys.replicaChannels(replica));
+    await Promise.all([
+      this.redis.client.del(clusterKeys.replicaRms(replica)),
+      this.redis.client.del(clusterKeys.replicaChannels(replica)),
+    ]);
   }
 }

@@ -29,16 +29,15 @@ export class ReplicaRegistry {
     const beats: [string, number][] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) beats.push([flat[i] ?? '', Number(flat[i + 1])]);
     if (beats.length === 0) return [];
-    const pipeline = this.redis.client.pipeline();
-    for (const [id] of beats) {
-      pipeline.scard(clusterKeys.replicaRms(id));
-      pipeline.scard(clusterKeys.replicaChannels(id));
-      pipeline.exists(clusterKeys.replicaDraining(id));
-    }
-    const answers = ((await pipeline.exec()) ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return Number(value);
-    });
+    // Plain commands, one write per server (auto-pipelining): on a cluster these keys are on all shards.
+    const { client } = this.redis;
+    const answers = await Promise.all(
+      beats.flatMap(([id]) => [
+        client.scard(clusterKeys.replicaRms(id)),
+        client.scard(clusterKeys.replicaChannels(id)),
+        client.exists(clusterKeys.replicaDraining(id)),
+      ]),
+    );
     return beats.map(([id, beat], index) => ({
       id,
       sessions: answers[index * 3] ?? 0,
@@ -52,16 +51,8 @@ export class ReplicaRegistry {
   /** Live RM sessions of each tenant, wherever their sockets are. */
   async liveSessions(tenantIds: readonly string[]): Promise<Map<string, number>> {
     if (tenantIds.length === 0) return new Map();
-    const pipeline = this.redis.client.pipeline();
-    for (const id of tenantIds) pipeline.scard(clusterKeys.tenantSessions(id));
-    const answers = (await pipeline.exec()) ?? [];
-    return new Map(
-      tenantIds.map((id, index) => {
-        const [error, value] = answers[index] ?? [null, 0];
-        if (error) throw error;
-        return [id, Number(value)];
-      }),
-    );
+    const answers = await Promise.all(tenantIds.map((id) => this.redis.client.scard(clusterKeys.tenantSessions(id))));
+    return new Map(tenantIds.map((id, index) => [id, answers[index] ?? 0]));
   }
 
   /** Called by a replica when it starts draining. */

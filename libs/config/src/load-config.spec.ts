@@ -363,10 +363,23 @@ describe('loadConfig', () => {
   });
 
   describe('REDIS_MODE', () => {
-    it('refuses a Cluster until the broker supports one', () => {
-      expect(errorOf({ ...required, REDIS_MODE: 'cluster', REDIS_CLUSTER_NODES: 'a:6379' }).message).toContain(
-        'REDIS_MODE cluster is not supported yet',
-      );
+    it('reads a Cluster: its seed nodes, the password and TLS', () => {
+      const config = load({
+        ...required,
+        REDIS_MODE: 'cluster',
+        REDIS_CLUSTER_NODES: 'redis-0.redis:6379,10.0.0.8:6380',
+        REDIS_PASSWORD: 'redis-secret',
+        REDIS_TLS: 'true',
+      });
+      expect(config.redis).toEqual({
+        mode: 'cluster',
+        nodes: [
+          { host: 'redis-0.redis', port: 6379 },
+          { host: '10.0.0.8', port: 6380 },
+        ],
+        password: 'redis-secret',
+        tls: true,
+      });
     });
 
     it('reads a Sentinel group: its Sentinels, the master name, passwords and TLS', () => {

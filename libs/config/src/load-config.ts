@@ -313,15 +313,6 @@ export function loadConfig(env: Environment, host: ConfigHost = nodeHost): Confi
       }));
   const tls = tlsFiles(env, host, issues);
   const redis = redisTargetFromEnv(env, issues);
-  if (redis?.mode === 'cluster') {
-    // It connects and reports ready, then every multi-key command and script fails with CROSSSLOT:
-    // refused here rather than half working.
-    issues.push({
-      variable: 'REDIS_MODE',
-      problem:
-        "cluster is not supported yet (the broker's keys are not confined to hash slots); use standalone or sentinel",
-    });
-  }
   if (parsed.success && parsed.data.WS_IDLE_TIMEOUT_SECONDS <= parsed.data.WS_PING_INTERVAL_SECONDS) {
     // A peer is answering pings only if it has had one to answer before it counts as silent.
     issues.push({ variable: 'WS_IDLE_TIMEOUT_SECONDS', problem: 'must be greater than WS_PING_INTERVAL_SECONDS' });

@@ -3,6 +3,7 @@ import { Cluster, type Command, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RedisTarget } from '#config';
 import type { DependencyErrorKind } from '#observability';
+import { useHashTags } from './key-prefix.js';
 
 /** A connection to the broker's Redis, whichever its topology: one server (standalone, Sentinel) or a Cluster. */
 export type RedisClient = Redis | Cluster;
@@ -25,6 +26,11 @@ export interface CreateRedisOptions {
   autoPipelining?: boolean;
   /** Told of every error: each failed (re)connection attempt, each command Redis or ioredis failed. */
   onError?: (kind: DependencyErrorKind) => void;
+  /**
+   * For a connection that takes sharded subscriptions (SSUBSCRIBE): on a cluster, ioredis then keeps one
+   * subscriber per primary and moves the subscriptions along when slots change hands.
+   */
+  shardedSubscriber?: boolean;
 }
 
 /**
@@ -33,6 +39,8 @@ export interface CreateRedisOptions {
  * of their own.
  */
 export function createRedis(target: RedisTarget, name: string, options: CreateRedisOptions = {}): RedisClient {
+  // A process has one Redis: its keys carry hash tags exactly when that Redis is a cluster.
+  useHashTags(target.mode === 'cluster');
   const common: RedisOptions = {
     connectionName: `s2-broker:${options.instanceId ?? hostname()}:${name}`,
     lazyConnect: false,
@@ -73,6 +81,7 @@ export function createRedis(target: RedisTarget, name: string, options: CreateRe
         {
           clusterRetryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
           enableAutoPipelining: common.enableAutoPipelining ?? false,
+          shardedSubscribers: options.shardedSubscriber ?? false,
           redisOptions: {
             connectionName: common.connectionName,
             connectTimeout: common.connectTimeout,

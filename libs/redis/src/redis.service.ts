@@ -30,10 +30,16 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   /** A connection of its own, for subscriber mode or blocking commands; closed with this service. */
-  dedicatedConnection(name: string): RedisClient {
-    const redis = this.open(name);
+  dedicatedConnection(name: string, options: { shardedSubscriber?: boolean } = {}): RedisClient {
+    const redis = this.open(name, false, options.shardedSubscriber);
     this.dedicated.add(redis);
     return redis;
+  }
+
+  /** Closes a connection of `dedicatedConnection` before this service ends. */
+  async closeDedicated(redis: RedisClient): Promise<void> {
+    this.dedicated.delete(redis);
+    await closeRedis(redis);
   }
 
   /** Resolves when Redis answers PING; the caller bounds the wait. */
@@ -50,12 +56,13 @@ export class RedisService implements OnApplicationShutdown {
     this.dedicated.clear();
   }
 
-  private open(name: string, autoPipelining = false): RedisClient {
+  private open(name: string, autoPipelining = false, shardedSubscriber = false): RedisClient {
     return createRedis(this.config.redis, name, {
       instanceId: this.config.instanceId,
       logger: this.logger,
       autoPipelining,
       ...(this.metrics ? { onError: redisErrorCounter(this.metrics, name) } : {}),
+      shardedSubscriber,
     });
   }
 }

@@ -3,10 +3,16 @@ import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { CONFIG, type Config } from '#config';
 import { LOGGER, Metrics } from '#observability';
-import { closeRedis, createRedis, type RedisClient, redisErrorCounter } from '#redis';
+import { closeRedis, createRedis, hashTagsInUse, type RedisClient, redisErrorCounter } from '#redis';
 
-/** BullMQ keys start with the broker's own prefix: `s2b:webhook-lanes:...`. */
-export const BULL_PREFIX = 's2b';
+/**
+ * BullMQ keys start with the broker's own prefix: `s2b:webhook-lanes:...`. On a cluster the prefix is a
+ * hash tag, `{s2b}:webhook-lanes:...`, BullMQ's way of keeping the keys its scripts touch together in
+ * one slot.
+ */
+export function bullPrefix(): string {
+  return hashTagsInUse() ? '{s2b}' : 's2b';
+}
 export const LANE_QUEUE = 'webhook-lanes';
 
 export interface LaneJobData {
@@ -34,7 +40,7 @@ export class LaneQueue implements OnApplicationShutdown {
       logger,
       ...(metrics ? { onError: redisErrorCounter(metrics, 'webhook-queue') } : {}),
     });
-    this.queue = new Queue<LaneJobData>(LANE_QUEUE, { connection: this.connection, prefix: BULL_PREFIX });
+    this.queue = new Queue<LaneJobData>(LANE_QUEUE, { connection: this.connection, prefix: bullPrefix() });
     this.queue.on('error', (error) => logger.warn({ err: error, component: 'webhooks' }, 'webhook queue error'));
   }
 

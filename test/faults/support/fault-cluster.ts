@@ -5,12 +5,12 @@ import { type Broker, runBroker, startBroker } from '../../support/broker.js';
 import { createTenant, pairThroughClient, type Tenant } from '../../support/s2-connect.js';
 import { FaultCem, FaultRm } from './fault-peers.js';
 import { cemToRm, type Outcomes, rmToCem, row } from './ledger.js';
-import { OwnPostgres, OwnRedis, type OwnSentinelGroup } from './own-services.js';
+import { OwnPostgres, OwnRedis, type OwnRedisCluster, type OwnSentinelGroup } from './own-services.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The Redis a fault cluster runs on: one server, or a Sentinel group. */
-export type OwnRedisTopology = OwnRedis | OwnSentinelGroup;
+/** The Redis a fault cluster runs on: one server, a Sentinel group or a Redis Cluster. */
+export type OwnRedisTopology = OwnRedis | OwnSentinelGroup | OwnRedisCluster;
 
 export class FaultCluster<R extends OwnRedisTopology = OwnRedis> {
   readonly gateways = new Map<string, Broker>();

@@ -1,7 +1,7 @@
 // A Redis and a PostgreSQL of the fault suite's own, on free ports and in temporary folders, that it can
 // kill, restart (with or without what they held) and stop, without touching the machine's own servers.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -221,4 +221,110 @@ export class OwnSentinelGroup {
       },
     });
   }
+}
+
+/** One node of a Redis Cluster, as `CLUSTER NODES` lists it. */
+interface ClusterNode {
+  readonly id: string;
+  readonly port: number;
+  readonly primary: boolean;
+  /** The id of its primary, for a replica. */
+  readonly of: string;
+  readonly failed: boolean;
+}
+
+/**
+ * Three primaries with a replica each, of the suite's own (scripts/redis-topology.sh on free ports), for
+ * REDIS_MODE=cluster, with a manual failover and a killed primary on demand.
+ */
+export class OwnRedisCluster {
+  private readonly dir = mkdtempSync(join(tmpdir(), 's2b-fault-cluster-'));
+  private readonly killed = new Set<number>();
+
+  private constructor(readonly ports: readonly number[]) {}
+
+  static async start(): Promise<OwnRedisCluster> {
+    const ports = new Set<number>();
+    while (ports.size < 6) ports.add(await freePort());
+    const cluster = new OwnRedisCluster([...ports]);
+    cluster.script('start');
+    return cluster;
+  }
+
+  /** The REDIS_* settings of a broker on this cluster. */
+  get env(): Record<string, string> {
+    return {
+      REDIS_MODE: 'cluster',
+      REDIS_CLUSTER_NODES: this.ports
+        .slice(0, 3)
+        .map((port) => `127.0.0.1:${port}`)
+        .join(','),
+    };
+  }
+
+  nodes(): ClusterNode[] {
+    const port = this.ports.find((p) => !this.killed.has(p)) as number;
+    return cli(port, 'CLUSTER', 'NODES')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => {
+        const [id, address, flags, of] = line.split(' ') as [string, string, string, string];
+        return {
+          id,
+          port: Number(address.split('@')[0]?.split(':')[1]),
+          primary: flags.includes('master'),
+          of,
+          failed: flags.includes('fail'),
+        };
+      });
+  }
+
+  /** The port of the primary that holds the inbox of a gateway replica (by its INSTANCE_ID). */
+  inboxPrimary(instanceId: string): number {
+    const live = this.nodes().filter((node) => node.primary && !node.failed);
+    const holder = live.find((node) => cli(node.port, 'PUBSUB', 'SHARDCHANNELS', `s2b:inbox:${instanceId}-*`) !== '');
+    if (!holder) throw new Error(`no primary holds the inbox of ${instanceId}`);
+    return holder.port;
+  }
+
+  replicaOf(primaryPort: number): number {
+    const nodes = this.nodes();
+    const primary = nodes.find((node) => node.port === primaryPort) as ClusterNode;
+    const replica = nodes.find((node) => !node.primary && node.of === primary.id && !node.failed);
+    if (!replica) throw new Error(`the primary on ${primaryPort} has no replica`);
+    return replica.port;
+  }
+
+  /** CLUSTER FAILOVER on a replica: it becomes the primary of its shard, the primary its replica. */
+  async failover(replicaPort: number): Promise<void> {
+    cli(replicaPort, 'CLUSTER', 'FAILOVER');
+    await until(async () => cli(replicaPort, 'ROLE').startsWith('master'), 'the promoted replica', 30_000);
+  }
+
+  /** kill -9 of a primary; resolves once its replica has taken over its slots. */
+  async killPrimary(port: number): Promise<void> {
+    const replica = this.replicaOf(port);
+    const pid = Number(readFileSync(join(this.dir, 'cluster', `${port}.pid`), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    this.killed.add(port);
+    await until(async () => cli(replica, 'ROLE').startsWith('master'), 'the replica of the killed primary', 30_000);
+  }
+
+  async stop(): Promise<void> {
+    this.script('stop');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private script(action: 'start' | 'stop'): void {
+    execFileSync(TOPOLOGY_SCRIPT, [action, 'cluster'], {
+      stdio: 'ignore',
+      env: { ...process.env, REDIS_TOPOLOGY_DIR: this.dir, REDIS_TOPOLOGY_CLUSTER_PORTS: this.ports.join(' ') },
+    });
+  }
+}
+
+function cli(port: number, ...args: string[]): string {
+  return execFileSync('redis-cli', ['-p', String(port), ...args])
+    .toString()
+    .trim();
 }

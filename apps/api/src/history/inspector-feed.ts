@@ -103,17 +103,21 @@ export class InspectorFeed implements OnApplicationShutdown {
   async leave(viewer: FeedViewer): Promise<void> {
     const viewers = this.watches.get(viewer.rmNodeId);
     if (viewers === undefined || !viewers.delete(viewer)) return;
-    const pipeline = this.redis.client.pipeline().zrem(inspectionKeys.liveStreams(viewer.tenantId), viewer.id);
+    // Separate commands (the shared connection pipelines them): on a cluster the tenant's streams and the
+    // taps live in different slots.
+    const done: Promise<unknown>[] = [this.redis.client.zrem(inspectionKeys.liveStreams(viewer.tenantId), viewer.id)];
     if (viewers.size === 0) {
       this.watches.delete(viewer.rmNodeId);
-      pipeline.eval(
-        STOP_WATCH,
-        2,
-        inspectionKeys.taps(),
-        inspectionKeys.tapWatchers(viewer.rmNodeId),
-        this.processId,
-        Date.now(),
-        viewer.rmNodeId,
+      done.push(
+        this.redis.client.eval(
+          STOP_WATCH,
+          2,
+          inspectionKeys.taps(),
+          inspectionKeys.tapWatchers(viewer.rmNodeId),
+          this.processId,
+          Date.now(),
+          viewer.rmNodeId,
+        ),
       );
       await this.subscriber?.unsubscribe(inspectionKeys.tap(viewer.rmNodeId));
     }
@@ -122,7 +126,7 @@ export class InspectorFeed implements OnApplicationShutdown {
       this.timer = undefined;
       this.endings.setActive(false);
     }
-    await pipeline.exec();
+    await Promise.all(done);
   }
 
   private subscriberConnection(): RedisClient {
@@ -142,18 +146,25 @@ export class InspectorFeed implements OnApplicationShutdown {
   /** Renews the watch of these RMs (every watched one by default) and the slots of their viewers. */
   private async renew(rmNodeIds: Iterable<string> = this.watches.keys()): Promise<void> {
     const until = Date.now() + TAP_TTL_MS;
-    const pipeline = this.redis.client.pipeline();
+    // Plain commands, which the shared connection pipelines: on a cluster a tenant's streams and the taps
+    // are in different slots, which one pipeline cannot span.
+    const { client } = this.redis;
+    const done: Promise<unknown>[] = [];
     for (const rmNodeId of rmNodeIds) {
-      pipeline.hset(inspectionKeys.taps(), rmNodeId, until);
-      pipeline.hset(inspectionKeys.tapWatchers(rmNodeId), this.processId, until);
-      pipeline.pexpire(inspectionKeys.tapWatchers(rmNodeId), TAP_TTL_MS);
+      done.push(
+        client.hset(inspectionKeys.taps(), rmNodeId, until),
+        client.hset(inspectionKeys.tapWatchers(rmNodeId), this.processId, until),
+        client.pexpire(inspectionKeys.tapWatchers(rmNodeId), TAP_TTL_MS),
+      );
       for (const viewer of this.watches.get(rmNodeId) ?? []) {
-        pipeline.zadd(inspectionKeys.liveStreams(viewer.tenantId), 'XX', until, viewer.id);
-        pipeline.pexpire(inspectionKeys.liveStreams(viewer.tenantId), TAP_TTL_MS);
+        done.push(
+          client.zadd(inspectionKeys.liveStreams(viewer.tenantId), 'XX', until, viewer.id),
+          client.pexpire(inspectionKeys.liveStreams(viewer.tenantId), TAP_TTL_MS),
+        );
       }
     }
     try {
-      await pipeline.exec();
+      await Promise.all(done);
     } catch (error) {
       this.logger.warn({ err: error }, 'renewing the inspector watches failed');
     }

@@ -94,23 +94,31 @@ export class RedisMessageObserver extends MessageObserver implements OnApplicati
 
   private flush(): void {
     if (this.taps.length === 0 && this.history.size === 0 && this.forgotten.length === 0) return;
-    const pipeline = this.redis.client.pipeline();
+    // Plain commands rather than a pipeline, all in one write per server (the shared connection
+    // pipelines by itself): on a cluster the RMs' history keys are spread over the shards.
+    const { client } = this.redis;
+    const writes: Promise<unknown>[] = [];
     for (let i = 0; i < this.taps.length; i++) {
-      pipeline.publish(inspectionKeys.tap(this.taps[i] as string), this.tapEntries[i] as string);
+      writes.push(client.publish(inspectionKeys.tap(this.taps[i] as string), this.tapEntries[i] as string));
     }
     for (const [rmNodeId, { policy, entries }] of this.history) {
       const key = inspectionKeys.history(rmNodeId);
       // Pushed oldest first, so that the newest is at the head.
-      pipeline.lpush(key, ...entries);
-      pipeline.ltrim(key, 0, policy.maxMessages - 1);
-      pipeline.pexpire(key, policy.maxAgeSeconds * 1_000);
+      writes.push(
+        client.lpush(key, ...entries),
+        client.ltrim(key, 0, policy.maxMessages - 1),
+        client.pexpire(key, policy.maxAgeSeconds * 1_000),
+      );
     }
-    // After this pipeline's own writes, and any earlier one's: one connection keeps them in order.
-    if (this.forgotten.length > 0) pipeline.unlink(...this.forgotten.map((id) => inspectionKeys.history(id)));
+    // After this flush's own writes, and any earlier one's: one connection keeps them in order. One key
+    // per command: on a cluster each RM's history has a slot of its own.
+    for (const id of this.forgotten) writes.push(client.unlink(inspectionKeys.history(id)));
     this.taps = [];
     this.tapEntries = [];
     this.history = new Map();
     this.forgotten = [];
-    pipeline.exec().catch((error: unknown) => this.logger.warn({ err: error }, 'writing inspected messages failed'));
+    Promise.all(writes).catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'writing inspected messages failed'),
+    );
   }
 }
