@@ -2,12 +2,21 @@
 // one log line per session and channel opened or closed and per refused upgrade, counted upgrades,
 // session starts and pairing attempts by outcome, routed messages in the latency histogram and by
 // type, Redis and PostgreSQL errors, and no secret in any line of the whole run.
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { receptionStatus } from '#s2-json';
 import { powerMeasurement, resourceManagerDetails } from '#s2-json/testing';
 import { type Broker, startBroker, TEST_OPERATOR_TOKEN } from './support/broker.js';
-import { post, requestPairingBody, rmWithSession, type RmWithSession, type Tenant } from './support/s2-connect.js';
-import { connect, refusedStatus } from './support/ws-peer.js';
+import {
+  createTenant,
+  post,
+  requestPairingBody,
+  rmWithSession,
+  type RmWithSession,
+  type Tenant,
+} from './support/s2-connect.js';
+import { connect, type Peer, refusedStatus } from './support/ws-peer.js';
 
 let broker: Broker;
 let tenant: Tenant;
@@ -89,6 +98,36 @@ describe('sessions and upgrades', () => {
     expect(broker.stdout.join('\n')).not.toContain('a-token-that-opens-nothing-at-all');
   });
 
+  it("give an upgrade a request id, the caller's or a fresh one, on the answer and on its log line", async () => {
+    const refused = await upgradeAnswer(wsUrl('/s2/v1/ws'), 'no-such-websocket-token-111', 'upgrade-refused-1');
+    expect(refused).toEqual({ status: 401, requestId: 'upgrade-refused-1' });
+    const refusal = await broker.waitForLog(
+      (l) => l.msg === 'WebSocket upgrade refused' && l.requestId === refused.requestId,
+    );
+    expect(refusal).toMatchObject({ endpoint: 'rm', status: 401 });
+
+    const rm = await rmWithSession(broker.url, tenant);
+    secrets.push(rm.accessToken, rm.websocketToken);
+    const accepted = await upgradeAnswer(wsUrl('/s2/v1/ws'), rm.websocketToken);
+    expect(accepted.status).toBe(101);
+    expect(accepted.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const opened = await broker.waitForLog((l) => l.msg === 'RM session opened' && l.rmNodeId === rm.rmNodeId);
+    expect(opened).toMatchObject({ requestId: accepted.requestId, tenantId: tenant.id });
+    const closed = await broker.waitForLog((l) => l.msg === 'RM session closed' && l.rmNodeId === rm.rmNodeId);
+    expect(closed).toMatchObject({ tenantId: tenant.id, sessionId: opened.sessionId });
+  });
+
+  it('log the tenant of a refused upgrade whose token named one, and never that token', async () => {
+    const nowhere = '0b7d4c3e-9a1f-4d4b-8c8e-0a1b6f1c2e9a';
+    const refused = await upgradeAnswer(wsUrl(`/cem/v1/ws?cemNodeId=${nowhere}`), tenant.jwt);
+    expect(refused.status).toBe(404);
+    const line = await broker.waitForLog(
+      (l) => l.msg === 'WebSocket upgrade refused' && l.requestId === refused.requestId,
+    );
+    expect(line).toMatchObject({ endpoint: 'cem', status: 404, tenantId: tenant.id });
+    expect(broker.stdout.join('\n')).not.toContain(tenant.jwt);
+  });
+
   it('export the slow-close and accepted-upgrade series before anything happened to them', async () => {
     const text = await scrape();
     for (const series of [
@@ -99,6 +138,31 @@ describe('sessions and upgrades', () => {
       expect(value(text, series)).toBeTypeOf('number');
   });
 });
+
+/**
+ * The status and `x-request-id` an upgrade is answered with: 101 for a socket (closed at once), else
+ * the refusal's HTTP status.
+ */
+function upgradeAnswer(url: string, bearer: string, requestId?: string) {
+  return new Promise<{ status: number; requestId: string | undefined }>((resolve, reject) => {
+    const socket = new WebSocket(url, {
+      headers: { authorization: `Bearer ${bearer}`, ...(requestId === undefined ? {} : { 'x-request-id': requestId }) },
+    });
+    const answer = (res: IncomingMessage) => ({
+      status: res.statusCode ?? 0,
+      requestId: res.headers['x-request-id'] as string,
+    });
+    socket.once('upgrade', (res) => {
+      resolve(answer(res));
+      socket.once('open', () => socket.close());
+    });
+    socket.once('unexpected-response', (_req, res) => {
+      resolve(answer(res));
+      res.resume();
+    });
+    socket.once('error', reject);
+  });
+}
 
 /** How much each series rose between two scrapes (0 for one that is in neither). */
 const rise = (before: string, after: string, series: string) =>
@@ -206,6 +270,73 @@ describe('request logs', () => {
   });
 });
 
+describe("a device's S2 Connect requests", () => {
+  it('log the tenant and nodes they turned out to be about, and a refused one its outcome', async () => {
+    const rm = await rmWithSession(broker.url, tenant);
+    secrets.push(rm.accessToken, rm.websocketToken);
+    const ids = { tenantId: tenant.id, cemNodeId: rm.cemNodeId };
+    for (const path of ['/pairing/v1/requestPairing', '/pairing/v1/requestConnectionDetails'])
+      await broker.waitForLog((l) => l.path === path && l.cemNodeId === rm.cemNodeId && l.tenantId === tenant.id);
+    for (const path of ['/session/v1/initiateSession', '/session/v1/confirmAccessToken']) {
+      const line = await broker.waitForLog((l) => l.path === path && l.rmNodeId === rm.rmNodeId);
+      expect(line).toMatchObject({ ...ids, status: 200 });
+    }
+    const refused = await fetch(`${broker.url}/pairing/v1/requestPairing`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'pairing-refused-1' },
+      body: JSON.stringify(requestPairingBody({ nodeIdAlias: 'nosuchalias' })),
+    });
+    expect(refused.status).toBe(400);
+    const line = await broker.waitForLog((l) => l.requestId === 'pairing-refused-1');
+    expect(line).toMatchObject({ outcome: 'node_not_found', status: 400 });
+    expect(line.tenantId).toBeUndefined();
+  });
+});
+
+describe('live sessions and channels by tenant', () => {
+  it('show the tenant METRICS_TENANTS names by its id, the others as other, and fall as sessions close', async () => {
+    const [shown, hidden] = [await createTenant(broker), await createTenant(broker)];
+    // The label set is fixed when the gateway starts: only now is the shown tenant's id known.
+    const gateway = await startBroker({ env: { METRICS_TENANTS: shown.id } });
+    const peers: Peer[] = [];
+    try {
+      const wsAt = (path: string) => gateway.url.replace('http', 'ws') + path;
+      const openRm = async (owner: Tenant) => {
+        const rm = await rmWithSession(gateway.url, owner);
+        secrets.push(rm.accessToken, rm.websocketToken);
+        peers.push(await connect(wsAt('/s2/v1/ws'), rm.websocketToken));
+        await gateway.waitForLog((l) => l.msg === 'RM session opened' && l.rmNodeId === rm.rmNodeId);
+      };
+      const openChannel = async (owner: Tenant) => {
+        peers.push(await connect(wsAt('/cem/v1/ws'), owner.jwt));
+      };
+      await openRm(shown);
+      await openRm(hidden);
+      await openRm(hidden);
+      await openChannel(shown);
+      await openChannel(hidden);
+      await openChannel(shown);
+      await openChannel(shown);
+      const gauges = async () => {
+        const text = await (await fetch(`${gateway.internalUrl}/metrics`)).text();
+        const tenants = [...text.matchAll(/^s2b_(?:rm_sessions|cem_channels)_by_tenant\{tenant="([^"]*)"\}/gm)];
+        return {
+          rm: [shown.id, 'other'].map((t) => value(text, `s2b_rm_sessions_by_tenant{tenant="${t}"}`)),
+          cem: [shown.id, 'other'].map((t) => value(text, `s2b_cem_channels_by_tenant{tenant="${t}"}`)),
+          labels: new Set(tenants.map((match) => match[1])),
+        };
+      };
+      await expect.poll(gauges).toEqual({ rm: [1, 2], cem: [3, 1], labels: new Set([shown.id, 'other']) });
+      expect(JSON.stringify([...(await gauges()).labels])).not.toContain(hidden.id);
+      for (const peer of peers.splice(0)) peer.close();
+      await expect.poll(gauges).toEqual({ rm: [0, 0], cem: [0, 0], labels: new Set([shown.id, 'other']) });
+    } finally {
+      for (const peer of peers) peer.close();
+      await gateway.stop();
+    }
+  });
+});
+
 describe('a broker whose Redis and PostgreSQL are not there', () => {
   it('counts the errors it gets talking to each', async () => {
     const lost = await startBroker({
@@ -233,5 +364,14 @@ describe('the whole run', () => {
     const text = [...broker.stdout, ...broker.stderr].join('\n');
     expect(secrets.length).toBeGreaterThanOrEqual(5);
     for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+
+  it('wrote JSON only, one event a line, and the tenant on every line about a session', () => {
+    const lines = broker.logs();
+    const aboutSessions = lines.filter((line) => typeof line.sessionId === 'string' && line.sessionId !== '');
+    expect(aboutSessions.length).toBeGreaterThan(0);
+    for (const line of aboutSessions)
+      expect({ msg: line.msg, tenantId: typeof line.tenantId }).toEqual({ msg: line.msg, tenantId: 'string' });
+    for (const line of lines) expect(typeof line.msg).toBe('string');
   });
 });

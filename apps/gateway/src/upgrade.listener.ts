@@ -18,15 +18,38 @@ import { MAX_FRAME_BYTES, PER_MESSAGE_DEFLATE } from './limits.js';
 import { Keepalive, markSeen } from './sockets/sockets.js';
 import { OUTAGE_RETRY_AFTER_SECONDS, statusText } from '#http';
 import { bearerToken } from '#security';
-import { LOGGER, Metrics } from '#observability';
+import { LOGGER, Metrics, REQUEST_ID_HEADER, requestIdOf } from '#observability';
 
 /** Answers an upgrade it will not take with an HTTP status, so that no socket opens. */
-function refuse(socket: Duplex, status: number, message: string): void {
+function refuse(socket: Duplex, status: number, message: string, requestId: string): void {
   const body = JSON.stringify({ statusCode: status, error: statusText(status), message });
   const retry = status === 503 ? `Retry-After: ${OUTAGE_RETRY_AFTER_SECONDS}\r\n` : '';
   socket.end(
-    `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retry}Connection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n${retry}Connection: close\r\n\r\n${body}`,
   );
+}
+
+/** What a refusal's log line says of whom it refused, when the upgrade got far enough to know. */
+interface Refused {
+  tenantId?: string;
+  rmNodeId?: string;
+  /** Of the session start an RM's upgrade is, when the status alone does not say it. */
+  outcome?: string;
+  err?: unknown;
+}
+
+/**
+ * The request id of an upgrade, as the HTTP requests have theirs (the caller's sane `x-request-id`, else
+ * a fresh one): on the refusal or the 101, and on the log lines of the refusal or of the session opened.
+ */
+const requestIds = new WeakMap<IncomingMessage, string>();
+function requestIdFor(req: IncomingMessage): string {
+  let id = requestIds.get(req);
+  if (id === undefined) {
+    id = requestIdOf(req);
+    requestIds.set(req, id);
+  }
+  return id;
 }
 
 // Listeners shared by every socket (called with the socket as `this`): tens of thousands of sockets
@@ -90,6 +113,9 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
       registers: [metrics.registry],
     });
     this.keepalive = new Keepalive(config.wsPingIntervalMs, config.wsIdleTimeoutMs);
+    this.wss.on('headers', (headers: string[], req: IncomingMessage) =>
+      headers.push(`${REQUEST_ID_HEADER}: ${requestIdFor(req)}`),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -97,7 +123,9 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', destroyOnError);
       // Whatever failed here is an outage of PostgreSQL or Redis, or a bug: neither is the caller's fault.
-      this.upgrade(req, socket, head).catch(() => this.refuse(req, socket, 503, 'try again later'));
+      this.upgrade(req, socket, head).catch((error: unknown) =>
+        this.refuse(req, socket, 503, 'try again later', { err: error }),
+      );
     });
     this.keepalive.start();
   }
@@ -107,15 +135,18 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     this.wss.close();
   }
 
-  /** `outcome`: of the session start an RM's upgrade is, when the status alone does not say it. */
-  private refuse(req: IncomingMessage, socket: Duplex, status: number, message: string, outcome?: string): void {
+  private refuse(req: IncomingMessage, socket: Duplex, status: number, message: string, who: Refused = {}): void {
     const endpoint = endpointOf(req);
+    const { outcome, err, ...ids } = who;
     this.refused.inc({ endpoint, status: String(status) });
     if (endpoint === 'rm')
       this.sessionStarts.inc({ step: 'upgrade', outcome: outcome ?? UPGRADE_OUTCOMES[status] ?? 'refused' });
+    const requestId = requestIdFor(req);
     // The reason is ours, never the caller's token or query: those carry credentials.
-    this.logger.info({ endpoint, status, reason: message }, 'WebSocket upgrade refused');
-    refuse(socket, status, message);
+    const fields = { requestId, ...ids, endpoint, status, reason: message };
+    if (err === undefined) this.logger.info(fields, 'WebSocket upgrade refused');
+    else this.logger.warn({ ...fields, err }, 'WebSocket upgrade refused');
+    refuse(socket, status, message, requestId);
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -132,15 +163,28 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
       // deleted), the token opens nothing, however young it is.
       const lookedUpAt = Date.now();
       const live = await this.pairings.livePolicy(grant.pairingId);
+      const { tenantId, rmNodeId } = grant;
       if (!live)
-        return this.refuse(req, socket, 401, 'websocket token not accepted: the pairing is gone', 'no_longer_paired');
-      const { admission, history } = await this.admission.admit(live.policy, grant.tenantId, grant.rmNodeId);
+        return this.refuse(req, socket, 401, 'websocket token not accepted: the pairing is gone', {
+          tenantId,
+          rmNodeId,
+          outcome: 'no_longer_paired',
+        });
+      const { admission, history } = await this.admission.admit(live.policy, tenantId, rmNodeId);
       if (admission === 'tenant-unavailable')
-        return this.refuse(req, socket, 403, 'the tenant of this CEM node is not active', 'tenant_unavailable');
+        return this.refuse(req, socket, 403, 'the tenant of this CEM node is not active', {
+          tenantId,
+          rmNodeId,
+          outcome: 'tenant_unavailable',
+        });
       if (admission === 'quota-reached')
-        return this.refuse(req, socket, 403, "the tenant's limit of live sessions is reached", 'quota_reached');
+        return this.refuse(req, socket, 403, "the tenant's limit of live sessions is reached", {
+          tenantId,
+          rmNodeId,
+          outcome: 'quota_reached',
+        });
       return this.accept(req, socket, head, async (ws) => {
-        const rm = this.node.openRm(grant, ws, history, live.descriptions);
+        const rm = this.node.openRm(grant, ws, history, live.descriptions, requestIdFor(req));
         ws.on('message', (data, isBinary) => {
           markSeen(ws);
           this.node.onRmFrame(rm, isBinary ? '\u0000' : data.toString());
@@ -166,10 +210,10 @@ export class UpgradeListener implements OnApplicationBootstrap, OnApplicationShu
     const filter = url.searchParams.getAll('cemNodeId');
     for (const id of filter) {
       if (!(await this.cemNodes.findInTenant(tenantId, id)))
-        return this.refuse(req, socket, 404, `no CEM node ${id.slice(0, 64)} in this tenant`);
+        return this.refuse(req, socket, 404, `no CEM node ${id.slice(0, 64)} in this tenant`, { tenantId });
     }
     return this.accept(req, socket, head, async (ws) => {
-      const channel = this.node.openChannel(principal, filter.length > 0 ? filter : null, ws);
+      const channel = this.node.openChannel(principal, filter.length > 0 ? filter : null, ws, requestIdFor(req));
       ws.on('message', (data) => {
         markSeen(ws);
         this.node.onChannelFrame(channel, data.toString());

@@ -1,5 +1,6 @@
 // S2 Connect answers a body it cannot parse in its own vocabulary (a ParsingError, or a failed pairing
 // attempt), so its routes must see such a body instead of a generic parser answering 400 first.
+import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { containsUnstorableText } from './storable-text.js';
 
@@ -24,21 +25,25 @@ export function lenientJsonBody(req: BodyRequest, _res: ServerResponse, next: (e
     if (size <= MAX_BODY_BYTES) chunks.push(chunk);
   });
   req.on('error', next);
-  req.on('end', () => {
-    // Tells the generic body parser that comes later that the body has been read.
-    req._body = true;
-    const text = Buffer.concat(chunks).toString('utf8');
-    if (size > MAX_BODY_BYTES) req.body = UNPARSABLE_BODY;
-    else if (text.trim() === '') req.body = undefined;
-    else {
-      try {
-        const body = JSON.parse(text) as unknown;
-        // Valid JSON, but not a body PostgreSQL can store: as unparsable as any other (a ParsingError).
-        req.body = containsUnstorableText(body) ? UNPARSABLE_BODY : body;
-      } catch {
-        req.body = UNPARSABLE_BODY;
+  // Bound to the request's async context, so that its handler can still note what its log line says.
+  req.on(
+    'end',
+    AsyncResource.bind(() => {
+      // Tells the generic body parser that comes later that the body has been read.
+      req._body = true;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (size > MAX_BODY_BYTES) req.body = UNPARSABLE_BODY;
+      else if (text.trim() === '') req.body = undefined;
+      else {
+        try {
+          const body = JSON.parse(text) as unknown;
+          // Valid JSON, but not a body PostgreSQL can store: as unparsable as any other (a ParsingError).
+          req.body = containsUnstorableText(body) ? UNPARSABLE_BODY : body;
+        } catch {
+          req.body = UNPARSABLE_BODY;
+        }
       }
-    }
-    next();
-  });
+      next();
+    }),
+  );
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { HttpRequestLogger } from './http-request-logger.js';
+import { noteOnRequestLog } from './request-log-context.js';
 import { memoryLogger } from './testing.js';
 
 function exchange(url: string, status: number, finished = true, headers: Record<string, string> = {}) {
@@ -44,6 +45,27 @@ describe('HttpRequestLogger', () => {
     expect(text).not.toContain('secret');
     expect(text).not.toContain('1234');
     expect(text).not.toContain('headers');
+  });
+
+  it('logs what the handler noted, later in the same request, and only the ids and outcome it may note', async () => {
+    const { logger, lines } = memoryLogger('info');
+    const { req, res, close } = exchange('/session/v1/initiateSession', 200);
+    const handled = new Promise<void>((resolve) =>
+      new HttpRequestLogger(logger).use(req, res, () => {
+        setImmediate(() => {
+          const pairing = { tenantId: 't-1', rmNodeId: 'rm-1', accessTokenHash: 'hash-of-a-token' };
+          noteOnRequestLog({ ...pairing, outcome: 'ok' });
+          resolve();
+        });
+      }),
+    );
+    await handled;
+    noteOnRequestLog({ tenantId: 'outside-any-request' });
+    close();
+    const [line] = lines();
+    expect(line).toMatchObject({ tenantId: 't-1', rmNodeId: 'rm-1', outcome: 'ok' });
+    expect(JSON.stringify(lines())).not.toContain('hash-of-a-token');
+    expect(JSON.stringify(lines())).not.toContain('outside-any-request');
   });
 
   it("keeps the caller's sane x-request-id, logs it and echoes it", () => {

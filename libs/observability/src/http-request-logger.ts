@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Histogram } from 'prom-client';
+import { type RequestLogFields, withRequestLogFields } from './request-log-context.js';
 
 type Request = IncomingMessage & {
   originalUrl?: string;
@@ -39,7 +40,8 @@ export function requestIdOf(req: IncomingMessage): string {
 
 /**
  * One log line per HTTP request: its request id (echoed in the response's `x-request-id`, so a caller
- * can quote it), method, path, status and duration. Never headers, query strings or
+ * can quote it), method, path, status and duration, and what the handler noted (`noteOnRequestLog`:
+ * the tenant of a device's S2 Connect request, its outcome). Never headers, query strings or
  * bodies: those carry bearer tokens, pairing codes and client secrets.
  */
 export class HttpRequestLogger {
@@ -56,14 +58,16 @@ export class HttpRequestLogger {
   readonly use = (req: Request, res: ServerResponse, next: () => void): void => {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(req);
+    const noted: RequestLogFields = {};
     res.setHeader(REQUEST_ID_HEADER, requestId);
     res.once('close', () => {
       const path = (req.originalUrl ?? req.url ?? '').split('?', 1)[0] ?? '';
       // The route's pattern, never the path itself: ids in paths would make a series per object.
       const route = typeof req.route?.path === 'string' ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched';
-      const tenantId = tenantOf(req, route);
+      const tenantId = tenantOf(req, route) ?? noted.tenantId;
       const fields = {
         requestId,
+        ...noted,
         ...(tenantId === undefined ? {} : { tenantId }),
         method: req.method,
         path,
@@ -82,6 +86,6 @@ export class HttpRequestLogger {
         this.logger.info(fields, 'request');
       }
     });
-    next();
+    withRequestLogFields(noted, next);
   };
 }

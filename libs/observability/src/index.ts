@@ -5,3 +5,4 @@ export * from './nest-logger.js';
 export * from './metrics.js';
 export * from './metrics.module.js';
 export * from './latency-histogram.js';
+export * from './request-log-context.js';

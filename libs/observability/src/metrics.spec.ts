@@ -14,6 +14,14 @@ describe('Metrics', () => {
     expect(text).not.toContain('tenant="a"');
   });
 
+  it('exports a named tenant with nothing to count as 0, not as a missing series', async () => {
+    const metrics = new Metrics();
+    metrics.tenantGaugeOf('s2b_things_by_tenant', 'things', new TenantLabels([NAMED]), () => []);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain(`s2b_things_by_tenant{tenant="${NAMED}"} 0`);
+    expect(text).toContain('s2b_things_by_tenant{tenant="other"} 0');
+  });
+
   it('exports the routing latency as a cumulative histogram per direction', async () => {
     const metrics = new Metrics();
     const latency = metrics.routingLatency('rm_to_cem');

@@ -32,6 +32,11 @@ export class TenantLabels {
   of(tenantId: string): string {
     return this.named.has(tenantId) ? tenantId : OTHER_TENANT;
   }
+
+  /** Every label value there can be: the named tenants, then `other`. */
+  all(): string[] {
+    return [...this.named, OTHER_TENANT];
+  }
 }
 
 /** Counts per S2 message type, from a fixed set of types: a lookup and an increment per message. */
@@ -193,7 +198,8 @@ export class Metrics {
 
   /**
    * A gauge of things per tenant, counted when Prometheus scrapes: one series per tenant `labels`
-   * names, the others together as `other` (always there, so that the series set is stable).
+   * names, the others together as `other`. Every series is there from the start, at 0 when nothing is
+   * counted, so that a named tenant whose last session closed reads 0 rather than vanishing.
    */
   tenantGaugeOf(
     name: string,
@@ -208,7 +214,7 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        const counts = new Map<string, number>([[OTHER_TENANT, 0]]);
+        const counts = new Map<string, number>(labels.all().map((tenant) => [tenant, 0]));
         for (const { tenantId } of read()) {
           const tenant = labels.of(tenantId);
           counts.set(tenant, (counts.get(tenant) ?? 0) + 1);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EventBus, pairingCreated, pairingRemoved } from '#events';
+import { noteOnRequestLog } from '#observability';
 import { type AttemptSnapshot, PairingAttemptStore } from '#connect-state';
 import { CONFIG, type Config } from '#config';
 import {
@@ -114,6 +115,7 @@ export class PairingStepsUseCase {
   private async open(attemptId: string | undefined): Promise<AttemptSnapshot> {
     const snapshot = attemptId === undefined ? undefined : await this.attempts.read(attemptId);
     if (!snapshot) throw new PairingStepError(401, 'pairingAttemptId not accepted');
+    noteOnRequestLog(snapshot.attempt);
     return snapshot;
   }
 

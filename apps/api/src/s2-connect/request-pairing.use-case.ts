@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NodePairingGate, PairingAttemptStore } from '#connect-state';
+import { noteOnRequestLog } from '#observability';
 import { CONFIG, type Config } from '#config';
 import { DrainService } from '#health';
 import {
@@ -42,6 +43,7 @@ export class RequestPairingUseCase {
       checkRequestPairing(request, target, undefined);
       throw new Error('unreachable');
     }
+    noteOnRequestLog({ tenantId: node.tenantId, cemNodeId: node.id });
     // Each answer lets its caller test guesses of the code offline: a node has only so many per code's
     // life. A pairing that completes gives its attempt back.
     await this.limits.pairingFailuresByNode.spend(node.id);

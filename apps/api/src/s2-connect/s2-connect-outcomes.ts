@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { type Observable, tap } from 'rxjs';
 import { PairingGateBusyError } from '#connect-state';
-import { Metrics, type PairingStep, type SessionStartStep } from '#observability';
+import { Metrics, noteOnRequestLog, type PairingStep, type SessionStartStep } from '#observability';
 import { NotAcceptedError, PairingError, PairingStepError, SessionError } from '#s2-connect';
 
 /** `NoLongerPaired` -> `no_longer_paired`: label values in Prometheus's usual case. */
@@ -44,7 +44,7 @@ const PAIRING_STEPS: ReadonlySet<string> = new Set<PairingStep>([
 
 /**
  * Counts each session-start and pairing request of S2 Connect by step (the handler's name, which is
- * the operation's) and outcome. Requests a guard refused (the per-address budget) never reach a step.
+ * the operation's) and outcome, a refused one's outcome on its log line too. Requests a guard refused (the per-address budget) never reach a step.
  */
 @Injectable()
 export class S2ConnectOutcomes implements NestInterceptor {
@@ -61,7 +61,11 @@ export class S2ConnectOutcomes implements NestInterceptor {
     return next.handle().pipe(
       tap({
         complete: () => counter.inc({ step, outcome: 'ok' }),
-        error: (error: unknown) => counter.inc({ step, outcome: s2ConnectOutcome(error) }),
+        error: (error: unknown) => {
+          const outcome = s2ConnectOutcome(error);
+          counter.inc({ step, outcome });
+          noteOnRequestLog({ outcome });
+        },
       }),
     );
   }

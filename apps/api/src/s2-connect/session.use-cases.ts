@@ -14,6 +14,7 @@ import {
 } from '#s2-connect';
 import { isS2JsonVersion } from '#s2-json';
 import { hashToken, randomBase64 } from '#security';
+import { noteOnRequestLog } from '#observability';
 import { Clock, PairingRepository } from '#store';
 import { publicUrls, serverEndpointDescription, serverNodeDescription } from './descriptions.js';
 import { UNPARSABLE_BODY } from '#http';
@@ -65,6 +66,7 @@ export class InitiateSessionUseCase {
       cemNodeId: request.serverNodeId,
       pending,
     });
+    if (holder) noteOnRequestLog(holder.pairing);
     if (
       !holder ||
       holder.pairing.rmNodeId !== request.clientNodeId ||
@@ -120,6 +122,7 @@ export class ConfirmAccessTokenUseCase {
     const confirmed = await this.pairings.confirmPendingToken(hashToken(pendingToken), this.clock.now());
     if (!confirmed || !isS2JsonVersion(confirmed.s2Version)) throw new NotAcceptedError('not a pending access token');
     const { pairing } = confirmed;
+    noteOnRequestLog(pairing);
     const websocketToken = await this.websocketTokens.issue({
       pairingId: pairing.id,
       tenantId: pairing.tenantId,
@@ -147,6 +150,7 @@ export class UnpairUseCase {
     const request = parseUnpair(body === UNPARSABLE_BODY ? undefined : body);
     if (accessToken === undefined || request === undefined) throw new NotAcceptedError();
     const holder = await this.pairings.findByActiveToken(hashToken(accessToken));
+    if (holder) noteOnRequestLog(holder.pairing);
     if (
       !holder ||
       holder.pairing.rmNodeId !== request.clientNodeId ||

@@ -90,14 +90,17 @@ export class Binding {
     cemNodeIds: string[] | null,
     socket: WebSocket,
   ): LocalChannel {
+    const channelId = randomUUID();
     const channel: LocalChannel = {
-      channelId: randomUUID(),
+      channelId,
       tenantId,
       serviceAccountId,
       cemNodeIds: cemNodeIds === null ? null : new Set(cemNodeIds),
       socket,
       bound: new Map(),
-      queue: new SerialQueue((error: unknown) => this.ctx.logger.error({ err: error }, 'channel work failed')),
+      queue: new SerialQueue((error: unknown) =>
+        this.ctx.logger.error({ err: error, tenantId, channelId }, 'channel work failed'),
+      ),
       closed: false,
       afterClose: new Map(),
     };
@@ -256,7 +259,7 @@ export class Binding {
     }
     // The channel is gone from here: the session moves on.
     this.rebindOff(channelId, rmNodeId, sessionId).catch((error: unknown) =>
-      this.ctx.logger.error({ err: error }, 'rebinding failed'),
+      this.ctx.logger.error({ err: error, rmNodeId, sessionId, channelId }, 'rebinding failed'),
     );
   }
 

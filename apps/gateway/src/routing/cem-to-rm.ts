@@ -75,7 +75,8 @@ export class CemToRm {
       const session = { sessionId: '', rmNodeId, cemNodeId: pairing.cemNodeId };
       this.answerCem(channel.socket, session, message, 'the RM is not connected', ref);
     } catch (error) {
-      this.ctx.logger.error({ err: error }, 'routing a CEM frame failed');
+      const { tenantId, channelId } = channel;
+      this.ctx.logger.error({ err: error, tenantId, channelId, rmNodeId }, 'routing a CEM frame failed');
       const detail = 'the broker could not route this message now; retry';
       write(channel.socket, errorFrame('unavailable', detail, ref, { rmNodeId }));
     }

@@ -153,10 +153,11 @@ export class GatewayNode {
     socket: WebSocket,
     history: HistoryPolicy | null = null,
     descriptions?: string,
+    requestId?: string,
   ): LocalRm {
     const rm = this.placement.openRm(grant, socket, history, descriptions);
     this.logger.info(
-      { tenantId: rm.tenantId, cemNodeId: rm.cemNodeId, rmNodeId: rm.rmNodeId, sessionId: rm.sessionId },
+      { requestId, tenantId: rm.tenantId, cemNodeId: rm.cemNodeId, rmNodeId: rm.rmNodeId, sessionId: rm.sessionId },
       'RM session opened',
     );
     return rm;
@@ -201,9 +202,10 @@ export class GatewayNode {
     principal: { tenantId: string; serviceAccountId: string },
     cemNodeIds: string[] | null,
     socket: WebSocket,
+    requestId?: string,
   ): LocalChannel {
     const channel = this.binding.openChannel(principal, cemNodeIds, socket);
-    this.logger.info({ tenantId: channel.tenantId, channelId: channel.channelId }, 'CEM channel opened');
+    this.logger.info({ requestId, tenantId: channel.tenantId, channelId: channel.channelId }, 'CEM channel opened');
     return channel;
   }
 

@@ -185,7 +185,7 @@ export class RmToCem {
     if (dropped === 0) return;
     for (let i = 0; i < dropped; i++) this.core.counted.rmToCem.temporary_error.inc();
     this.ctx.logger.warn(
-      { rmNodeId: rm.rmNodeId, sessionId: rm.sessionId, dropped },
+      { tenantId: rm.tenantId, rmNodeId: rm.rmNodeId, sessionId: rm.sessionId, dropped },
       'session closed with held messages',
     );
   }

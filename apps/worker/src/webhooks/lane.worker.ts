@@ -55,7 +55,8 @@ export class LaneWorker extends QueueWorker<LaneJobData> {
     });
     const tenants = new TenantLabels(config.metricsTenants);
     const tries = metrics.webhookDeliveries;
-    for (const outcome of ['delivered', 'retry', 'dead']) tries.inc({ outcome, tenant: 'other' }, 0);
+    for (const outcome of ['delivered', 'retry', 'dead'])
+      for (const tenant of tenants.all()) tries.inc({ outcome, tenant }, 0);
     this.drainDeps = {
       deliveries,
       send: (delivery, at) => sender.send(delivery, at),
@@ -66,7 +67,14 @@ export class LaneWorker extends QueueWorker<LaneJobData> {
         if (dead) deadLetters.inc();
         tries.inc({ outcome: dead ? 'dead' : 'retry', tenant: tenants.of(head.tenantId) });
         this.logger.info(
-          { deliveryId: head.id, endpointId: head.endpoint.id, attempts: outcome.attempts, error: outcome.error, dead },
+          {
+            tenantId: head.tenantId,
+            deliveryId: head.id,
+            endpointId: head.endpoint.id,
+            attempts: outcome.attempts,
+            error: outcome.error,
+            dead,
+          },
           dead ? 'webhook delivery dead-lettered' : 'webhook delivery failed; retrying later',
         );
       },
