@@ -2,11 +2,13 @@
 // Checks deploy/grafana/s2-broker.json and the PrometheusRule alerts in deploy/ against a real
 // Prometheus: starts a broker (all roles, on a fresh database and a Redis of its own), has Prometheus
 // scrape its internal port every second, drives a little traffic through the broker's own command line
-// (a tenant, a CEM node, a pairing code, simulate-rm replaying the EV example to `cem tail --reply`, and
-// one refused upgrade), then runs every panel query and every alert expression through the HTTP API.
+// (a tenant, a CEM node, a pairing code, simulate-rm replaying the EV example to `cem tail --reply`, one
+// refused upgrade, one refused pairing, and a webhook receiver that takes the first delivery and fails
+// the next into a dead letter), then runs every panel query and every alert expression through the
+// HTTP API.
 //
-// Fails on a query Prometheus refuses, on a panel query that returns no series after that traffic, and
-// on an alert expression that returns anything (with no fault, none should fire).
+// Fails on a query Prometheus refuses, on a panel query that returns no series after that traffic (or,
+// for the webhook and refusal panels, series the traffic did not move), and on an alert expression that returns anything (with no fault, none should fire).
 //
 //   npm run build && node scripts/check-dashboard.mjs
 //
@@ -16,7 +18,7 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer as createHttpServer, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -138,6 +140,31 @@ function refusedUpgrade(port) {
   });
 }
 
+/** A webhook receiver that takes the first delivery and answers 503 to every one after it. */
+async function flakyReceiver() {
+  let answered = 0;
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(answered++ === 0 ? 204 : 503).end());
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/hooks`, close: () => server.close() };
+}
+
+const moved = (series) => Number(series.value[1]) > 0;
+
+/**
+ * Panels whose figures the traffic must have moved, not merely exported at 0: webhook tries of every
+ * outcome (one delivered, one retried, one dead letter), refused upgrades and a refused pairing.
+ */
+const MUST_MOVE = {
+  'Webhook tries by outcome': (result) =>
+    ['delivered', 'retry', 'dead'].every((outcome) => result.some((s) => s.metric.outcome === outcome && moved(s))),
+  'Webhook dead letters': (result) => result.some(moved),
+  'WebSocket upgrades refused': (result) => result.some(moved),
+  'Pairing attempts by step and outcome': (result) => result.some((s) => s.metric.outcome !== 'ok' && moved(s)),
+};
+
 const onPath = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 
 /** Debian's prometheus package when the binary is missing and this may install packages (root). */
@@ -170,6 +197,7 @@ async function main() {
   databaseUrl.pathname = `/${database}`;
 
   const children = [];
+  const receiver = await flakyReceiver();
   try {
     const redisPort = await freePort();
     children.push(
@@ -194,6 +222,10 @@ async function main() {
       SECRETS_KEYS: `check:${randomBytes(32).toString('base64')}`,
       LOG_LEVEL: 'warn',
       INSTANCE_ID: 'dashboard-check',
+      // A failed webhook becomes a dead letter within a second, so that the check sees one.
+      WEBHOOK_MAX_ATTEMPTS: '2',
+      WEBHOOK_BACKOFF_BASE_MS: '100',
+      WEBHOOK_BACKOFF_MAX_MS: '200',
     };
     delete brokerEnv.ROLES;
     await run(process.execPath, [MAIN, 'migrate'], { env: brokerEnv });
@@ -244,6 +276,26 @@ async function main() {
       OPERATOR_TOKEN: operatorToken,
     };
     Object.assign(kitEnv, exportsOf(await cli(['tenant', 'create', '--name', 'Dashboard', '--env'], kitEnv)));
+    const publicApi = async (path, body, bearer) => {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json().catch(() => undefined) };
+    };
+    const { accessToken } = (
+      await publicApi('/api/v1/auth/token', {
+        clientId: kitEnv.S2_BROKER_CLIENT_ID,
+        clientSecret: kitEnv.S2_BROKER_CLIENT_SECRET,
+      })
+    ).body;
+    const hook = await publicApi(
+      '/api/v1/webhooks',
+      { url: receiver.url, eventTypes: ['pairing.created', 'session.opened'] },
+      accessToken,
+    );
+    if (hook.status !== 201) throw new Error(`registering a webhook answered ${hook.status}`);
     const node = (
       await cli(
         ['cem-node', 'create', '--brand', 'Dash', '--type', 'EMS', '--model-name', 'Check', '--print', 'id'],
@@ -259,8 +311,19 @@ async function main() {
     );
     children.push(device);
     await cli(['cem', 'tail', '--reply', '--until', 'FRBC.StorageStatus'], kitEnv);
-    const refused = await refusedUpgrade(port);
-    if (refused !== 401) throw new Error(`an upgrade without a token answered ${refused}, not 401`);
+    // Twice, a scrape apart: a series a refusal creates starts at 1, and rate() sees a rise only from
+    // the second sample on.
+    for (const round of [1, 2]) {
+      const refused = await refusedUpgrade(port);
+      if (refused !== 401) throw new Error(`an upgrade without a token answered ${refused}, not 401`);
+      const unknownNode = await publicApi('/pairing/v1/requestPairing', { nodeIdAlias: 'nosuchalias' });
+      if (unknownNode.status !== 400) throw new Error(`a pairing with no such node answered ${unknownNode.status}`);
+      if (round === 1) await sleep(2_500);
+    }
+    // pairing.created is taken; session.opened is refused twice and becomes a dead letter.
+    await until('a webhook dead letter', async () =>
+      /^s2b_webhook_dead_letters_total [1-9]/m.test(await (await fetch(`${internalUrl}/metrics`)).text()),
+    );
     // Enough scrapes after the traffic for rate() over a minute to have two samples of every series.
     await sleep(6_000);
 
@@ -269,6 +332,8 @@ async function main() {
       const { error, result } = await query(expr);
       if (error) failures.push(`panel "${panel}" ${refId}: ${error}\n    ${expr}`);
       else if (result.length === 0) failures.push(`panel "${panel}" ${refId}: no series after traffic\n    ${expr}`);
+      else if (MUST_MOVE[panel] && !MUST_MOVE[panel](result))
+        failures.push(`panel "${panel}" ${refId}: the traffic did not move it: ${JSON.stringify(result)}\n    ${expr}`);
     }
     for (const { alert, expr, file } of alerts) {
       const { error, result } = await query(expr);
@@ -286,6 +351,7 @@ async function main() {
     for (const child of children) console.error(`--- ${child.name}\n${child.output().slice(-4_000)}`);
     throw error;
   } finally {
+    receiver.close();
     for (const child of children.reverse()) await stop(child);
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
