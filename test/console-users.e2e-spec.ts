@@ -161,6 +161,7 @@ describe('what a user or a tenant granted', () => {
     expect((await admin.request('DELETE', `/api/v1/users/${leaving.user?.id}`)).status).toBe(204);
     expect((await leaving.request('GET', '/api/v1/console/session')).status).toBe(401);
     expect((await new ConsoleBrowser(broker).accept(sent)).status).toBe(400);
+    expect((await admin.request('DELETE', `/api/v1/users/${leaving.user?.id}`)).status).toBe(404);
   });
 
   it("ends with the tenant: a deleted tenant's sessions and pending invitations", async () => {
@@ -174,6 +175,7 @@ describe('what a user or a tenant granted', () => {
       expect((await new ConsoleBrowser(broker).accept(token)).status).toBe(400);
     }
     expect(await sql('SELECT 1 FROM user_invitations WHERE tenant_id = $1', [doomed.id])).toEqual([]);
+    expect(await sql('SELECT 1 FROM users WHERE tenant_id = $1', [doomed.id])).toEqual([]);
   });
 });
 
