@@ -5,6 +5,7 @@
 // none lost; after each, the gateways register again what they hold, and the test prints how long
 // after the fault routing worked again both ways.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_HEAD } from './support/ledger.js';
 import { FaultCluster, runScenario, type ScenarioResult } from './support/fault-cluster.js';
 import type { FaultRm } from './support/fault-peers.js';
 import { OwnRedisCluster } from './support/own-services.js';
@@ -15,10 +16,7 @@ const back: string[] = [];
 
 beforeAll(async () => {
   cluster = await FaultCluster.on(OwnRedisCluster.start(), ['a', 'b']);
-  process.stdout.write(
-    '| scenario | direction | sent | delivered | answered | cut | lost | duplicates | out of order |\n',
-  );
-  process.stdout.write('| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
+  process.stdout.write(TABLE_HEAD);
 });
 
 afterAll(async () => {

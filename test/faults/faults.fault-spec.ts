@@ -6,6 +6,7 @@
 // refused for s | (the span between the first and the last message the broker refused, as its sender saw it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get } from '../support/s2-connect.js';
+import { TABLE_HEAD } from './support/ledger.js';
 import { FaultCluster, runScenario, type ScenarioResult } from './support/fault-cluster.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -13,10 +14,7 @@ let cluster: FaultCluster;
 
 beforeAll(async () => {
   cluster = await FaultCluster.start(['a', 'b']);
-  process.stdout.write(
-    '| scenario | direction | sent | delivered | answered | cut | lost | duplicates | out of order | refused for s |\n',
-  );
-  process.stdout.write('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
+  process.stdout.write(TABLE_HEAD);
 });
 
 afterAll(() => cluster?.stop());

@@ -3,6 +3,7 @@
 // message numbered, and SENTINEL FAILOVER in the middle. Every message is delivered or answered, none
 // lost; it prints how long after the failover routing worked again both ways.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_HEAD } from './support/ledger.js';
 import { FaultCluster, runScenario } from './support/fault-cluster.js';
 import type { FaultRm } from './support/fault-peers.js';
 import { routingBack } from './support/routing-back.js';
@@ -12,10 +13,7 @@ let cluster: FaultCluster<OwnSentinelGroup>;
 
 beforeAll(async () => {
   cluster = await FaultCluster.on(OwnSentinelGroup.start(), ['a', 'b']);
-  process.stdout.write(
-    '| scenario | direction | sent | delivered | answered | cut | lost | duplicates | out of order |\n',
-  );
-  process.stdout.write('| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n');
+  process.stdout.write(TABLE_HEAD);
 });
 
 afterAll(() => cluster?.stop());

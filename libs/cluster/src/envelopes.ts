@@ -20,6 +20,14 @@ export interface ToCem {
    * CEM hold: where the routing latency starts. Absent from a replica of an older version.
    */
   readonly readAt: number;
+  /**
+   * The message's number among those its session sent, the same each time it is sent again (after its
+   * outcome was lost, from the CEM hold): the receiver writes none after a later one. Absent from a
+   * replica of an older version.
+   */
+  readonly seq?: number;
+  /** For a message sent again: the id it was last sent under, written once, not again. */
+  readonly was?: number;
 }
 
 /** An S2 message from a CEM channel, for the replica holding the RM's socket. */
@@ -37,7 +45,8 @@ export interface ToRm {
 
 /**
  * The outcome of a ToCem or ToRm: `delivered` (written to the socket), `rejected` (the broker answers
- * the sender with `reply`), or `gone` (no such socket any more: TEMPORARY_ERROR).
+ * the sender with `reply`, or, for a ToCem without one, TEMPORARY_ERROR: a later message of its session
+ * was written first), or `gone` (no such socket any more: TEMPORARY_ERROR, or the CEM hold).
  */
 export interface Ack {
   readonly kind: 'ack';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Envelope } from './envelopes.js';
+import type { Envelope, ToCem } from './envelopes.js';
 import { decodeBatch, encodeBatch, WireError } from './wire.js';
 
-const toCem = (message: string, id = 1): Envelope => ({
+const toCem = (message: string, id = 1): ToCem => ({
   kind: 'to-cem',
   id,
   from: 'replica-a',
@@ -34,6 +34,9 @@ describe('wire batches', () => {
       { kind: 'session-closed', channelId: 'c', rmNodeId: 'r', sessionId: 's', cemNodeId: 'n', reason: 'replaced' },
       toCem('', 9),
       toCem('ünïcødé 🔋 "quoted" \\ backslash', 10),
+      // A message's number in its session, and one sent again with the id it was last sent under.
+      { ...toCem('{"message_type":"PowerMeasurement"}', 11), seq: 4 },
+      { ...toCem('{"message_type":"PowerMeasurement"}', 12), seq: 3, was: 8 },
     ];
     // Every field of every envelope comes back (the decoder may leave its own bookkeeping beside them).
     expect(decodeBatch(encodeBatch(batch))).toMatchObject(batch);

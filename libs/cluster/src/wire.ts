@@ -12,7 +12,7 @@ const q = JSON.stringify;
  */
 function messageHeader(e: ToCem | ToRm): string {
   return e.kind === 'to-cem'
-    ? `{"kind":"to-cem","id":${e.id},"sentAt":${e.sentAt},"readAt":${e.readAt},"from":${q(e.from)},"channelId":${q(e.channelId)},"sessionId":${q(e.sessionId)},"rmNodeId":${q(e.rmNodeId)},"cemNodeId":${q(e.cemNodeId)},"m":${e.message.length}}`
+    ? `{"kind":"to-cem","id":${e.id},"sentAt":${e.sentAt},"readAt":${e.readAt}${e.seq === undefined ? '' : `,"seq":${e.seq}`}${e.was === undefined ? '' : `,"was":${e.was}`},"from":${q(e.from)},"channelId":${q(e.channelId)},"sessionId":${q(e.sessionId)},"rmNodeId":${q(e.rmNodeId)},"cemNodeId":${q(e.cemNodeId)},"m":${e.message.length}}`
     : `{"kind":"to-rm","id":${e.id},"sentAt":${e.sentAt},"readAt":${e.readAt},"from":${q(e.from)},"sessionId":${q(e.sessionId)},"rmNodeId":${q(e.rmNodeId)},"m":${e.message.length}}`;
 }
 

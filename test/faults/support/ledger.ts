@@ -154,6 +154,11 @@ export function refusalWindowSeconds(o: Outcomes): number {
   return o.answered === 0 ? 0 : Math.round((o.refusedLastAt - o.refusedFirstAt) / 100) / 10;
 }
 
+/** The head of the suites' table, for `row`'s lines. */
+export const TABLE_HEAD =
+  '| scenario | direction | sent | delivered | answered | cut | lost | duplicates | out of order | refused for s |\n' +
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n';
+
 /** One line of the suite's table. */
 export function row(scenario: string, direction: string, o: Outcomes): string {
   return `| ${scenario} | ${direction} | ${o.sent} | ${o.delivered} | ${o.answered} | ${o.cut} | ${o.lost} | ${o.duplicates} | ${o.outOfOrder} | ${refusalWindowSeconds(o)} |`;

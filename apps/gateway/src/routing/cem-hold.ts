@@ -9,6 +9,8 @@ export interface HeldMessage {
   readonly at: number;
   /** Its number among the RM's messages sent to a channel, for one that came back; 0 if never sent. */
   readonly seq: number;
+  /** For one that came back from another replica: the id it went under there (0 if none). */
+  readonly was: number;
 }
 
 /** One session's held messages, oldest first. */

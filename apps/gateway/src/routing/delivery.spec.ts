@@ -165,25 +165,50 @@ describe('a CEM channel whose replica dies', () => {
 });
 
 describe('the hold and per-RM order', () => {
-  it('answers, instead of sending again, a message lost on its way once a later one got through', async () => {
+  /**
+   * An RM on a, its channel on b, and a Redis blip: three messages published while the link to b was
+   * down are lost, then three go through; with `acksLost`, what b answers is lost from then on as well.
+   */
+  async function blip({ acksLost }: { acksLost: boolean }) {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'Date'] });
     const cluster = new TestCluster(['a', 'b'], { cemHold: HOLD });
     const cem = cluster.connectChannel('b', TENANT);
     const rm = cluster.connectRm('a', { tenantId: TENANT });
     await settle();
-    // Lost in a Redis blip: published while the link was down.
     cluster.network.cutLink('a', 'b');
     const lost = Array.from({ length: 3 }, (_, i) => powerMeasurement(i));
     for (const message of lost) rm.send(message);
     await settle();
     cluster.network.mendLink('a', 'b');
+    if (acksLost) cluster.network.cutLink('b', 'a');
     const through = Array.from({ length: 3 }, (_, i) => powerMeasurement(10 + i));
     for (const message of through) rm.send(message);
     await settle();
+    return { cluster, cem, rm, lost, through };
+  }
+
+  it('answers, instead of sending again, a message lost on its way once a later one got through', async () => {
+    const { cem, rm, lost, through } = await blip({ acksLost: false });
     await vi.advanceTimersByTimeAsync(DELIVERY_TIMEOUT_MS * (OUTCOME_QUERIES + 1) + 500);
     await settle();
     expect(ids(cem.socket.frames)).toEqual(through.map((m) => m.message_id));
     expect(answered(rm.socket.frames)).toEqual(lost.map((m) => m.message_id));
+  });
+
+  it('writes nothing twice and nothing out of order when the acknowledgements were lost too and all come back from the hold', async () => {
+    // The RM's replica learns nothing of any of the six, and sends them all again once Redis is back:
+    // after the last question went unanswered, before the sender gives up on them.
+    const { cluster, cem, rm, lost, through } = await blip({ acksLost: true });
+    await vi.advanceTimersByTimeAsync(DELIVERY_TIMEOUT_MS * (OUTCOME_QUERIES + 1) - 500);
+    cluster.network.mendLink('b', 'a');
+    await vi.advanceTimersByTimeAsync(1_500);
+    await settle();
+    expect(ids(cem.socket.frames)).toEqual(through.map((m) => m.message_id));
+    const replies = rm.socket.of('ReceptionStatus');
+    expect(replies.map((f) => f['subject_message_id'])).toEqual(lost.map((m) => m.message_id));
+    expect(replies.map((f) => f['status'])).toEqual(lost.map(() => 'TEMPORARY_ERROR'));
+    expect(replies[0]?.['diagnostic_label']).toBe('a later message of this session reached the CEM first');
+    expect(cluster.node('a').pendingDeliveries).toBe(0);
   });
 });
 

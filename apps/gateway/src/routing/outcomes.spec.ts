@@ -170,10 +170,19 @@ describe('IdSet', () => {
 describe('inOrder', () => {
   it('writes a message only after the ones its sender sent before it', () => {
     expect(inOrder(undefined, 'a', 1)).toBe(true);
-    expect(inOrder({ from: 'a', id: 5 }, 'a', 6)).toBe(true);
-    expect(inOrder({ from: 'a', id: 5 }, 'a', 4)).toBe(false);
-    expect(inOrder({ from: 'a', id: 5 }, 'a', 5)).toBe(false);
+    expect(inOrder({ from: 'a', id: 5, seq: 0 }, 'a', 6)).toBe(true);
+    expect(inOrder({ from: 'a', id: 5, seq: 0 }, 'a', 4)).toBe(false);
+    expect(inOrder({ from: 'a', id: 5, seq: 0 }, 'a', 5)).toBe(false);
     // Another sender numbers its own messages: the channel moved to another replica.
-    expect(inOrder({ from: 'a', id: 5 }, 'b', 1)).toBe(true);
+    expect(inOrder({ from: 'a', id: 5, seq: 0 }, 'b', 1)).toBe(true);
+  });
+
+  it("goes by the session's own numbers where both carry one: a message sent again has a new id", () => {
+    // Sent again under id 9 after its first try was lost, while its successor (seq 4) was written.
+    expect(inOrder({ from: 'a', id: 7, seq: 4 }, 'a', 9, 3)).toBe(false);
+    expect(inOrder({ from: 'a', id: 7, seq: 4 }, 'a', 9, 5)).toBe(true);
+    // A replica of an older version numbers nothing: the ids decide.
+    expect(inOrder({ from: 'a', id: 7, seq: 4 }, 'a', 9)).toBe(true);
+    expect(inOrder({ from: 'a', id: 7, seq: 0 }, 'a', 6, 5)).toBe(false);
   });
 });

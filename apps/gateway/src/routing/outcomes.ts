@@ -5,7 +5,7 @@ export type Outcome = Ack['outcome'];
 /**
  * Told a message's outcome, with the values given to `track` (a closure per message costs more):
  * `kept` is the message text, kept only while it may still be needed (the CEM hold, an observer), and
- * `seq` the sender's own number for it.
+ * `seq` the sender's own number for it, `id` the one `track` gave it.
  */
 type Settle<A = undefined, B = undefined> = (
   outcome: Outcome,
@@ -14,6 +14,7 @@ type Settle<A = undefined, B = undefined> = (
   b: B,
   kept: string | undefined,
   seq: number,
+  id: number,
 ) => void;
 
 /**
@@ -99,7 +100,7 @@ export class PendingOutcomes {
   /** The other replica's answer; a second answer for the same message is ignored. */
   settle(id: number, outcome: Outcome, reply?: string): void {
     const waiting = this.take(id);
-    if (waiting !== undefined) waiting.settle(outcome, reply, waiting.a, waiting.b, waiting.kept, waiting.seq);
+    if (waiting !== undefined) waiting.settle(outcome, reply, waiting.a, waiting.b, waiting.kept, waiting.seq, id);
   }
 
   sweep(): void {
@@ -110,7 +111,7 @@ export class PendingOutcomes {
       if (waiting === undefined || waiting.deadline > now) continue;
       if (waiting.queries >= OUTCOME_QUERIES) {
         this.take(id);
-        waiting.settle('gone', undefined, waiting.a, waiting.b, waiting.kept, waiting.seq);
+        waiting.settle('gone', undefined, waiting.a, waiting.b, waiting.kept, waiting.seq, id);
         continue;
       }
       waiting.queries++;
@@ -245,19 +246,24 @@ export class IdSet {
   }
 }
 
-/** The last message from another replica written for one RM, per direction. */
+/**
+ * The last message from another replica written for one RM, per direction: the sender's id for it and,
+ * where the sender numbers the session's messages (`seq`, 0 from a replica of an older version), that.
+ */
 export interface LastWritten {
   from: string;
   id: number;
+  seq: number;
 }
 
 /** Records a message as the last written: in place, one object per RM and direction for its life. */
-export function written(last: LastWritten | undefined, from: string, id: number): LastWritten {
-  if (last === undefined) return { from, id };
+export function written(last: LastWritten | undefined, from: string, id: number, seq = 0): LastWritten {
+  if (last === undefined) return { from, id, seq };
   // The sender's name parsed out of each envelope is a fresh string: the one held is kept while it
   // matches, so that a message costs no string the collector has to promote.
   if (last.from !== from) last.from = from;
   last.id = id;
+  last.seq = seq;
   return last;
 }
 
@@ -265,7 +271,11 @@ export function written(last: LastWritten | undefined, from: string, id: number)
  * Whether a message from `from` may still be written after `last`. A sender numbers its messages in
  * the order it sends them; one that arrives after a later one was written was overtaken (Redis resent
  * it after a reconnection) and is not written, so that per-RM order holds: it ends as TEMPORARY_ERROR.
+ * A message sent again (back from the CEM hold after its outcome was lost) has a new id but keeps its
+ * number in the session, `seq`: where both carry one, that decides.
  */
-export function inOrder(last: LastWritten | undefined, from: string, id: number): boolean {
-  return last === undefined || last.from !== from || id > last.id;
+export function inOrder(last: LastWritten | undefined, from: string, id: number, seq = 0): boolean {
+  if (last === undefined) return true;
+  if (seq > 0 && last.seq > 0) return seq > last.seq;
+  return last.from !== from || id > last.id;
 }

@@ -5,7 +5,7 @@ import { type FrameOutcome, inspectFrame, receptionStatus } from '#s2-json';
 import { write, writeTracked } from '../sockets/sockets.js';
 import { messageFrame } from './cem-frames.js';
 import { preciseNow, secondsSince } from './clock.js';
-import { CemHold } from './cem-hold.js';
+import { CemHold, type HeldMessage } from './cem-hold.js';
 import { arrivedTooLate, type DeliveryCore } from './delivery-core.js';
 import type { LocalChannel, LocalRm } from './local-hub.js';
 import { inOrder, type Outcome, written } from './outcomes.js';
@@ -35,7 +35,7 @@ export class RmToCem {
         // One that came back may go again only while nothing the RM sent after it got through.
         message.seq !== 0 && message.seq < rm.lastDelivered
           ? this.failToCem(rm, message.messageId, message.text)
-          : this.route(rm, message.text, message.messageId, message.at, preciseNow()),
+          : this.route(rm, message.text, message.messageId, message.at, preciseNow(), message.seq, message.was),
     );
   }
 
@@ -84,40 +84,52 @@ export class RmToCem {
 
   /**
    * Sends a message to the session's channel, or holds it (behind any already held). `readAt` (a
-   * `preciseNow`) starts its routing latency: when it was read, or released by the hold.
+   * `preciseNow`) starts its routing latency: when it was read, or released by the hold. One sent
+   * again keeps its number (`seq`, 0 for a new one) and names the id it last went under (`was`).
    */
-  private route(rm: LocalRm, text: string, messageId: string | undefined, at: number, readAt: number): void {
-    if (this.hold.waits(rm)) return this.hold.hold(rm, { text, messageId, at, seq: 0 });
-    if (rm.channelId === '') return this.unsent(rm, text, messageId, at);
+  private route(
+    rm: LocalRm,
+    text: string,
+    messageId: string | undefined,
+    at: number,
+    readAt: number,
+    seq = 0,
+    was = 0,
+  ): void {
+    if (this.hold.waits(rm)) return this.hold.hold(rm, { text, messageId, at, seq, was });
+    if (rm.channelId === '') return this.unsent(rm, { text, messageId, at, seq, was });
     // Bound anew while messages to the old channel are still on their way: behind them, in case they
     // come back to go to the new one.
     if (rm.inFlight > 0 && rm.sentTo !== rm.channelId && this.hold.enabled) {
-      return this.hold.hold(rm, { text, messageId, at, seq: 0 });
+      return this.hold.hold(rm, { text, messageId, at, seq, was });
     }
     rm.sentTo = rm.channelId;
     // The text outlives this turn only when the hold may need it again or someone observes it.
     const kept = this.hold.enabled || this.ctx.observer.observes(rm.rmNodeId, rm.history) ? text : undefined;
     if (rm.channelReplica === this.replicaId) {
       const local = this.ctx.hub.channel(rm.channelId);
-      if (!local || !local.bound.has(rm.rmNodeId)) return this.unsent(rm, text, messageId, at);
+      if (!local || !local.bound.has(rm.rmNodeId)) return this.unsent(rm, { text, messageId, at, seq, was });
       // Counted before the write: a socket may settle it at once.
       rm.inFlight++;
-      const seq = ++rm.sent;
-      if (!writeTracked(local.socket, messageFrame(rm, text), true, this.settleLocal, rm, messageId, kept, seq)) {
+      const n = seq || ++rm.sent;
+      if (!writeTracked(local.socket, messageFrame(rm, text), true, this.settleLocal, rm, messageId, kept, n)) {
         rm.inFlight--;
-        this.unsent(rm, text, messageId, at);
+        this.unsent(rm, { text, messageId, at, seq: n, was });
         return;
       }
       this.latency.observe(secondsSince(readAt));
       return;
     }
     rm.inFlight++;
-    const id = this.ctx.outcomes.track(rm.channelReplica, this.settleRemote, rm, messageId, kept, ++rm.sent);
+    const n = seq || ++rm.sent;
+    const id = this.ctx.outcomes.track(rm.channelReplica, this.settleRemote, rm, messageId, kept, n);
     this.ctx.bus.send(rm.channelReplica, {
       kind: 'to-cem',
       id,
       sentAt: Date.now(),
       readAt,
+      seq: n,
+      was: was === 0 ? undefined : was,
       from: this.replicaId,
       channelId: rm.channelId,
       sessionId: rm.sessionId,
@@ -128,9 +140,9 @@ export class RmToCem {
   }
 
   /** No channel could take it now: the hold, or TEMPORARY_ERROR without one. */
-  private unsent(rm: LocalRm, text: string, messageId: string | undefined, at: number): void {
-    if (this.hold.enabled) this.hold.hold(rm, { text, messageId, at, seq: 0 });
-    else this.failToCem(rm, messageId, text);
+  private unsent(rm: LocalRm, message: HeldMessage): void {
+    if (this.hold.enabled) this.hold.hold(rm, message);
+    else this.failToCem(rm, message.messageId, message.text);
   }
 
   private readonly settleLocal = (
@@ -139,7 +151,7 @@ export class RmToCem {
     messageId: string | undefined,
     kept: string | undefined,
     seq: number,
-  ) => this.settled(ok, rm, messageId, kept, seq);
+  ) => this.settled(ok ? 'delivered' : 'gone', rm, messageId, kept, seq, 0);
 
   private readonly settleRemote = (
     outcome: Outcome,
@@ -148,28 +160,33 @@ export class RmToCem {
     messageId: string | undefined,
     kept: string | undefined,
     seq: number,
-  ) => this.settled(outcome === 'delivered', rm, messageId, kept, seq);
+    id: number,
+  ) => this.settled(outcome, rm, messageId, kept, seq, id);
 
-  /** A message sent to a channel reached it, or the channel went away before taking it. */
+  /**
+   * A message sent to a channel reached it, or the channel went away before taking it (`gone`), or a
+   * later message of the session reached it first (`rejected`: sending it again could only overtake).
+   */
   private settled(
-    ok: boolean,
+    outcome: Outcome,
     rm: LocalRm,
     messageId: string | undefined,
     kept: string | undefined,
     seq: number,
+    id: number,
   ): void {
     rm.inFlight--;
-    if (ok) {
+    if (outcome === 'delivered') {
       if (seq > rm.lastDelivered) rm.lastDelivered = seq;
       this.core.counted.rmToCem.delivered.inc();
       if (kept !== undefined && this.ctx.observer.observes(rm.rmNodeId, rm.history)) {
         this.core.observe(rm, 'rm_to_cem', rm.sessionId, 'delivered', kept, true);
       }
-    } else if (kept !== undefined && this.hold.enabled && rm.lastDelivered < seq) {
+    } else if (outcome === 'gone' && kept !== undefined && this.hold.enabled && rm.lastDelivered < seq) {
       // Only while nothing the RM sent after it got through: sent again, it must not overtake them.
-      this.hold.returned(rm, { text: kept, messageId, at: Date.now(), seq }, rm.sentTo);
+      this.hold.returned(rm, { text: kept, messageId, at: Date.now(), seq, was: id }, rm.sentTo);
     } else {
-      this.failToCem(rm, messageId, kept);
+      this.failToCem(rm, messageId, kept, outcome === 'rejected' ? OVERTAKEN : NO_CHANNEL);
     }
     if (rm.inFlight === 0) this.hold.flush(rm);
   }
@@ -191,13 +208,11 @@ export class RmToCem {
   }
 
   /** No CEM channel took an RM's message: TEMPORARY_ERROR to the RM. */
-  private failToCem(rm: LocalRm, messageId: string | undefined, kept: string | undefined): void {
+  private failToCem(rm: LocalRm, messageId: string | undefined, kept: string | undefined, why = NO_CHANNEL): void {
     this.core.counted.rmToCem.temporary_error.inc();
     // A ReceptionStatus cannot itself be answered with one.
     const reply =
-      messageId === undefined
-        ? undefined
-        : JSON.stringify(receptionStatus(messageId, 'TEMPORARY_ERROR', 'no CEM channel can take this message now'));
+      messageId === undefined ? undefined : JSON.stringify(receptionStatus(messageId, 'TEMPORARY_ERROR', why));
     if (reply !== undefined) write(rm.socket, reply);
     if (kept !== undefined && this.ctx.observer.observes(rm.rmNodeId, rm.history)) {
       this.core.observe(rm, 'rm_to_cem', rm.sessionId, 'temporary_error', kept, true, reply);
@@ -207,10 +222,16 @@ export class RmToCem {
   /** An RM message from another replica, for a channel here. */
   onToCem(envelope: ToCem): void {
     const channel = this.ctx.hub.channel(envelope.channelId);
+    const { from, id, was } = envelope;
     // Redis may carry a message twice (a command resent after a reconnection): it is written once.
-    if (this.core.written.has(envelope.from, envelope.id)) {
-      if (!this.core.pending.has(envelope.from, envelope.id)) this.core.ack(envelope.from, envelope.id, 'delivered');
+    if (this.core.written.has(from, id)) {
+      if (!this.core.pending.has(from, id)) this.core.ack(from, id, 'delivered');
       return;
+    }
+    // Sent again because its acknowledgement was lost, while it had been written: not again.
+    if (was !== undefined && this.core.written.has(from, was)) {
+      this.core.written.add(from, id);
+      return this.core.ack(from, id, 'delivered');
     }
     if (!channel || arrivedTooLate(envelope.sentAt)) return this.core.ack(envelope.from, envelope.id, 'gone');
     // Behind a session.opened still being written for this channel, if any: keep the order.
@@ -219,25 +240,26 @@ export class RmToCem {
 
   private readonly writeToCemOf = (channel: LocalChannel, envelope: ToCem): void => {
     const target = channel.bound.get(envelope.rmNodeId);
-    const { from, id } = envelope;
-    if (
-      arrivedTooLate(envelope.sentAt) ||
-      target?.sessionId !== envelope.sessionId ||
-      !inOrder(target.lastWritten, from, id)
-    ) {
+    const { from, id, seq = 0 } = envelope;
+    if (arrivedTooLate(envelope.sentAt) || target?.sessionId !== envelope.sessionId) {
       return this.core.ack(from, id, 'gone');
     }
+    // Written after a later message, it would break the session's order; sent again, it would again.
+    if (!inOrder(target.lastWritten, from, id, seq)) return this.core.ack(from, id, 'rejected');
     // Marked before the write: a socket may settle it at once.
     this.core.handedOver(from, id);
     const frame = messageFrame(envelope, envelope.message);
     if (!writeTracked(channel.socket, frame, true, this.core.settleHandedOver, from, id, undefined)) {
       return this.core.settleHandedOver(false, from, id);
     }
-    target.lastWritten = written(target.lastWritten, from, id);
+    target.lastWritten = written(target.lastWritten, from, id, seq);
     // A replica of an older version sends no readAt.
     if (envelope.readAt > 0) this.latency.observe(secondsSince(envelope.readAt));
   };
 }
+
+const NO_CHANNEL = 'no CEM channel can take this message now';
+const OVERTAKEN = 'a later message of this session reached the CEM first';
 
 /** The message type an RM frame names, as far as it names one. */
 function typeOf(outcome: FrameOutcome): string | undefined {
