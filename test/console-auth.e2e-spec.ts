@@ -1,5 +1,6 @@
 // People in the console: invitations, sign-in, the session cookie and its CSRF token, the roles on
-// every /api/v1 route, the audit trail under the user's name, and sessions that end with what grants them.
+// every /api/v1 route, the audit trail under the user's name, and sessions that end when idle. Disabling,
+// roles, and what ends with a user or a tenant: console-users.e2e-spec.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, MAIN, startBroker, TEST_OPERATOR_TOKEN } from './support/broker.js';
 import { startNode } from './support/processes.js';
@@ -11,7 +12,7 @@ import {
   signedInUser,
   TEST_PASSWORD,
 } from './support/console.js';
-import { createTenant, del, get, post, sql, type Tenant } from './support/s2-connect.js';
+import { createTenant, get, post, sql, type Tenant } from './support/s2-connect.js';
 
 let broker: Broker;
 let tenant: Tenant;
@@ -225,32 +226,6 @@ describe('invitations and users', () => {
       TEST_OPERATOR_TOKEN,
     );
     expect(again.status).toBe(409);
-  });
-
-  it("ends a deleted user's sessions and the invitations they sent", async () => {
-    const { browser: admin } = await signedInUser(broker, tenant.id);
-    const { browser: leaving } = await signedInUser(broker, tenant.id);
-    remember(admin);
-    remember(leaving);
-    const sent = await leaving.request('POST', '/api/v1/users/invitations', {
-      email: `pending-${Date.now()}@example.com`,
-      role: 'viewer',
-    });
-    const token = invitationToken((sent.body as { invitationUrl: string }).invitationUrl);
-    expect((await admin.request('DELETE', `/api/v1/users/${leaving.user?.id}`)).status).toBe(204);
-    expect((await leaving.request('GET', '/api/v1/cem-nodes')).status).toBe(401);
-    expect((await new ConsoleBrowser(broker).accept(token)).status).toBe(400);
-    expect((await admin.request('DELETE', `/api/v1/users/${leaving.user?.id}`)).status).toBe(404);
-  });
-
-  it("ends a deleted tenant's sessions", async () => {
-    const doomed = await createTenant(broker);
-    const { browser } = await signedInUser(broker, doomed.id);
-    remember(browser);
-    expect((await browser.request('GET', '/api/v1/cem-nodes')).status).toBe(200);
-    expect((await del(`${broker.internalUrl}/admin/v1/tenants/${doomed.id}`, TEST_OPERATOR_TOKEN)).status).toBe(204);
-    expect((await browser.request('GET', '/api/v1/cem-nodes')).status).toBe(401);
-    expect(await sql('SELECT 1 FROM users WHERE tenant_id = $1', [doomed.id])).toEqual([]);
   });
 
   it('ends a session idle for 12 hours', async () => {

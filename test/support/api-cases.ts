@@ -650,6 +650,42 @@ export const API_CASES: Record<string, ApiCase[]> = {
     },
     { name: 'no JWT', status: 401, request: () => ({ ...NO_AUTH, body: { email: 'x@example.com', role: 'admin' } }) },
   ],
+  'PATCH /api/v1/users/{id}': [
+    {
+      name: 'disabled',
+      status: 200,
+      request: async ({ broker, a }) => {
+        const { browser } = await signedInUser(broker, a.tenant.id, 'viewer');
+        return { path: `/api/v1/users/${browser.user?.id}`, body: { disabled: true } };
+      },
+    },
+    {
+      name: 'unknown role',
+      status: 400,
+      field: 'role',
+      request: ({ a }) => ({ path: `/api/v1/users/${a.user.id}`, body: { role: 'operator' } }),
+    },
+    {
+      name: 'oneself',
+      status: 409,
+      request: ({ a }) => ({
+        ...NO_AUTH,
+        headers: a.user.headers,
+        path: `/api/v1/users/${a.user.id}`,
+        body: { disabled: true },
+      }),
+    },
+    {
+      name: "another tenant's user",
+      status: 404,
+      request: ({ b }) => ({ path: `/api/v1/users/${b.user.id}`, body: { disabled: true } }),
+    },
+    {
+      name: 'no JWT',
+      status: 401,
+      request: ({ a }) => ({ ...NO_AUTH, path: `/api/v1/users/${a.user.id}`, body: { disabled: true } }),
+    },
+  ],
   'DELETE /api/v1/users/{id}': [
     {
       name: 'a new user',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '#db';
 import { SecretCipher } from '#security';
+import { auditData } from './mapping.js';
 import type { AuditEntry, ValidPairingToken } from './records.js';
 import { openStored, pairingTokenPlace } from './secret-places.js';
 import { isUuid } from './uuid.js';
@@ -48,7 +49,7 @@ export class PairingCodeRepository {
       ), audited AS (
         INSERT INTO audit_events (tenant_id, actor_type, actor_id, action, subject_type, subject_id, data)
         SELECT ${audit.tenantId}::uuid, ${audit.actorType}, ${audit.actorId}, ${audit.action}, ${audit.subjectType},
-          ${audit.subjectId}, ${JSON.stringify(audit.data ?? {})}::jsonb
+          ${audit.subjectId}, ${JSON.stringify(auditData(audit))}::jsonb
         FROM node
       )
       SELECT count(*) AS issued FROM issued`;

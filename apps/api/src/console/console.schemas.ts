@@ -22,6 +22,12 @@ export const acceptInvitationRequest = z.strictObject({
 
 export const tenantInvitationRequest = z.strictObject({ email, role: z.enum(['admin', 'viewer']) });
 
+export const userChangesRequest = z
+  .strictObject({ role: z.enum(['admin', 'viewer']).optional(), disabled: z.boolean().optional() })
+  .refine((changes) => changes.role !== undefined || changes.disabled !== undefined, {
+    message: 'give role, disabled or both',
+  });
+
 export const operatorInvitationRequest = z.strictObject({ email });
 
 export const userViewSchema = component(
@@ -33,6 +39,7 @@ export const userViewSchema = component(
     role: z.enum(['admin', 'viewer', 'operator']),
     tenantId: z.uuid().nullable().meta({ description: 'null for an operator' }),
     createdAt: isoDateTime,
+    disabledAt: isoDateTime.nullable().meta({ description: 'since when the user may not sign in; null: enabled' }),
   }),
 );
 
@@ -68,6 +75,7 @@ export function userView(user: UserRecord): UserView {
     role: user.role,
     tenantId: user.tenantId,
     createdAt: user.createdAt.toISOString(),
+    disabledAt: user.disabledAt?.toISOString() ?? null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Body, Delete, Get, Header, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Delete, Get, Header, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import type { TenantPrincipal } from '#tenant-auth';
@@ -13,7 +13,9 @@ import {
   type InvitationView,
   invitationViewSchema,
   tenantInvitationRequest,
+  userChangesRequest,
   userListSchema,
+  userViewSchema,
   type UserView,
   userView,
 } from './console.schemas.js';
@@ -50,6 +52,21 @@ export class UsersController {
     @Body(new ZodBodyPipe(tenantInvitationRequest)) body: z.output<typeof tenantInvitationRequest>,
   ): Promise<InvitationView> {
     return this.invite.execute({ tenantId: caller.tenantId, ...body, actor: auditActor(caller) });
+  }
+
+  @Patch(':id')
+  @ApiEndpoint({
+    summary: "Change a user's role, or disable them (their sessions end at once) or enable them again",
+    body: userChangesRequest,
+    ok: { status: HttpStatus.OK, schema: userViewSchema },
+    errors: [HttpStatus.NOT_FOUND, HttpStatus.CONFLICT],
+  })
+  async change(
+    @CurrentTenant() caller: TenantPrincipal,
+    @Param('id', userIdPipe) id: string,
+    @Body(new ZodBodyPipe(userChangesRequest)) body: z.output<typeof userChangesRequest>,
+  ): Promise<UserView> {
+    return userView(await this.directory.change(caller, id, body));
   }
 
   @Delete(':id')

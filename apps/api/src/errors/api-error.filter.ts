@@ -36,6 +36,7 @@ export const API_ERROR_STATUS: Record<ApiErrorCode, HttpStatus> = {
   [ApiErrorCode.InvitationGone]: HttpStatus.GONE,
   [ApiErrorCode.EmailTaken]: HttpStatus.CONFLICT,
   [ApiErrorCode.UserNotFound]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.OwnAccountChange]: HttpStatus.CONFLICT,
   [ApiErrorCode.InspectorStreamsExhausted]: HttpStatus.TOO_MANY_REQUESTS,
 };
 

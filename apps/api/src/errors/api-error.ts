@@ -28,6 +28,7 @@ export enum ApiErrorCode {
   InvitationGone = 'invitation_gone',
   EmailTaken = 'email_taken',
   UserNotFound = 'user_not_found',
+  OwnAccountChange = 'own_account_change',
   InspectorStreamsExhausted = 'inspector_streams_exhausted',
 }
 
@@ -225,6 +226,13 @@ export class EmailTakenError extends ApiError {
 export class UserNotFoundError extends ApiError {
   constructor() {
     super(ApiErrorCode.UserNotFound, 'user not found');
+  }
+}
+
+/** Disabling oneself or changing one's own role: it could leave the tenant without an admin. */
+export class OwnAccountChangeError extends ApiError {
+  constructor() {
+    super(ApiErrorCode.OwnAccountChange, 'another admin must disable you or change your role');
   }
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventBus, pairingRemoved } from '#events';
 import { PairingRepository } from '#store';
 import type { TenantPrincipal } from '#tenant-auth';
+import { auditActor } from '../audit/audit-actor.js';
 import { PairingNotFoundError } from '../errors/api-error.js';
 
 /**
@@ -19,7 +20,14 @@ export class UnpairRm {
   async execute(caller: TenantPrincipal, rmNodeId: string): Promise<void> {
     const pairing = await this.pairings.findInTenant(caller.tenantId, rmNodeId);
     if (!pairing) throw new PairingNotFoundError();
-    const removed = await this.pairings.unpair(pairing, 'unpaired-by-tenant');
+    const removed = await this.pairings.unpair(pairing, 'unpaired-by-tenant', {
+      tenantId: caller.tenantId,
+      ...auditActor(caller),
+      action: 'pairing.removed',
+      subjectType: 'rm_node',
+      subjectId: pairing.rmNodeId,
+      data: { cemNodeId: pairing.cemNodeId },
+    });
     if (!removed) throw new PairingNotFoundError();
     await this.events.publish([pairingRemoved(removed)]);
   }

@@ -8,6 +8,7 @@ import { Loading, PageTitle, Problem } from '../ui';
 
 interface Listed extends User {
   createdAt?: string;
+  disabledAt?: string | null;
 }
 
 export function UsersPage({ canChange, self }: { canChange: boolean; self: User }) {
@@ -29,15 +30,27 @@ export function UsersPage({ canChange, self }: { canChange: boolean; self: User 
       setError(messageOf(failure));
     }
   };
-  const remove = async (user: Listed) => {
-    if (!window.confirm(`Remove ${user.email}? Their sessions end now.`)) return;
+  const act = async (change: () => Promise<unknown>) => {
+    setError(undefined);
     try {
-      await api('DELETE', `/api/v1/users/${user.id}`);
+      await change();
       users.reload();
     } catch (failure) {
       setError(messageOf(failure));
     }
   };
+  const remove = (user: Listed) =>
+    act(async () => {
+      if (window.confirm(`Remove ${user.email}? Their sessions end now.`))
+        await api('DELETE', `/api/v1/users/${user.id}`);
+    });
+  const setDisabled = (user: Listed, disabled: boolean) =>
+    act(async () => {
+      if (!disabled || window.confirm(`Disable ${user.email}? Their sessions end now.`))
+        await api('PATCH', `/api/v1/users/${user.id}`, { disabled });
+    });
+  const changeRole = (user: Listed, next: string | null) =>
+    act(() => api('PATCH', `/api/v1/users/${user.id}`, { role: next }));
 
   return (
     <>
@@ -74,13 +87,33 @@ export function UsersPage({ canChange, self }: { canChange: boolean; self: User 
               <Table.Td>{user.name}</Table.Td>
               <Table.Td>{user.email}</Table.Td>
               <Table.Td>
-                <Badge variant="light">{user.role}</Badge>
+                {canChange && user.id !== self.id ? (
+                  <Select
+                    size="xs"
+                    aria-label={`Role of ${user.email}`}
+                    value={user.role}
+                    allowDeselect={false}
+                    onChange={(next) => void changeRole(user, next)}
+                    data={['viewer', 'admin']}
+                    w={110}
+                  />
+                ) : (
+                  <Badge variant="light">{user.role}</Badge>
+                )}
+              </Table.Td>
+              <Table.Td>
+                {user.disabledAt ? <Badge color="gray">disabled</Badge> : <Badge color="teal">active</Badge>}
               </Table.Td>
               <Table.Td>
                 {canChange && user.id !== self.id && (
-                  <Button size="xs" color="red" variant="light" onClick={() => void remove(user)}>
-                    Remove
-                  </Button>
+                  <Group gap="xs">
+                    <Button size="xs" variant="light" onClick={() => void setDisabled(user, !user.disabledAt)}>
+                      {user.disabledAt ? 'Enable' : 'Disable'}
+                    </Button>
+                    <Button size="xs" color="red" variant="light" onClick={() => void remove(user)}>
+                      Remove
+                    </Button>
+                  </Group>
                 )}
               </Table.Td>
             </Table.Tr>

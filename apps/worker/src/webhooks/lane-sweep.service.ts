@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '#observability';
 import { Clock, WebhookDeliveryRepository } from '#store';
 import { LaneQueue } from '#webhooks';
+import { PeriodicTask } from '../periodic-task.js';
 
 const SWEEP_MS = 5_000;
 const LANES_PER_SWEEP = 1_000;
@@ -17,9 +18,8 @@ const KEEP_DELIVERED_MS = 7 * 24 * 3_600_000;
  */
 @Injectable()
 export class LaneSweepService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
+  private readonly task = new PeriodicTask(SWEEP_MS, () => this.sweep());
   private lastPurge = 0;
-  private running: Promise<void> = Promise.resolve();
   private readonly logger: Logger;
 
   constructor(
@@ -32,15 +32,11 @@ export class LaneSweepService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running = this.running.then(() => this.sweep());
-    }, SWEEP_MS);
-    this.timer.unref();
+    this.task.start({ runNow: false });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   private async sweep(): Promise<void> {

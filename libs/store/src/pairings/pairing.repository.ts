@@ -336,13 +336,17 @@ export class PairingRepository {
     return row ?? undefined;
   }
 
-  /** Removes a pairing and every token of it, leaving a tombstone; undefined if it was already gone. */
-  async unpair(pairing: PairingRecord, reason: RemovalReason): Promise<RemovedPairing | undefined> {
+  /**
+   * Removes a pairing and every token of it, leaving a tombstone; undefined if it was already gone.
+   * `audit` is written in the same transaction, when a tenant's caller unpaired.
+   */
+  async unpair(pairing: PairingRecord, reason: RemovalReason, audit?: AuditEntry): Promise<RemovedPairing | undefined> {
     return this.prisma.$transaction(async (tx) => {
       await this.lockRm(tx, pairing.rmNodeId);
       const current = await tx.pairing.findUnique({ where: { id: pairing.id }, select: PAIRING_FIELDS });
       if (!current) return undefined;
       await this.removeInTx(tx, current.id, reason);
+      if (audit) await tx.auditEvent.create({ data: auditRow(audit), select: { id: true } });
       return { ...current, reason };
     });
   }

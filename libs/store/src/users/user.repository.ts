@@ -83,6 +83,44 @@ export class UserRepository {
     });
   }
 
+  /**
+   * Changes a tenant's user: the role, whether they may sign in (`disabledAt`, null to enable), with
+   * the entries `audit(before, after)` in the same transaction. Disabling ends the user's sessions and
+   * the invitations they sent that nobody used yet: what a user granted goes with them.
+   */
+  async changeInTenant(
+    tenantId: string,
+    id: string,
+    changes: { role?: UserRole; disabledAt?: Date | null },
+    audit: (before: UserRecord, after: UserRecord) => AuditEntry[],
+  ): Promise<UserRecord | null> {
+    if (!isUuid(id)) return null;
+    return this.prisma.$transaction(async (tx) => {
+      const found = await tx.user.findFirst({ where: { id, tenantId }, select: USER_FIELDS });
+      if (found === null) return null;
+      const before = withRole<UserRecord>(found);
+      // Disabling a disabled user keeps the first date: it is when they lost access.
+      const disabledAt =
+        changes.disabledAt === undefined || (changes.disabledAt && before.disabledAt) ? undefined : changes.disabledAt;
+      const after = withRole<UserRecord>(
+        await tx.user.update({ where: { id }, data: { role: changes.role, disabledAt }, select: USER_FIELDS }),
+      );
+      if (after.disabledAt !== null) {
+        await tx.consoleSession.deleteMany({ where: { userId: id } });
+        await tx.userInvitation.deleteMany({ where: { invitedBy: id, usedAt: null } });
+      }
+      const entries = audit(before, after);
+      if (entries.length > 0) await tx.auditEvent.createMany({ data: entries.map(auditRow) });
+      return after;
+    });
+  }
+
+  /** Invitations past their expiry since before `expiredBefore`: for a periodic sweep. */
+  async deleteExpiredInvitations(expiredBefore: Date): Promise<number> {
+    const { count } = await this.prisma.userInvitation.deleteMany({ where: { expiresAt: { lt: expiredBefore } } });
+    return count;
+  }
+
   async createInvitation(invitation: NewInvitation, audit: AuditEntry): Promise<InvitationRecord> {
     const [created] = await this.prisma.$transaction([
       this.prisma.userInvitation.create({ data: invitation, select: INVITATION_FIELDS }),
