@@ -39,6 +39,9 @@ const env = {
   JWT_SECRET: randomBytes(32).toString('base64url'),
   SECRETS_KEYS: `demo:${randomBytes(32).toString('base64')}`,
   LOG_LEVEL: 'warn',
+  // The demo has no CEM software: the RMs' messages are answered at once rather than held for one, so
+  // that they are in the history (and the RM page's plot) when the pages are taken.
+  CEM_HOLD_SECONDS: '0',
 };
 
 const migrated = spawnSync(process.execPath, [main, 'migrate'], { env, stdio: 'inherit' });
