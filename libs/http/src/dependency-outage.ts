@@ -30,6 +30,13 @@ const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']
 const UNAVAILABLE_MESSAGE =
   /connection terminated|terminating connection|timeout exceeded when trying to connect|connection is closed|can't reach database server|connection refused|server closed the connection|stream isn't writeable/i;
 
+/**
+ * Redis answers of a shard that cannot serve now (a failover under way, a replica promoted, a dataset
+ * loading), and ioredis's own words for a cluster whose map of slots it is still learning.
+ */
+const REDIS_UNAVAILABLE =
+  /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|READONLY)\b|too many cluster redirections|failed to refresh slots cache|none of startup nodes is available|cluster isn't ready/i;
+
 const MAX_DEPTH = 8;
 
 function fieldOf(value: object, key: string): unknown {
@@ -44,7 +51,8 @@ export function isDependencyOutage(error: unknown, depth = 0): boolean {
   if (typeof code === 'string' && PRISMA_UNAVAILABLE.has(code)) return true;
   if (fieldOf(error, 'name') === 'MaxRetriesPerRequestError') return true;
   const message = fieldOf(error, 'message');
-  if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+  if (typeof message === 'string' && (UNAVAILABLE_MESSAGE.test(message) || REDIS_UNAVAILABLE.test(message)))
+    return true;
   const nested = [fieldOf(error, 'cause'), fieldOf(error, 'originalError')];
   const errors = fieldOf(error, 'errors');
   if (Array.isArray(errors)) nested.push(...(errors as unknown[]));

@@ -104,6 +104,27 @@ export interface ScenarioResult {
   readonly traffic: Traffic;
 }
 
+/**
+ * Pairs as a device does: a 503 (a dependency still settling after the previous scenario's fault) is
+ * tried again a few times; any other refusal fails the scenario, with what the API process logged.
+ */
+async function pairedDespiteOutage<T>(api: Broker, pair: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await pair();
+    } catch (error) {
+      const status = (error as { status?: unknown }).status;
+      if (status === 503 && attempt < 20) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        continue;
+      }
+      const logged = api.logs().filter((line) => ['warn', 'error', 'fatal'].includes(String(line['level'])));
+      process.stdout.write(`pairing failed; the API logged:\n${logged.map((l) => JSON.stringify(l)).join('\n')}\n`);
+      throw error;
+    }
+  }
+}
+
 /** Pairs the RMs, opens the CEM channel and the sessions, sends both ways around the fault, counts. */
 export async function runScenario<R extends OwnRedisTopology>(
   cluster: FaultCluster<R>,
@@ -116,7 +137,7 @@ export async function runScenario<R extends OwnRedisTopology>(
   // Pairings of different CEM nodes do not wait for each other's one-second delay.
   const rms = await Promise.all(
     Array.from({ length: options.rms ?? 8 }, async (_, i) => {
-      const paired = await pairThroughClient(base, tenant);
+      const paired = await pairedDespiteOutage(cluster.api, () => pairThroughClient(base, tenant));
       const peer = new FaultRm({
         ...paired,
         initiateSessionUrl: `${base}/session/`,
