@@ -22,6 +22,7 @@ import { percentiles } from '../route/stats.js';
 import { bareUpgrades, StartTimings, StormCem, StormRm } from './storm-peers.js';
 import { CpuBudget, postgresPids, redisPids, selfPid } from './cpu-budget.js';
 import { UsageWatcher } from './usage.js';
+import { keepAliveFetch } from './keep-alive-fetch.js';
 
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.js', import.meta.url));
 const BACK_TIMEOUT_MS = 600_000;
@@ -128,7 +129,8 @@ async function run(group: ProcessGroup): Promise<void> {
   await cem.open(`ws://127.0.0.1:${b.replica.port}/cem/v1/ws`, tenant.jwt);
   const apiVersion = await selectApiVersion(`${apiUrl}/session/`);
   const opening = new StartTimings();
-  const rms = paired.map((rm) => new StormRm(rm, apiVersion, cem));
+  const fetch = keepAliveFetch();
+  const rms = paired.map((rm) => new StormRm(rm, apiVersion, cem, fetch));
   const onA = () => `ws://127.0.0.1:${a.replica.port}`;
   let next = 0;
   const redisPort = Number(new URL(broker.redisUrl).port || 6379);
@@ -140,6 +142,7 @@ async function run(group: ProcessGroup): Promise<void> {
     { name: 'postgresql', pids: postgresPids },
     { name: 'redis', pids: () => redisPids(redisPort) },
   ]);
+  process.stderr.write(`bench storm: opening ${sessions} sessions on a\n`);
   openingCpu.start();
   const openedFrom = Date.now();
   await Promise.all(

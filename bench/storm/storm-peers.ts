@@ -3,7 +3,7 @@
 // their socket goes, and the tenant's CEM channel, which tells when the broker announced each session.
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { type ApiVersion, confirmAccessToken, initiateSession, reconnectDelayMs } from '#rm-client';
+import { type ApiVersion, confirmAccessToken, type FetchLike, initiateSession, reconnectDelayMs } from '#rm-client';
 import type { PairedRm } from '../route/broker-onboarding.js';
 
 /** A start whose session the CEM channel never hears of counts as failed. */
@@ -74,13 +74,14 @@ export class StormRm {
     private readonly rm: PairedRm,
     private readonly apiVersion: ApiVersion,
     private readonly cem: StormCem,
+    private readonly fetch: FetchLike,
   ) {
     this.accessToken = rm.accessToken;
   }
 
   /** One session start, timed step by step; false when a step failed. */
   async start(gatewayUrl: () => string, timings: StartTimings): Promise<boolean> {
-    const endpoint = { initiateSessionUrl: this.rm.initiateSessionUrl, apiVersion: this.apiVersion };
+    const endpoint = { initiateSessionUrl: this.rm.initiateSessionUrl, apiVersion: this.apiVersion, fetch: this.fetch };
     try {
       let at = performance.now();
       const initiated = await initiateSession({
