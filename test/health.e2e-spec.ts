@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, runBroker, startBroker, TEST_JWT_SECRET, TEST_OPERATOR_TOKEN } from './support/broker.js';
 
@@ -57,6 +58,35 @@ describe('health and HTTP basics', () => {
     expect(response.status).toBe(400);
     expect(JSON.parse(text)).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(text).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+
+  it('queues a reconnect burst on the public port while the process cannot accept', async () => {
+    // Node's default backlog (511) would drop the rest, and those devices would wait out TCP's
+    // retransmission backoff. The process is stopped, so only the kernel's queue can hold them.
+    const burst = 1_500;
+    const sockets: Socket[] = [];
+    broker.process.kill('SIGSTOP');
+    try {
+      const connected = await Promise.all(
+        Array.from(
+          { length: burst },
+          () =>
+            new Promise<boolean>((resolve) => {
+              const socket = connect(broker.port, '127.0.0.1');
+              sockets.push(socket);
+              socket.once('connect', () => resolve(true));
+              socket.once('error', () => resolve(false));
+              // Past TCP's first SYN retransmission (1 s): a dropped connection is still pending here.
+              setTimeout(() => resolve(false), 2_500);
+            }),
+        ),
+      );
+      expect(connected.filter(Boolean)).toHaveLength(burst);
+    } finally {
+      broker.process.kill('SIGCONT');
+      for (const socket of sockets) socket.destroy();
+    }
+    expect((await fetch(`${broker.internalUrl}/health/live`)).status).toBe(200);
   });
 
   it('writes JSON log lines only, with the listening line, and never the secrets', async () => {

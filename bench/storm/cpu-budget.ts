@@ -72,3 +72,18 @@ export class CpuBudget {
     });
   }
 }
+
+/**
+ * Connections the kernel dropped because a listening socket's queue was full (TcpExt ListenOverflows),
+ * machine-wide: each is a device waiting out TCP's retransmission backoff before any process sees it.
+ */
+export function listenOverflows(): number {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const names = lines.find((line) => line.startsWith('TcpExt:'))?.split(' ') ?? [];
+    const values = lines.filter((line) => line.startsWith('TcpExt:'))[1]?.split(' ') ?? [];
+    return Number(values[names.indexOf('ListenOverflows')] ?? 0);
+  } catch {
+    return 0;
+  }
+}

@@ -2,29 +2,32 @@
 // every RM comes back through initiateSession, confirmAccessToken and the upgrade (to b, as an ingress
 // would send it), waiting as S2 Connect's reconnection strategy says (full jitter from 2 s). Prints the
 // time until all are back, session starts per second at the peak, p50/p99 of each step, peak CPU and RSS
-// of each process, and, in the same run, a bare `ws` server's upgrades per second and the ratio. Last, at
-// half the opening's rate, paced (one start every 2/rate s, whether the previous ones are done or not), it
-// prints p50/p99 of each step for up to 10 s of starts: the latency a device sees when the broker is not
-// saturated.
+// of each process, and, in the same run, a bare `ws` server's upgrades per second and the ratio, and the
+// rate of the same session starts against a broker that does nothing (null-broker.ts): with the driver
+// on the same cores, the most this machine allows. Last, at half the opening's rate, paced (one start
+// every 2/rate s, whether the previous ones are done or not), it prints p50/p99 of each step for up to
+// 10 s of starts: the latency a device sees when the broker is not saturated.
 //
 //   npm run build && node dist/bench/storm/main.js [--sessions 10000] [--concurrency 200]
 //
 // Needs PostgreSQL (BENCH_DATABASE_URL, default s2_broker_bench on 127.0.0.1, migrated here) and Redis
 // (REDIS_URL, default 127.0.0.1:6379).
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { selectApiVersion } from '#rm-client';
+import { type FetchLike, selectApiVersion } from '#rm-client';
 import { createTenant, pairRms, Progress } from '../route/broker-onboarding.js';
 import { migrate, brokerEnv, newSecrets, startReplica, type BrokerSettings } from '../route/broker-target.js';
 import { freePort, ProcessGroup, sleep } from '../route/processes.js';
 import { round } from '../route/round.js';
 import { percentiles } from '../route/stats.js';
 import { bareUpgrades, StartTimings, StormCem, StormRm } from './storm-peers.js';
-import { CpuBudget, postgresPids, redisPids, selfPid } from './cpu-budget.js';
+import { CpuBudget, listenOverflows, postgresPids, redisPids, selfPid } from './cpu-budget.js';
 import { UsageWatcher } from './usage.js';
 import { keepAliveFetch } from './keep-alive-fetch.js';
 
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.js', import.meta.url));
+const NULL_BROKER = fileURLToPath(new URL('./null-broker.js', import.meta.url));
 const BACK_TIMEOUT_MS = 600_000;
 
 function settings() {
@@ -59,6 +62,65 @@ async function baseline(
   const cpu = budget.stop();
   await group.stop(server, 2_000);
   return { rate, cpu };
+}
+
+/** Starts every RM, `concurrency` at a time, each tried again until it succeeds: the seconds it took. */
+async function openAll(rms: StormRm[], concurrency: number, url: () => string, timings: StartTimings): Promise<number> {
+  let next = 0;
+  const from = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < rms.length) {
+        const rm = rms[next++] as StormRm;
+        while (!(await rm.start(url, timings))) {
+          // A target that fails every start would keep this loop going forever.
+          if (timings.failures > rms.length) throw new Error(`${timings.failures} session starts failed`);
+          await sleep(100);
+        }
+      }
+    }),
+  );
+  return (Date.now() - from) / 1000;
+}
+
+/**
+ * The same session starts, driver and all, against a broker that does nothing but answer (see
+ * null-broker.ts): the most starts per second this machine allows with the driver on its cores.
+ */
+async function ceiling(
+  group: ProcessGroup,
+  sessions: number,
+  concurrency: number,
+  fetch: FetchLike,
+): Promise<{ rate: number; cpu: { name: string; cpuSeconds: number }[] }> {
+  const port = await freePort();
+  const server = group.spawnNode('null broker', NULL_BROKER, ['--port', String(port)], process.env);
+  await server.waitForLine((line) => line.includes('"ready"'), 10_000);
+  const cem = new StormCem();
+  await cem.open(`ws://127.0.0.1:${port}/cem/v1/ws`, 'any');
+  const initiateSessionUrl = `http://127.0.0.1:${port}/session/`;
+  const apiVersion = await selectApiVersion(initiateSessionUrl, { fetch });
+  const rms = Array.from(
+    { length: sessions },
+    () =>
+      new StormRm(
+        { rmNodeId: randomUUID(), cemNodeId: randomUUID(), initiateSessionUrl, accessToken: 'any' },
+        apiVersion,
+        cem,
+        fetch,
+      ),
+  );
+  const budget = new CpuBudget([
+    { name: 'driver', pids: selfPid },
+    { name: 'null broker', pids: () => [server.child.pid ?? 0] },
+  ]);
+  budget.start();
+  const seconds = await openAll(rms, concurrency, () => `ws://127.0.0.1:${port}`, new StartTimings());
+  const cpu = budget.stop();
+  for (const rm of rms) rm.close();
+  cem.close();
+  await group.stop(server, 2_000);
+  return { rate: sessions / seconds, cpu };
 }
 
 /** Milliseconds of CPU per operation, by part and in all. */
@@ -112,6 +174,9 @@ async function run(group: ProcessGroup): Promise<void> {
   const bare = await baseline(group, sessions, concurrency);
   const bareRate = bare.rate;
   process.stderr.write(`bench storm: bare upgrades ${Math.round(bareRate)}/s\n`);
+  const fetch = keepAliveFetch();
+  const least = await ceiling(group, sessions, concurrency, fetch);
+  process.stderr.write(`bench storm: session starts against a null broker ${Math.round(least.rate)}/s\n`);
 
   const secrets = newSecrets();
   await migrate(group, brokerEnv(broker, secrets, await freePort(), 'migrate'));
@@ -129,10 +194,8 @@ async function run(group: ProcessGroup): Promise<void> {
   await cem.open(`ws://127.0.0.1:${b.replica.port}/cem/v1/ws`, tenant.jwt);
   const apiVersion = await selectApiVersion(`${apiUrl}/session/`);
   const opening = new StartTimings();
-  const fetch = keepAliveFetch();
   const rms = paired.map((rm) => new StormRm(rm, apiVersion, cem, fetch));
   const onA = () => `ws://127.0.0.1:${a.replica.port}`;
-  let next = 0;
   const redisPort = Number(new URL(broker.redisUrl).port || 6379);
   const openingCpu = new CpuBudget([
     { name: 'driver', pids: selfPid },
@@ -144,18 +207,10 @@ async function run(group: ProcessGroup): Promise<void> {
   ]);
   process.stderr.write(`bench storm: opening ${sessions} sessions on a\n`);
   openingCpu.start();
-  const openedFrom = Date.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < rms.length) {
-        const rm = rms[next++] as StormRm;
-        while (!(await rm.start(onA, opening))) await sleep(100);
-      }
-    }),
-  );
-  const openingSeconds = (Date.now() - openedFrom) / 1000;
+  const openingSeconds = await openAll(rms, concurrency, onA, opening);
   const cpuPerStart = perOperation(openingCpu.stop(), sessions);
   const cpuPerBareUpgrade = perOperation(bare.cpu, sessions);
+  const cpuPerNullStart = perOperation(least.cpu, sessions);
   process.stderr.write(`bench storm: ${sessions} sessions open on a in ${openingSeconds.toFixed(1)} s\n`);
 
   const storm = new StartTimings();
@@ -174,10 +229,12 @@ async function run(group: ProcessGroup): Promise<void> {
   ] as const)
     usage.watch(name, pid);
   usage.start();
+  const overflowsBefore = listenOverflows();
   const killedAt = Date.now();
   a.member.child.kill('SIGKILL');
   const timedOut = await Promise.race([allBack.then(() => false), sleep(BACK_TIMEOUT_MS).then(() => true)]);
   const peaks = usage.stop();
+  const overflows = listenOverflows() - overflowsBefore;
   for (const rm of rms) rm.close();
   // The closes' own work (session.closed on the channel, the registry) is not the paced phase's.
   await sleep(3_000);
@@ -201,7 +258,14 @@ async function run(group: ProcessGroup): Promise<void> {
       seconds: round(openingSeconds, 1),
       perSecond: Math.round(openingRate),
       ratioToBareUpgrades: round(openingRate / bareRate, 3),
+      // How close the broker comes to a broker that does nothing, the driver's share being the same.
+      ratioToNullBroker: round(openingRate / least.rate, 3),
       ...steps(opening),
+    },
+    nullBroker: {
+      perSecond: Math.round(least.rate),
+      ratioToBareUpgrades: round(least.rate / bareRate, 3),
+      cpuMsPerStart: cpuPerNullStart,
     },
     storm: {
       allBack: !timedOut,
@@ -211,6 +275,8 @@ async function run(group: ProcessGroup): Promise<void> {
       // From the first session back to the last: the backoff's jitter spreads the RMs over this.
       sustainedStartsPerSecond: Math.round(back / Math.max(0.001, (lastBack - firstBack) / 1000)),
       failedTries: storm.failures,
+      listenQueueOverflows: overflows,
+      failedBecause: Object.fromEntries([...storm.failureReasons].sort((x, y) => y[1] - x[1]).slice(0, 5)),
       unannounced: storm.unannounced,
       ...steps(storm),
     },
@@ -221,6 +287,8 @@ async function run(group: ProcessGroup): Promise<void> {
       ...steps(halfRate),
     },
     peaks,
+    // The broker closes a channel that does not read fast enough (1013); the driver connects it again.
+    cemChannelClosedByBroker: cem.closes,
     // What one operation costs across every process it runs on: when all cores are busy, the ratio of
     // the rates can be no better than the inverse ratio of these.
     cpuMsPerStart: cpuPerStart,
@@ -234,8 +302,12 @@ async function run(group: ProcessGroup): Promise<void> {
 }
 
 function table(r: {
-  opening: ReturnType<typeof steps> & { perSecond: number; ratioToBareUpgrades: number };
+  opening: ReturnType<typeof steps> & { perSecond: number; ratioToBareUpgrades: number; ratioToNullBroker: number };
+  nullBroker: { perSecond: number; ratioToBareUpgrades: number; cpuMsPerStart: ReturnType<typeof perOperation> };
   storm: ReturnType<typeof steps> & {
+    failedTries: number;
+    failedBecause: Record<string, number>;
+    listenQueueOverflows: number;
     secondsUntilAllBack: number;
     peakStartsPerSecond: number;
     sustainedStartsPerSecond: number;
@@ -247,6 +319,7 @@ function table(r: {
   cpuBoundRatio: number;
   bareUpgradesPerSecond: number;
   sessions: number;
+  cemChannelClosedByBroker: number;
 }): string {
   const rows = ['| phase | step | p50 ms | p99 ms |', '| --- | --- | --- | --- |'];
   for (const [phase, s] of [
@@ -274,9 +347,18 @@ function table(r: {
   );
   rows.push(
     '',
-    `opening: ${r.opening.perSecond} session starts/s against ${r.bareUpgradesPerSecond} bare upgrades/s: ratio ${r.opening.ratioToBareUpgrades}`,
+    `null broker: ${r.nullBroker.cpuMsPerStart.total} CPU ms per session start (${Object.entries(
+      r.nullBroker.cpuMsPerStart.parts,
+    )
+      .map(([name, ms]) => `${name} ${ms}`)
+      .join(', ')}); ${r.nullBroker.perSecond} starts/s, ratio ${r.nullBroker.ratioToBareUpgrades} to bare upgrades`,
+    `opening: ${r.opening.perSecond} session starts/s against ${r.bareUpgradesPerSecond} bare upgrades/s: ratio ${r.opening.ratioToBareUpgrades}` +
+      ` (${r.opening.ratioToNullBroker} of the null broker's rate)`,
     `storm: all back ${r.storm.secondsUntilAllBack} s after kill -9; ${r.storm.sustainedStartsPerSecond} starts/s ` +
-      `from the first back to the last, ${r.storm.peakStartsPerSecond} in the busiest second`,
+      `from the first back to the last, ${r.storm.peakStartsPerSecond} in the busiest second; ` +
+      `${r.storm.failedTries} failed tries; ${r.storm.listenQueueOverflows} connections dropped by full listen queues; ` +
+      `the CEM channel closed by the broker ${r.cemChannelClosedByBroker} times`,
+    ...Object.entries(r.storm.failedBecause).map(([why, count]) => `  ${count} tries: ${why}`),
   );
   return `${rows.join('\n')}\n`;
 }

@@ -20,14 +20,24 @@ export class StartTimings {
   /** When each session start completed (session.opened seen), ms since the epoch. */
   readonly completedAt: number[] = [];
   failures = 0;
+  /** Failed tries by what failed (ids left out), for telling overload (503, timeouts) from refusals. */
+  readonly failureReasons = new Map<string, number>();
   /** Upgrades the CEM channel was never told of. */
   unannounced = 0;
 }
 
-/** The tenant's CEM channel: resolves a waiter when the broker announces an RM's session. */
+/**
+ * The tenant's CEM channel: resolves a waiter when the broker announces an RM's session. Connects again
+ * when the broker closes it (as slow, when the driver falls behind in a storm), as CEM software does: the
+ * new channel takes the tenant's sessions over and hears `session.opened` of each.
+ */
 export class StormCem {
   private readonly waiters = new Map<string, () => void>();
   private socket?: WebSocket;
+  private closing = false;
+  /** Times the broker closed the channel, with the last close code. */
+  closes = 0;
+  lastClose = '';
 
   async open(url: string, jwt: string): Promise<void> {
     const socket = new WebSocket(url, { headers: { authorization: `Bearer ${jwt}` } });
@@ -36,7 +46,16 @@ export class StormCem {
       socket.once('error', reject);
       socket.once('unexpected-response', (_req, res) => reject(new Error(`CEM channel upgrade ${res.statusCode}`)));
     });
-    socket.on('message', (data) => {
+    socket.once('close', (code, reason) => {
+      if (this.closing) return;
+      this.closes++;
+      this.lastClose = `${code} ${reason.toString()}`;
+      process.stderr.write(`bench storm: the broker closed the CEM channel (${this.lastClose}); connecting again\n`);
+      void this.reopen(url, jwt);
+    });
+    socket.on('message', (data: Buffer) => {
+      // Most frames of a storm are other kinds; parsing only these keeps the driver's reader ahead.
+      if (data.indexOf('"session.opened"') === -1) return;
       const frame = JSON.parse(data.toString()) as { type?: string; session?: { rmNodeId?: string } };
       if (frame.type !== 'session.opened') return;
       const rm = frame.session?.rmNodeId ?? '';
@@ -44,6 +63,17 @@ export class StormCem {
       this.waiters.delete(rm);
     });
     this.socket = socket;
+  }
+
+  private async reopen(url: string, jwt: string): Promise<void> {
+    while (!this.closing) {
+      await sleep(1_000);
+      try {
+        return await this.open(url, jwt);
+      } catch {
+        // The replica may be the one that went: try again.
+      }
+    }
   }
 
   /** Resolves when the next session.opened of `rmNodeId` arrives; rejects if none comes in time. */
@@ -61,6 +91,7 @@ export class StormCem {
   }
 
   close(): void {
+    this.closing = true;
     this.socket?.close();
   }
 }
@@ -110,8 +141,12 @@ export class StormRm {
       timings.announced.push(performance.now() - upgraded);
       timings.completedAt.push(Date.now());
       return true;
-    } catch {
+    } catch (error) {
       timings.failures++;
+      const reason = (error instanceof Error ? error.message : String(error))
+        .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>')
+        .slice(0, 120);
+      timings.failureReasons.set(reason, (timings.failureReasons.get(reason) ?? 0) + 1);
       return false;
     }
   }

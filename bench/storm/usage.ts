@@ -1,6 +1,7 @@
 // CPU and RSS of the processes a storm runs on, read from /proc every 250 ms: the peak of each over the
-// run (CPU as the share of one core over the last second).
+// run (CPU as the share of one core over the last second or so, as timed).
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { rssKiB } from '../route/processes.js';
 
 const SAMPLE_MS = 250;
@@ -26,7 +27,8 @@ function cpuTicks(pid: number): number {
 
 export class UsageWatcher {
   private readonly peaks = new Map<number, Peak>();
-  private readonly history = new Map<number, number[]>();
+  /** [ticks, ms] of each sample: a starved driver samples late, so the window is timed, not assumed. */
+  private readonly history = new Map<number, [number, number][]>();
   private readonly first = new Map<number, number>();
   private timer?: NodeJS.Timeout;
 
@@ -48,14 +50,16 @@ export class UsageWatcher {
   private sample(): void {
     for (const [pid, peak] of this.peaks) {
       try {
-        const ticks = this.history.get(pid) as number[];
+        const ticks = this.history.get(pid) as [number, number][];
         const now = cpuTicks(pid);
-        ticks.push(now);
+        ticks.push([now, performance.now()]);
         if (!this.first.has(pid)) this.first.set(pid, now);
         peak.cpuSeconds = (now - (this.first.get(pid) as number)) / TICKS_PER_SECOND;
         if (ticks.length > WINDOW + 1) ticks.shift();
         if (ticks.length === WINDOW + 1) {
-          const percent = (((ticks.at(-1) as number) - (ticks[0] as number)) / TICKS_PER_SECOND) * 100;
+          const [last, lastAt] = ticks.at(-1) as [number, number];
+          const [oldest, oldestAt] = ticks[0] as [number, number];
+          const percent = ((last - oldest) / TICKS_PER_SECOND / ((lastAt - oldestAt) / 1000)) * 100;
           peak.cpuPercent = Math.max(peak.cpuPercent, Math.round(percent));
         }
         peak.rssMiB = Math.max(peak.rssMiB, Math.round(rssKiB(pid) / 1024));

@@ -74,6 +74,9 @@ interface Started {
   internal: InternalListener;
 }
 
+/** Connections the kernel queues for the public port before the process accepts them. */
+const LISTEN_BACKLOG = 4096;
+
 async function start(config: Config, logger: Logger): Promise<Started | null> {
   let app: NestExpressApplication | undefined;
   let internal: InternalListener | undefined;
@@ -91,7 +94,11 @@ async function start(config: Config, logger: Logger): Promise<Started | null> {
       serveApiDocs(app, config.publicUrl);
       serveConsole(app);
     }
-    await app.listen(config.port);
+    // Node's default backlog (511) overflows in a reconnect storm: the kernel drops the connections past
+    // it and the devices wait out TCP's retransmission backoff (1, 3, 7, 15 s...) before any process
+    // sees them. The kernel caps it at net.core.somaxconn.
+    // Nest types the port as a number; it hands whatever it gets to Node's listen, which takes options.
+    await app.listen({ port: config.port, backlog: LISTEN_BACKLOG } as unknown as number);
     // Last: a probe that answers means the public port already takes devices and tenants.
     internal = await listenInternal(app, config.internalPort, tls);
   } catch (error) {
