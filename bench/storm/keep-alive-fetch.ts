@@ -9,9 +9,11 @@ export function keepAliveFetch(): FetchLike {
   const agent = new Agent({ keepAlive: true });
   return (url, init) =>
     new Promise<Response>((resolve, reject) => {
-      const headers = init.headers as Record<string, string>;
       const body = typeof init.body === 'string' ? init.body : undefined;
-      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+      const headers = {
+        ...(init.headers as Record<string, string>),
+        ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+      };
       const req = request(url, { agent, method: init.method, headers, signal: init.signal ?? undefined }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -41,27 +41,46 @@ function settings() {
   return { sessions, concurrency };
 }
 
+type CpuParts = { name: string; cpuSeconds: number }[];
+
+/**
+ * A one-process target (`script --port P`, `{"ready":true}` once it listens) for `use`, which is given
+ * its port and a CPU budget of the driver and the target; stopped afterwards.
+ */
+async function withTarget<T>(
+  group: ProcessGroup,
+  name: string,
+  script: string,
+  use: (port: number, budget: CpuBudget) => Promise<T>,
+): Promise<T> {
+  const port = await freePort();
+  const server = group.spawnNode(name, script, ['--port', String(port)], process.env);
+  try {
+    await server.waitForLine((line) => line.includes('"ready"'), 10_000);
+    const budget = new CpuBudget([
+      { name: 'driver', pids: selfPid },
+      { name, pids: () => [server.child.pid ?? 0] },
+    ]);
+    return await use(port, budget);
+  } finally {
+    await group.stop(server, 2_000);
+  }
+}
+
 /**
  * Upgrades per second a bare ws server accepts from this driver, `concurrency` at a time, and the CPU
  * seconds the driver and the server spent on them.
  */
-async function baseline(
+function baseline(
   group: ProcessGroup,
   sessions: number,
   concurrency: number,
-): Promise<{ rate: number; cpu: { name: string; cpuSeconds: number }[] }> {
-  const port = await freePort();
-  const server = group.spawnNode('bare ws server', BARE_SERVER, ['--port', String(port)], process.env);
-  await server.waitForLine((line) => line.includes('"ready"'), 10_000);
-  const budget = new CpuBudget([
-    { name: 'driver', pids: selfPid },
-    { name: 'bare ws server', pids: () => [server.child.pid ?? 0] },
-  ]);
-  budget.start();
-  const rate = await bareUpgrades(`ws://127.0.0.1:${port}/`, sessions, concurrency);
-  const cpu = budget.stop();
-  await group.stop(server, 2_000);
-  return { rate, cpu };
+): Promise<{ rate: number; cpu: CpuParts }> {
+  return withTarget(group, 'bare ws server', BARE_SERVER, async (port, budget) => {
+    budget.start();
+    const rate = await bareUpgrades(`ws://127.0.0.1:${port}/`, sessions, concurrency);
+    return { rate, cpu: budget.stop() };
+  });
 }
 
 /** Starts every RM, `concurrency` at a time, each tried again until it succeeds: the seconds it took. */
@@ -87,44 +106,38 @@ async function openAll(rms: StormRm[], concurrency: number, url: () => string, t
  * The same session starts, driver and all, against a broker that does nothing but answer (see
  * null-broker.ts): the most starts per second this machine allows with the driver on its cores.
  */
-async function ceiling(
+function ceiling(
   group: ProcessGroup,
   sessions: number,
   concurrency: number,
   fetch: FetchLike,
-): Promise<{ rate: number; cpu: { name: string; cpuSeconds: number }[] }> {
-  const port = await freePort();
-  const server = group.spawnNode('null broker', NULL_BROKER, ['--port', String(port)], process.env);
-  await server.waitForLine((line) => line.includes('"ready"'), 10_000);
-  const cem = new StormCem();
-  await cem.open(`ws://127.0.0.1:${port}/cem/v1/ws`, 'any');
-  const initiateSessionUrl = `http://127.0.0.1:${port}/session/`;
-  const apiVersion = await selectApiVersion(initiateSessionUrl, { fetch });
-  const rms = Array.from(
-    { length: sessions },
-    () =>
-      new StormRm(
-        { rmNodeId: randomUUID(), cemNodeId: randomUUID(), initiateSessionUrl, accessToken: 'any' },
-        apiVersion,
-        cem,
-        fetch,
-      ),
-  );
-  const budget = new CpuBudget([
-    { name: 'driver', pids: selfPid },
-    { name: 'null broker', pids: () => [server.child.pid ?? 0] },
-  ]);
-  budget.start();
-  const seconds = await openAll(rms, concurrency, () => `ws://127.0.0.1:${port}`, new StartTimings());
-  const cpu = budget.stop();
-  for (const rm of rms) rm.close();
-  cem.close();
-  await group.stop(server, 2_000);
-  return { rate: sessions / seconds, cpu };
+): Promise<{ rate: number; cpu: CpuParts }> {
+  return withTarget(group, 'null broker', NULL_BROKER, async (port, budget) => {
+    const cem = new StormCem();
+    await cem.open(`ws://127.0.0.1:${port}/cem/v1/ws`, 'any');
+    const initiateSessionUrl = `http://127.0.0.1:${port}/session/`;
+    const apiVersion = await selectApiVersion(initiateSessionUrl, { fetch });
+    const rms = Array.from(
+      { length: sessions },
+      () =>
+        new StormRm(
+          { rmNodeId: randomUUID(), cemNodeId: randomUUID(), initiateSessionUrl, accessToken: 'any' },
+          apiVersion,
+          cem,
+          fetch,
+        ),
+    );
+    budget.start();
+    const seconds = await openAll(rms, concurrency, () => `ws://127.0.0.1:${port}`, new StartTimings());
+    const cpu = budget.stop();
+    for (const rm of rms) rm.close();
+    cem.close();
+    return { rate: sessions / seconds, cpu };
+  });
 }
 
 /** Milliseconds of CPU per operation, by part and in all. */
-function perOperation(cpu: { name: string; cpuSeconds: number }[], operations: number) {
+function perOperation(cpu: CpuParts, operations: number) {
   const parts = Object.fromEntries(cpu.map((p) => [p.name, round((p.cpuSeconds * 1000) / operations, 2)]));
   const total = round((cpu.reduce((sum, p) => sum + p.cpuSeconds, 0) * 1000) / operations, 2);
   return { parts, total };

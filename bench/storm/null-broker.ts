@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { PER_MESSAGE_DEFLATE } from '#gateway';
+import { bearerToken } from '#security';
 
 const { values } = parseArgs({ options: { port: { type: 'string' } } });
 const port = Number(values.port);
@@ -32,7 +33,6 @@ function onRequest(req: IncomingMessage, res: ServerResponse): void {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     if (req.url === '/session/v1/initiateSession') {
       const body = JSON.parse(Buffer.concat(chunks).toString()) as { clientNodeId: string };
       return answer(res, {
@@ -44,7 +44,7 @@ function onRequest(req: IncomingMessage, res: ServerResponse): void {
     if (req.url === '/session/v1/confirmAccessToken')
       return answer(res, {
         communicationProtocol: 'WebSocket',
-        websocketToken: tokenOf(rmOf(bearer)),
+        websocketToken: tokenOf(rmOf(bearerToken(req.headers.authorization) ?? '')),
         websocketUrl: `ws://127.0.0.1:${port}/s2/v1/ws`,
       });
     res.writeHead(404).end();
@@ -61,7 +61,7 @@ server.on('upgrade', (req: IncomingMessage, socket, head) => {
       ws.on('close', () => channels.delete(ws));
       return;
     }
-    const rmNodeId = rmOf((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+    const rmNodeId = rmOf(bearerToken(req.headers.authorization) ?? '');
     const frame = JSON.stringify({ type: 'session.opened', session: { rmNodeId } });
     for (const channel of channels) channel.send(frame);
   });

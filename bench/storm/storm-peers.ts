@@ -19,11 +19,16 @@ export class StartTimings {
   readonly announced: number[] = [];
   /** When each session start completed (session.opened seen), ms since the epoch. */
   readonly completedAt: number[] = [];
-  failures = 0;
   /** Failed tries by what failed (ids left out), for telling overload (503, timeouts) from refusals. */
   readonly failureReasons = new Map<string, number>();
   /** Upgrades the CEM channel was never told of. */
   unannounced = 0;
+
+  get failures(): number {
+    let count = 0;
+    for (const n of this.failureReasons.values()) count += n;
+    return count;
+  }
 }
 
 /**
@@ -35,9 +40,8 @@ export class StormCem {
   private readonly waiters = new Map<string, () => void>();
   private socket?: WebSocket;
   private closing = false;
-  /** Times the broker closed the channel, with the last close code. */
+  /** Times the broker closed the channel. */
   closes = 0;
-  lastClose = '';
 
   async open(url: string, jwt: string): Promise<void> {
     const socket = new WebSocket(url, { headers: { authorization: `Bearer ${jwt}` } });
@@ -49,8 +53,9 @@ export class StormCem {
     socket.once('close', (code, reason) => {
       if (this.closing) return;
       this.closes++;
-      this.lastClose = `${code} ${reason.toString()}`;
-      process.stderr.write(`bench storm: the broker closed the CEM channel (${this.lastClose}); connecting again\n`);
+      process.stderr.write(
+        `bench storm: the broker closed the CEM channel (${code} ${reason.toString()}); connecting again\n`,
+      );
       void this.reopen(url, jwt);
     });
     socket.on('message', (data: Buffer) => {
@@ -142,7 +147,6 @@ export class StormRm {
       timings.completedAt.push(Date.now());
       return true;
     } catch (error) {
-      timings.failures++;
       const reason = (error instanceof Error ? error.message : String(error))
         .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, '<id>')
         .slice(0, 120);
